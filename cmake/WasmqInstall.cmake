@@ -1,0 +1,22 @@
+# Install rules, the package config for find_package(wasmq), and a build-tree export so that
+# add_subdirectory and build-tree users see the same wasmq:: targets.
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+set(WASMQ_CONFIG_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/wasmq")
+
+install(TARGETS wasmq_broker EXPORT wasmqTargets
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/wasmq" DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(EXPORT wasmqTargets NAMESPACE wasmq:: DESTINATION ${WASMQ_CONFIG_DIR})
+
+configure_package_config_file("${PROJECT_SOURCE_DIR}/cmake/wasmqConfig.cmake.in"
+                              "${PROJECT_BINARY_DIR}/wasmqConfig.cmake"
+                              INSTALL_DESTINATION ${WASMQ_CONFIG_DIR})
+write_basic_package_version_file("${PROJECT_BINARY_DIR}/wasmqConfigVersion.cmake"
+                                 COMPATIBILITY SameMinorVersion)
+install(FILES "${PROJECT_BINARY_DIR}/wasmqConfig.cmake" "${PROJECT_BINARY_DIR}/wasmqConfigVersion.cmake"
+        DESTINATION ${WASMQ_CONFIG_DIR})
+
+export(EXPORT wasmqTargets NAMESPACE wasmq:: FILE "${PROJECT_BINARY_DIR}/wasmqTargets.cmake")

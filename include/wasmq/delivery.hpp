@@ -1,0 +1,69 @@
+#pragma once
+/// One delivery of a message to a consumer: a handle that settles the message exactly once.
+
+#include <wasmq/error.hpp>
+#include <wasmq/message.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace wasmq {
+
+namespace detail {
+class ConsumerCore;
+}
+
+/// A delivered message and the lock on it. Move-only.
+///
+/// Settle it once with accept(), release() or reject(). A delivery dropped unsettled releases
+/// its message (like a loan returned at scope exit). Settling after the lock expired, after the
+/// consumer closed, or a second time returns an error and changes nothing.
+/// Not thread-safe for concurrent use of one handle; different handles are independent.
+class Delivery {
+ public:
+  Delivery() = default;
+  Delivery(Delivery&& other) noexcept;
+  Delivery& operator=(Delivery&& other) noexcept;
+  Delivery(const Delivery&) = delete;
+  Delivery& operator=(const Delivery&) = delete;
+  ~Delivery();
+
+  /// The message. Valid while this handle lives, settled or not.
+  [[nodiscard]] const Message& message() const noexcept { return *message_; }
+  /// 1 on the first delivery, then one more on each redelivery.
+  [[nodiscard]] std::uint32_t delivery_count() const noexcept { return delivery_count_; }
+  /// The queue or subscription this delivery came from.
+  [[nodiscard]] std::string_view queue() const noexcept;
+  /// False for a default-constructed or moved-from handle.
+  [[nodiscard]] bool valid() const noexcept { return core_ != nullptr; }
+  /// True once this handle settled its message (successfully or not).
+  [[nodiscard]] bool settled() const noexcept { return settled_; }
+
+  /// Done with the message: it leaves the queue. Errors: already_settled, lock_lost, invalid_handle.
+  Result<void> accept();
+  /// Gives the message back to the queue, available again after `delay` (0: at once). Counts as
+  /// a delivery toward max_deliveries. Errors: already_settled, lock_lost, invalid_handle.
+  Result<void> release(Duration delay = Duration::zero());
+  /// Dead-letters the message with `reason`. Errors: already_settled, lock_lost, invalid_handle.
+  Result<void> reject(std::string_view reason = {});
+  /// Renews the lock for another lock_duration from now. Errors: already_settled, lock_lost,
+  /// invalid_handle.
+  Result<void> extend_lock();
+
+ private:
+  friend class detail::ConsumerCore;
+  Delivery(std::shared_ptr<detail::ConsumerCore> core, std::uint32_t slot, std::uint64_t generation,
+           std::shared_ptr<const Message> message, std::uint32_t delivery_count) noexcept;
+  Result<void> check_settleable() const;
+
+  std::shared_ptr<detail::ConsumerCore> core_;
+  std::shared_ptr<const Message> message_;
+  std::uint64_t generation_ = 0;
+  std::uint32_t slot_ = 0;
+  std::uint32_t delivery_count_ = 0;
+  bool settled_ = false;
+};
+
+}  // namespace wasmq

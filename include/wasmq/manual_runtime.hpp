@@ -1,0 +1,47 @@
+#pragma once
+/// A runtime driven by hand: tests decide when work runs and how time passes.
+
+#include <wasmq/runtime.hpp>
+
+#include <cstddef>
+#include <deque>
+#include <map>
+#include <mutex>
+
+namespace wasmq {
+
+/// A deterministic runtime for tests: posted tasks wait until `run_until_idle()`, timers fire
+/// only when `advance()` moves the clock past them. Nothing runs on another thread.
+///
+/// Thread-safe: tasks may be posted from any thread; run them from one thread at a time.
+class ManualRuntime final : public Runtime {
+ public:
+  /// The clock starts at an arbitrary fixed point, the same for every instance.
+  ManualRuntime();
+
+  [[nodiscard]] TimePoint now() const noexcept override;
+  void post(Task task) override;
+  void post_at(TimePoint when, Task task) override;
+
+  /// Runs the oldest posted task, if any. Returns whether one ran.
+  bool run_one();
+  /// Runs posted tasks, including those they post, until none is left. Returns how many ran.
+  std::size_t run_until_idle();
+  /// Moves the clock forward by `step`, firing due timers in deadline order (ties in the order they
+  /// were set) and running posted work to idle after each. Returns the number of tasks run.
+  std::size_t advance(Duration step);
+  /// Tasks posted and not yet run.
+  [[nodiscard]] std::size_t pending_tasks() const;
+  /// Timers set and not yet fired.
+  [[nodiscard]] std::size_t pending_timers() const;
+  /// The deadline of the earliest pending timer, or TimePoint::max() if none.
+  [[nodiscard]] TimePoint next_timer() const;
+
+ private:
+  mutable std::mutex mutex_;
+  TimePoint now_;
+  std::deque<Task> ready_;
+  std::multimap<TimePoint, Task> timers_;  // multimap keeps insertion order among equal keys
+};
+
+}  // namespace wasmq

@@ -1,0 +1,74 @@
+#pragma once
+/// A message as published and as delivered.
+
+#include <wasmq/payload.hpp>
+#include <wasmq/runtime.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace wasmq {
+
+/// Ordered key/value pairs (headers). Keys are unique; order is insertion order.
+using Metadata = std::vector<std::pair<std::string, std::string>>;
+
+/// Why a message left a queue without being accepted.
+enum class DeadLetterReason : std::uint8_t {
+  rejected,        ///< a consumer rejected it
+  max_deliveries,  ///< its delivery count reached the queue's max_deliveries
+  expired,         ///< its time to live ran out before it was delivered
+  overflow,        ///< a full queue with policy drop_oldest pushed it out
+  removed,         ///< its subscription was removed (last consumer closed) while it waited
+};
+inline constexpr std::size_t dead_letter_reason_count = 5;
+
+/// "rejected", "max_deliveries", "expired", "overflow" or "removed".
+std::string_view to_string(DeadLetterReason reason) noexcept;
+
+/// What the broker records on a dead-lettered message; also written to its metadata under the
+/// `wasmq-dl-*` keys so that guests that see only metadata can read it.
+struct DeathRecord {
+  DeadLetterReason reason{};
+  std::string detail;          ///< the reject reason, or a sentence from the broker
+  std::string original_topic;  ///< the name it was published to
+  std::string queue;           ///< the queue or subscription it died in
+  std::uint32_t delivery_count = 0;
+  TimePoint published_at{};    ///< when it was first published
+  TimePoint dead_lettered_at{};
+};
+
+/// Metadata keys the broker writes on dead letters.
+namespace dead_letter_keys {
+inline constexpr std::string_view reason = "wasmq-dl-reason";
+inline constexpr std::string_view detail = "wasmq-dl-detail";
+inline constexpr std::string_view original_topic = "wasmq-dl-original-topic";
+inline constexpr std::string_view queue = "wasmq-dl-queue";
+inline constexpr std::string_view delivery_count = "wasmq-dl-delivery-count";
+inline constexpr std::string_view published_at_ns = "wasmq-dl-published-at-ns";
+inline constexpr std::string_view dead_lettered_at_ns = "wasmq-dl-dead-lettered-at-ns";
+}  // namespace dead_letter_keys
+
+/// A message. Build one, hand it to `Broker::publish`; once published it is immutable and
+/// shared by every queue it was routed to. The broker fills the fields marked "set by broker".
+struct Message {
+  std::string topic;                        ///< the name it is published to
+  Payload payload;
+  std::optional<std::string> content_type;
+  Metadata metadata;
+  std::optional<std::string> reply_to;      ///< where replies go (request-reply)
+  std::optional<Duration> time_to_live;     ///< undelivered after this long → expired
+
+  TimePoint published_at{};                 ///< set by broker
+  std::optional<DeathRecord> death;         ///< set by broker on dead letters
+
+  /// The value of `key`, if present.
+  [[nodiscard]] std::optional<std::string_view> find_metadata(std::string_view key) const noexcept;
+  /// Sets `key` to `value`, overwriting an existing value in place.
+  void set_metadata(std::string_view key, std::string_view value);
+};
+
+}  // namespace wasmq

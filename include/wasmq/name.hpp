@@ -1,0 +1,29 @@
+#pragma once
+/// Channel names and subscription patterns, NATS style: tokens separated by '.', with `*`
+/// matching one token and `>` (last token only) matching one or more tokens.
+
+#include <wasmq/error.hpp>
+
+#include <cstddef>
+#include <string_view>
+
+namespace wasmq {
+
+/// Longest accepted name or pattern, in bytes.
+inline constexpr std::size_t max_name_length = 256;
+
+/// Checks a name that messages are published to or a queue is declared with: non-empty tokens,
+/// no spaces or control characters, no wildcards. Errors: invalid_name, wildcard_in_name.
+Result<void> validate_name(std::string_view name);
+
+/// Checks a subscription pattern: like a name, but a token may be exactly `*`, and the last
+/// token may be exactly `>`. Errors: invalid_name, invalid_pattern.
+Result<void> validate_pattern(std::string_view pattern);
+
+/// True when `pattern` has a `*` or `>` token.
+bool has_wildcard(std::string_view pattern) noexcept;
+
+/// True when the valid `name` matches the valid `pattern`.
+bool matches(std::string_view pattern, std::string_view name) noexcept;
+
+}  // namespace wasmq

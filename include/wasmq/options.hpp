@@ -1,0 +1,88 @@
+#pragma once
+/// Knobs for the broker, its queues and its consumers. Defaults follow the established brokers.
+
+#include <wasmq/runtime.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wasmq {
+
+using namespace std::chrono_literals;
+
+/// What a bounded queue does with a publish that does not fit.
+enum class OverflowPolicy : std::uint8_t {
+  reject_publish,  ///< the publish fails with Errc::queue_full (default for declared queues)
+  drop_oldest,     ///< the oldest waiting message is dead-lettered as overflow (default for subscriptions)
+  block,           ///< the publisher waits up to block_timeout for room, then fails with Errc::timeout
+};
+
+/// Settings of one queue (a declared point-to-point queue, or a subscription's own queue).
+struct QueueOptions {
+  /// How long a consumer holds a delivery before it is taken back as a failed delivery.
+  Duration lock_duration = 30s;
+  /// Deliveries after which a message that comes back is dead-lettered; 0 means unlimited.
+  std::uint32_t max_deliveries = 10;
+  /// Delay before a message is offered again after a failed delivery (lock expired, handler
+  /// threw), indexed by delivery count − 1; the last entry repeats. Empty means no delay.
+  std::vector<Duration> redelivery_backoff;
+  /// Most messages waiting (not counting those delivered and unsettled); 0 means unbounded.
+  std::size_t max_length = 0;
+  /// Most payload bytes waiting; 0 means unbounded.
+  std::size_t max_bytes = 0;
+  /// Applied when max_length or max_bytes would be exceeded.
+  OverflowPolicy overflow = OverflowPolicy::reject_publish;
+  /// How long a publish waits for room under OverflowPolicy::block (wall-clock time).
+  Duration block_timeout = 1s;
+  /// Messages undelivered this long after publication expire (checked when they reach the head).
+  std::optional<Duration> message_ttl;
+  /// Name that dead letters are published to; empty means dead letters are counted and dropped.
+  std::string dead_letter;
+
+  friend bool operator==(const QueueOptions&, const QueueOptions&) = default;
+};
+
+/// Settings of one consumer (push) or receiver (pull).
+struct ConsumerOptions {
+  /// Most deliveries the consumer holds unsettled at once; dispatch pauses at the limit.
+  std::uint32_t max_in_flight = 64;
+  /// Most deliveries a push consumer handles per scheduled run before yielding its thread.
+  std::uint32_t batch_size = 32;
+};
+
+/// What undeclared names mean to `publish` and `consume`.
+enum class UndeclaredNames : std::uint8_t {
+  topic,  ///< publish reaches only matching subscriptions (none: counted as unrouted); consume fails
+  queue,  ///< publish and consume declare a queue with default_queue options on first use
+};
+
+/// Settings of one broker.
+struct BrokerOptions {
+  /// Largest payload accepted by publish (NATS's default maximum payload is 1 MiB too).
+  std::size_t max_message_bytes = 1024 * 1024;
+  UndeclaredNames undeclared = UndeclaredNames::topic;
+  /// Options of queues declared implicitly (UndeclaredNames::queue).
+  QueueOptions default_queue{};
+  /// Options of subscriptions' queues unless the subscriber gives its own.
+  QueueOptions default_subscription = [] {
+    QueueOptions options;
+    options.overflow = OverflowPolicy::drop_oldest;
+    return options;
+  }();
+};
+
+/// How to subscribe to a topic pattern.
+struct SubscribeOptions {
+  /// Members of one group on one pattern share one queue and compete for its messages; an empty
+  /// group gives the subscriber a queue of its own.
+  std::string group;
+  /// Options of the subscription's queue (used by the first member of a group).
+  std::optional<QueueOptions> queue;
+  ConsumerOptions consumer{};
+};
+
+}  // namespace wasmq

@@ -1,0 +1,53 @@
+#include <wasmq/broker.hpp>
+
+#include "detail/broker_core.hpp"
+#include "detail/consumer_core.hpp"
+
+namespace wasmq {
+
+Broker::Broker(Runtime& runtime, BrokerOptions options)
+    : core_(std::make_shared<detail::BrokerCore>(runtime, std::move(options))) {}
+
+Broker::~Broker() { shutdown(); }
+
+Result<void> Broker::declare_queue(std::string_view name, QueueOptions options) {
+  return core_->declare_queue(name, options);
+}
+
+Result<PublishReceipt> Broker::publish(Message message) { return core_->publish(std::move(message)); }
+
+Result<Consumer> Broker::consume(std::string_view queue, ConsumerOptions options, Handler handler) {
+  if (!handler) return make_error(Errc::invalid_argument, "consume needs a handler");
+  auto core = core_->open(queue, options, std::move(handler));
+  if (!core) return std::unexpected(core.error());
+  return Consumer(std::move(*core));
+}
+
+Result<Consumer> Broker::subscribe(std::string_view pattern, SubscribeOptions options, Handler handler) {
+  if (!handler) return make_error(Errc::invalid_argument, "subscribe needs a handler");
+  auto core = core_->open_subscription(pattern, options, std::move(handler));
+  if (!core) return std::unexpected(core.error());
+  return Consumer(std::move(*core));
+}
+
+Result<Receiver> Broker::open_receiver(std::string_view queue, ConsumerOptions options) {
+  auto core = core_->open(queue, options, Handler{});
+  if (!core) return std::unexpected(core.error());
+  return Receiver(std::move(*core));
+}
+
+Result<Receiver> Broker::subscribe_receiver(std::string_view pattern, SubscribeOptions options) {
+  auto core = core_->open_subscription(pattern, options, Handler{});
+  if (!core) return std::unexpected(core.error());
+  return Receiver(std::move(*core));
+}
+
+BrokerStats Broker::stats() const { return core_->stats(); }
+
+Result<QueueStats> Broker::queue_stats(std::string_view name) const { return core_->queue_stats(name); }
+
+void Broker::shutdown() {
+  if (core_) core_->shutdown();
+}
+
+}  // namespace wasmq

@@ -1,0 +1,352 @@
+#include "detail/broker_core.hpp"
+
+#include "detail/consumer_core.hpp"
+#include "detail/queue_core.hpp"
+
+#include <wasmq/name.hpp>
+
+#include <array>
+#include <vector>
+
+namespace wasmq::detail {
+
+namespace {
+
+std::atomic<std::uint64_t> next_broker_id{1};
+
+// Each publishing thread keeps the last routing snapshots it used, so that a publish costs one
+// acquire load of the broker's version instead of a shared_ptr copy (an atomic read-modify-write
+// on a counter every publisher shares). A stale entry keeps its snapshot alive until this thread
+// replaces it; snapshots hold queues, which hold no reference back to a broker that may be gone.
+struct RouteCacheEntry {
+  std::uint64_t broker_id = 0;
+  std::uint64_t version = 0;
+  std::shared_ptr<const RoutingTable> table;
+};
+struct RouteCache {
+  std::array<RouteCacheEntry, 4> entries;
+  std::size_t next_victim = 0;
+};
+thread_local RouteCache route_cache;
+
+std::string subscription_name(std::string_view pattern, const SubscribeOptions& options, std::uint64_t id) {
+  // A space cannot appear in a declared name, so these never collide with declared queues.
+  if (!options.group.empty()) return std::string(pattern) + " [group " + options.group + "]";
+  return std::string(pattern) + " [subscriber " + std::to_string(id) + "]";
+}
+
+Result<void> validate_options(const QueueOptions& options, std::string_view name) {
+  if (options.lock_duration <= Duration::zero()) {
+    return make_error(Errc::invalid_argument, "lock_duration of '" + std::string(name) + "' must be positive");
+  }
+  if (!options.dead_letter.empty()) {
+    if (auto valid = validate_name(options.dead_letter); !valid) {
+      return make_error(valid.error().code, "dead_letter of '" + std::string(name) + "': " + valid.error().message);
+    }
+    if (options.dead_letter == name) {
+      return make_error(Errc::invalid_argument, "queue '" + std::string(name) + "' cannot be its own dead-letter target");
+    }
+  }
+  for (Duration delay : options.redelivery_backoff) {
+    if (delay < Duration::zero()) return make_error(Errc::invalid_argument, "redelivery_backoff has a negative delay");
+  }
+  return {};
+}
+
+Result<void> validate_consumer(const ConsumerOptions& options) {
+  if (options.max_in_flight == 0 || options.max_in_flight > InFlightTable::max_capacity) {
+    return make_error(Errc::invalid_argument, "max_in_flight must be between 1 and " +
+                                                  std::to_string(InFlightTable::max_capacity) + ", not " +
+                                                  std::to_string(options.max_in_flight));
+  }
+  if (options.batch_size == 0) return make_error(Errc::invalid_argument, "batch_size must be at least 1");
+  return {};
+}
+
+}  // namespace
+
+BrokerCore::BrokerCore(Runtime& runtime, BrokerOptions options)
+    : runtime_(runtime), options_(std::move(options)), id_(next_broker_id.fetch_add(1, std::memory_order_relaxed)) {}
+
+BrokerCore::~BrokerCore() = default;
+
+Result<void> BrokerCore::check_open() const {
+  if (closed_.load(std::memory_order_acquire)) return make_error(Errc::closed, "the broker is shut down");
+  return {};
+}
+
+void BrokerCore::changed_locked() {
+  // release: publishers that load the new version (acquire) and miss their cache take the
+  // registry mutex and see the change.
+  version_.fetch_add(1, std::memory_order_release);
+}
+
+// --- routing snapshot --------------------------------------------------------------------------
+
+std::shared_ptr<const RoutingTable> BrokerCore::routes_locked() {
+  const std::uint64_t version = version_.load(std::memory_order_relaxed);  // relaxed: under the mutex
+  if (!routes_ || routes_version_ != version) {
+    std::vector<std::shared_ptr<QueueCore>> queues;
+    queues.reserve(queues_.size());
+    for (const auto& [name, queue] : queues_) queues.push_back(queue);
+    routes_ = std::make_shared<const RoutingTable>(std::move(queues));
+    routes_version_ = version;
+  }
+  return routes_;
+}
+
+const RoutingTable& BrokerCore::routes() {
+  // acquire: pairs with changed_locked(); a version we see makes the matching snapshot visible.
+  const std::uint64_t version = version_.load(std::memory_order_acquire);
+  for (const RouteCacheEntry& entry : route_cache.entries) {
+    if (entry.broker_id == id_ && entry.version == version) return *entry.table;
+  }
+  std::shared_ptr<const RoutingTable> table;
+  std::uint64_t built_for = 0;
+  {
+    std::lock_guard lock(registry_mutex_);
+    table = routes_locked();
+    built_for = routes_version_;
+  }
+  RouteCacheEntry* slot = nullptr;
+  for (RouteCacheEntry& entry : route_cache.entries) {
+    if (entry.broker_id == id_) slot = &entry;  // replace this broker's older snapshot first
+  }
+  if (slot == nullptr) {
+    slot = &route_cache.entries[route_cache.next_victim];
+    route_cache.next_victim = (route_cache.next_victim + 1) % route_cache.entries.size();
+  }
+  *slot = RouteCacheEntry{id_, built_for, std::move(table)};
+  return *slot->table;
+}
+
+// --- declaring and publishing ------------------------------------------------------------------
+
+Result<std::shared_ptr<QueueCore>> BrokerCore::declare_locked(std::string_view name, const QueueOptions& options) {
+  if (auto found = queues_.find(name); found != queues_.end()) {
+    if (found->second->options() != options) {
+      return make_error(Errc::already_exists,
+                        "queue '" + std::string(name) + "' already exists with different options");
+    }
+    return found->second;
+  }
+  auto queue = std::make_shared<QueueCore>(*this, std::string(name), std::string(name), options, false);
+  queues_.emplace(std::string(name), queue);
+  changed_locked();
+  return queue;
+}
+
+Result<void> BrokerCore::declare_queue(std::string_view name, const QueueOptions& options) {
+  if (auto valid = validate_name(name); !valid) return std::unexpected(valid.error());
+  if (auto valid = validate_options(options, name); !valid) return valid;
+  std::lock_guard lock(registry_mutex_);
+  if (auto open = check_open(); !open) return open;
+  if (auto queue = declare_locked(name, options); !queue) return std::unexpected(queue.error());
+  return {};
+}
+
+Result<PublishReceipt> BrokerCore::route(const std::shared_ptr<const Message>& message, const RoutingTable& table) {
+  PublishReceipt receipt;
+  std::optional<Error> refusal;
+  table.for_each_match(message->topic, [&](QueueCore& queue) {
+    if (auto offered = queue.offer(message); offered) {
+      ++receipt.routed;
+    } else if (!refusal) {
+      refusal = std::move(offered.error());
+    }
+  });
+  if (refusal) return std::unexpected(std::move(*refusal));
+  return receipt;
+}
+
+Result<PublishReceipt> BrokerCore::publish(Message&& message) {
+  if (auto open = check_open(); !open) return std::unexpected(open.error());
+  if (auto valid = validate_name(message.topic); !valid) return std::unexpected(valid.error());
+  if (message.payload.size() > options_.max_message_bytes) {
+    return make_error(Errc::payload_too_large, "payload of " + std::to_string(message.payload.size()) +
+                                                   " bytes exceeds the broker's max_message_bytes of " +
+                                                   std::to_string(options_.max_message_bytes));
+  }
+  message.published_at = runtime_.now();
+  message.death.reset();  // only the broker writes death records
+  auto shared = std::make_shared<const Message>(std::move(message));
+
+  auto receipt = route(shared, routes());
+  if (receipt && receipt->routed == 0 && options_.undeclared == UndeclaredNames::queue) {
+    std::shared_ptr<const RoutingTable> table;
+    {
+      std::lock_guard lock(registry_mutex_);
+      if (auto queue = declare_locked(shared->topic, options_.default_queue); !queue) {
+        return std::unexpected(queue.error());
+      }
+      table = routes_locked();
+    }
+    receipt = route(shared, *table);
+  }
+  if (!receipt && receipt.error().code != Errc::queue_full && receipt.error().code != Errc::timeout) {
+    return receipt;
+  }
+  // relaxed: statistics.
+  published_.fetch_add(1, std::memory_order_relaxed);
+  if (receipt && receipt->routed == 0) unrouted_.fetch_add(1, std::memory_order_relaxed);
+  return receipt;
+}
+
+bool BrokerCore::publish_dead_letter(Message&& letter) {
+  if (closed_.load(std::memory_order_acquire)) return false;
+  letter.published_at = runtime_.now();
+  auto shared = std::make_shared<const Message>(std::move(letter));
+  // A dead letter may be produced while this thread is inside routes()' caller (drop_oldest during
+  // a publish), so it takes its own reference to the snapshot instead of the thread's cache.
+  std::shared_ptr<const RoutingTable> table;
+  {
+    std::lock_guard lock(registry_mutex_);
+    if (options_.undeclared == UndeclaredNames::queue && !queues_.contains(shared->topic)) {
+      (void)declare_locked(shared->topic, options_.default_queue);
+    }
+    table = routes_locked();
+  }
+  auto receipt = route(shared, *table);
+  return receipt && receipt->routed > 0;
+}
+
+// --- consumers ---------------------------------------------------------------------------------
+
+Result<std::shared_ptr<ConsumerCore>> BrokerCore::attach_locked(const std::shared_ptr<QueueCore>& queue,
+                                                                ConsumerOptions options, Handler handler) {
+  const std::uint64_t id = next_consumer_id_++;
+  const bool push = static_cast<bool>(handler);
+  auto consumer = std::make_shared<ConsumerCore>(shared_from_this(), queue, options, std::move(handler), id);
+  std::uint32_t slot = 0;
+  if (push) {
+    auto attached = queue->attach(consumer);
+    if (!attached) return std::unexpected(attached.error());
+    slot = *attached;
+  } else {
+    queue->attach_receiver();
+  }
+  consumers_.emplace(id, consumer);
+  if (push) consumer->start(slot);
+  return consumer;
+}
+
+Result<std::shared_ptr<ConsumerCore>> BrokerCore::open(std::string_view queue_name, ConsumerOptions options,
+                                                       Handler handler) {
+  if (auto valid = validate_consumer(options); !valid) return std::unexpected(valid.error());
+  if (auto valid = validate_name(queue_name); !valid) return std::unexpected(valid.error());
+  std::lock_guard lock(registry_mutex_);
+  if (auto open = check_open(); !open) return std::unexpected(open.error());
+  std::shared_ptr<QueueCore> queue;
+  if (auto found = queues_.find(queue_name); found != queues_.end() && !found->second->auto_delete()) {
+    queue = found->second;
+  } else if (options_.undeclared == UndeclaredNames::queue) {
+    auto declared = declare_locked(queue_name, options_.default_queue);
+    if (!declared) return std::unexpected(declared.error());
+    queue = *declared;
+  } else {
+    return make_error(Errc::no_such_queue, "no queue named '" + std::string(queue_name) +
+                                               "' (declare it first, or subscribe to a topic)");
+  }
+  return attach_locked(queue, options, std::move(handler));
+}
+
+Result<std::shared_ptr<ConsumerCore>> BrokerCore::open_subscription(std::string_view pattern,
+                                                                    const SubscribeOptions& options, Handler handler) {
+  if (auto valid = validate_pattern(pattern); !valid) return std::unexpected(valid.error());
+  if (!options.group.empty()) {
+    if (auto valid = validate_name(options.group); !valid) {
+      return make_error(valid.error().code, "group name: " + valid.error().message);
+    }
+  }
+  if (auto valid = validate_consumer(options.consumer); !valid) return std::unexpected(valid.error());
+  const QueueOptions& queue_options = options.queue ? *options.queue : options_.default_subscription;
+  std::lock_guard lock(registry_mutex_);
+  if (auto open = check_open(); !open) return std::unexpected(open.error());
+  if (auto valid = validate_options(queue_options, pattern); !valid) return std::unexpected(valid.error());
+  const std::string name = subscription_name(pattern, options, next_consumer_id_);
+  std::shared_ptr<QueueCore> queue;
+  if (auto found = queues_.find(name); found != queues_.end()) {
+    queue = found->second;  // joining an existing group: the first member's queue options hold
+  } else {
+    queue = std::make_shared<QueueCore>(*this, name, std::string(pattern), queue_options, true);
+    queues_.emplace(name, queue);
+    changed_locked();
+  }
+  auto consumer = attach_locked(queue, options.consumer, std::move(handler));
+  if (!consumer && queue->consumer_count() == 0) {
+    queues_.erase(name);
+    changed_locked();
+  }
+  return consumer;
+}
+
+void BrokerCore::on_consumer_closed(const ConsumerCore& consumer, bool push, const std::shared_ptr<QueueCore>& queue,
+                                    std::uint32_t slot) {
+  bool remove = false;
+  {
+    std::lock_guard lock(registry_mutex_);
+    consumers_.erase(consumer.id());
+    const std::uint32_t left = push ? queue->detach(slot) : queue->detach_receiver();
+    if (left == 0 && queue->auto_delete()) {
+      if (auto found = queues_.find(queue->name()); found != queues_.end() && found->second == queue) {
+        queues_.erase(found);
+        changed_locked();
+        remove = true;
+      }
+    }
+  }
+  // After the routing change: a publisher still on the old snapshot may enqueue, and close()
+  // guarantees such a message is dropped as `removed` rather than stranded.
+  if (remove) queue->close();
+}
+
+// --- observing and shutting down ---------------------------------------------------------------
+
+BrokerStats BrokerCore::stats() const {
+  BrokerStats stats;
+  std::vector<std::shared_ptr<QueueCore>> queues;
+  std::vector<std::shared_ptr<ConsumerCore>> consumers;
+  {
+    std::lock_guard lock(registry_mutex_);
+    for (const auto& [name, queue] : queues_) queues.push_back(queue);
+    for (const auto& [id, weak] : consumers_) {
+      if (auto consumer = weak.lock()) consumers.push_back(std::move(consumer));
+    }
+  }
+  stats.published = published_.load(std::memory_order_relaxed);
+  stats.unrouted = unrouted_.load(std::memory_order_relaxed);
+  for (const auto& queue : queues) stats.queues.push_back(queue->stats());
+  for (const auto& consumer : consumers) stats.consumers.push_back(consumer->stats());
+  return stats;
+}
+
+Result<QueueStats> BrokerCore::queue_stats(std::string_view name) const {
+  std::shared_ptr<QueueCore> queue;
+  {
+    std::lock_guard lock(registry_mutex_);
+    auto found = queues_.find(name);
+    if (found == queues_.end()) return make_error(Errc::no_such_queue, "no queue named '" + std::string(name) + "'");
+    queue = found->second;
+  }
+  return queue->stats();
+}
+
+void BrokerCore::shutdown() {
+  if (closed_.exchange(true, std::memory_order_acq_rel)) return;
+  std::vector<std::shared_ptr<ConsumerCore>> consumers;
+  {
+    std::lock_guard lock(registry_mutex_);
+    for (const auto& [id, weak] : consumers_) {
+      if (auto consumer = weak.lock()) consumers.push_back(std::move(consumer));
+    }
+  }
+  for (const auto& consumer : consumers) consumer->close();
+  std::lock_guard lock(registry_mutex_);
+  for (const auto& [name, queue] : queues_) queue->close();
+  queues_.clear();
+  consumers_.clear();
+  routes_.reset();
+  changed_locked();
+}
+
+}  // namespace wasmq::detail

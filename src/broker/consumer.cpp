@@ -1,0 +1,48 @@
+#include <wasmq/consumer.hpp>
+
+#include "detail/consumer_core.hpp"
+
+namespace wasmq {
+
+Consumer::Consumer(std::shared_ptr<detail::ConsumerCore> core) noexcept : core_(std::move(core)) {}
+
+Consumer& Consumer::operator=(Consumer&& other) noexcept {
+  if (this != &other) {
+    close();
+    core_ = std::move(other.core_);
+  }
+  return *this;
+}
+
+Consumer::~Consumer() { close(); }
+
+void Consumer::close() {
+  if (core_) core_->close();
+}
+
+ConsumerStats Consumer::stats() const { return core_ ? core_->stats() : ConsumerStats{}; }
+
+Receiver::Receiver(std::shared_ptr<detail::ConsumerCore> core) noexcept : core_(std::move(core)) {}
+
+Receiver& Receiver::operator=(Receiver&& other) noexcept {
+  if (this != &other) {
+    close();
+    core_ = std::move(other.core_);
+  }
+  return *this;
+}
+
+Receiver::~Receiver() { close(); }
+
+Result<Delivery> Receiver::receive(Duration timeout) {
+  if (!core_) return make_error(Errc::invalid_handle, "the receiver handle is empty (moved from or default-constructed)");
+  return core_->receive(timeout);
+}
+
+void Receiver::close() {
+  if (core_) core_->close();
+}
+
+ConsumerStats Receiver::stats() const { return core_ ? core_->stats() : ConsumerStats{}; }
+
+}  // namespace wasmq

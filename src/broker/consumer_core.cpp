@@ -1,0 +1,304 @@
+#include "detail/consumer_core.hpp"
+
+#include "detail/broker_core.hpp"
+
+#include <exception>
+#include <string>
+#include <vector>
+
+namespace wasmq::detail {
+
+namespace {
+// The consumer whose handler this thread is running, so that close() from inside a handler does
+// not wait for itself.
+thread_local const ConsumerCore* current_dispatch = nullptr;
+}  // namespace
+
+ConsumerCore::ConsumerCore(std::shared_ptr<BrokerCore> broker, std::shared_ptr<QueueCore> queue,
+                           ConsumerOptions options, Handler handler, std::uint64_t id)
+    : broker_(std::move(broker)),
+      queue_(std::move(queue)),
+      options_(options),
+      handler_(std::move(handler)),
+      id_(id),
+      table_(options.max_in_flight) {}
+
+ConsumerCore::~ConsumerCore() = default;
+
+void ConsumerCore::start(std::uint32_t queue_slot) {
+  queue_slot_ = queue_slot;
+  wake();
+}
+
+void ConsumerCore::wake() {
+  if (closed_.load(std::memory_order_acquire)) return;
+  // acq_rel: exactly one waker wins the right to post; the release pairs with finish_drain()'s
+  // store of false so that a run sees what the previous run wrote.
+  if (drain_scheduled_.exchange(true, std::memory_order_acq_rel)) return;
+  broker_->runtime().post([self = shared_from_this()] { self->drain(); });
+}
+
+// --- delivering --------------------------------------------------------------------------------
+
+Delivery ConsumerCore::install(std::uint32_t slot, Entry&& entry) {
+  ++entry.delivery_count;
+  queue_->on_delivered(entry);
+  delivered_.fetch_add(1, std::memory_order_relaxed);  // relaxed: statistics
+  auto message = entry.message;
+  const std::uint32_t count = entry.delivery_count;
+  const std::int64_t deadline = queue_->lock_deadline_from_now();
+  const std::uint64_t generation = table_.install(slot, std::move(entry), deadline);
+  arm_sweeper(deadline);
+  return Delivery(shared_from_this(), slot, generation, std::move(message), count);
+}
+
+ConsumerCore::Acquire ConsumerCore::acquire(Delivery& out) {
+  const auto slot = table_.try_reserve();
+  if (!slot) return Acquire::no_slot;
+  Entry entry;
+  if (!queue_->try_take(entry)) {
+    table_.unreserve(*slot);
+    return Acquire::empty;
+  }
+  out = install(*slot, std::move(entry));
+  return Acquire::delivered;
+}
+
+ConsumerCore::Acquire ConsumerCore::acquire_waiting(Delivery& out, Duration timeout) {
+  const auto slot = table_.try_reserve();
+  if (!slot) return Acquire::no_slot;
+  Entry entry;
+  if (!queue_->try_take(entry) && (timeout <= Duration::zero() || !queue_->take_waiting(entry, timeout, closed_))) {
+    table_.unreserve(*slot);
+    return Acquire::empty;
+  }
+  out = install(*slot, std::move(entry));
+  return Acquire::delivered;
+}
+
+Result<Delivery> ConsumerCore::receive(Duration timeout) {
+  if (is_closed()) return make_error(Errc::closed, "receiver on '" + queue_name() + "' is closed");
+  Delivery delivery;
+  switch (acquire_waiting(delivery, timeout)) {
+    case Acquire::no_slot:
+      return make_error(Errc::too_many_in_flight, "receiver on '" + queue_name() + "' holds its max_in_flight of " +
+                                                      std::to_string(options_.max_in_flight) +
+                                                      " unsettled deliveries; settle some first");
+    case Acquire::empty:
+      if (is_closed()) return make_error(Errc::closed, "receiver on '" + queue_name() + "' is closed");
+      return make_error(Errc::timeout, "no message on '" + queue_name() + "' within the timeout");
+    case Acquire::delivered: break;
+  }
+  // seq_cst: pairs with close(): it sets closed_ then releases what is held; we installed (seq_cst)
+  // then look at closed_. A delivery installed after close() scanned is released here.
+  if (closed_.load(std::memory_order_seq_cst)) {
+    (void)delivery.release();
+    return make_error(Errc::closed, "receiver on '" + queue_name() + "' is closed");
+  }
+  return delivery;
+}
+
+void ConsumerCore::invoke(Delivery& delivery) {
+  const std::uint32_t slot = delivery.slot_;
+  const std::uint64_t generation = delivery.generation_;
+  try {
+    handler_(delivery);
+  } catch (...) {
+    // A throwing handler is a failed delivery. If the handler kept or settled the delivery
+    // there is nothing to take back (fail() reports lock_lost), but the failure is counted.
+    if (delivery.valid() && !delivery.settled()) {
+      delivery.settled_ = true;
+      (void)fail(slot, generation);
+    } else {
+      handler_failures_.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+}
+
+void ConsumerCore::drain() {
+  running_drains_.fetch_add(1, std::memory_order_seq_cst);  // seq_cst: see close()
+  if (!closed_.load(std::memory_order_seq_cst)) {
+    const ConsumerCore* outer = current_dispatch;
+    current_dispatch = this;
+    Acquire last = Acquire::delivered;
+    for (std::uint32_t n = 0; n < options_.batch_size && !is_closed(); ++n) {
+      Delivery delivery;
+      last = acquire(delivery);
+      if (last != Acquire::delivered) break;
+      invoke(delivery);  // an unsettled delivery is released when it goes out of scope here
+    }
+    current_dispatch = outer;
+    // release: the next run (on any thread) sees everything this run wrote.
+    drain_scheduled_.store(false, std::memory_order_seq_cst);
+    if (!is_closed()) {
+      switch (last) {
+        case Acquire::delivered: wake(); break;  // batch used up: yield the thread, continue later
+        case Acquire::empty:
+          if (queue_->park(queue_slot_)) wake();
+          break;
+        case Acquire::no_slot:
+          // seq_cst: Dekker with on_slot_freed(): we announce saturation, then look for a free slot;
+          // a settler frees a slot, then looks at saturated_.
+          saturated_.store(true, std::memory_order_seq_cst);
+          if (table_.has_free_slot() && saturated_.exchange(false, std::memory_order_seq_cst)) wake();
+          break;
+      }
+    }
+  } else {
+    drain_scheduled_.store(false, std::memory_order_seq_cst);
+  }
+  finish_drain();
+}
+
+void ConsumerCore::finish_drain() {
+  // seq_cst: Dekker with close(): it sets closed_ then waits for running_drains_ to reach zero.
+  running_drains_.fetch_sub(1, std::memory_order_seq_cst);
+  if (closed_.load(std::memory_order_seq_cst)) {
+    std::lock_guard lock(close_mutex_);
+    drains_done_.notify_all();
+  }
+}
+
+void ConsumerCore::on_slot_freed() {
+  // seq_cst: see the no_slot case in drain(); the slot was freed by a seq_cst fetch_and.
+  if (saturated_.load(std::memory_order_seq_cst) && saturated_.exchange(false, std::memory_order_seq_cst)) wake();
+}
+
+// --- settling ----------------------------------------------------------------------------------
+
+Result<void> ConsumerCore::lost(std::string_view what) const {
+  return make_error(Errc::lock_lost, std::string("cannot ") + std::string(what) + " a delivery from '" +
+                                         queue_name() +
+                                         "': its lock expired or its consumer closed, and the message "
+                                         "went back to the queue");
+}
+
+Result<void> ConsumerCore::settle(std::uint32_t slot, std::uint64_t generation, Outcome outcome, Duration delay,
+                                  std::string_view reason) {
+  Entry entry;
+  if (table_.take(slot, generation, entry) == InFlightTable::Take::lost) {
+    return lost(outcome == Outcome::accept ? "accept" : outcome == Outcome::release ? "release" : "reject");
+  }
+  switch (outcome) {
+    case Outcome::accept:
+      accepted_.fetch_add(1, std::memory_order_relaxed);  // relaxed: statistics
+      queue_->on_accepted(std::move(entry));
+      break;
+    case Outcome::release:
+      released_.fetch_add(1, std::memory_order_relaxed);
+      queue_->on_returned(std::move(entry), Return::released, delay);
+      break;
+    case Outcome::reject:
+      rejected_.fetch_add(1, std::memory_order_relaxed);
+      queue_->on_rejected(std::move(entry), reason);
+      break;
+  }
+  on_slot_freed();
+  return {};
+}
+
+Result<void> ConsumerCore::fail(std::uint32_t slot, std::uint64_t generation) {
+  handler_failures_.fetch_add(1, std::memory_order_relaxed);
+  Entry entry;
+  if (table_.take(slot, generation, entry) == InFlightTable::Take::lost) return lost("fail");
+  queue_->on_returned(std::move(entry), Return::handler_failed, Duration::zero());
+  on_slot_freed();
+  return {};
+}
+
+Result<void> ConsumerCore::extend(std::uint32_t slot, std::uint64_t generation) {
+  if (!table_.extend(slot, generation, queue_->lock_deadline_from_now())) return lost("extend the lock of");
+  return {};
+}
+
+// --- lock expiry -------------------------------------------------------------------------------
+
+void ConsumerCore::arm_sweeper(std::int64_t deadline) {
+  // seq_cst: Dekker with sweep(): install() stored the holding (seq_cst) before this load; sweep()
+  // clears the flag before scanning the holdings. A holding is never left without a sweeper.
+  if (sweeper_armed_.load(std::memory_order_seq_cst) || sweeper_armed_.exchange(true, std::memory_order_seq_cst)) {
+    return;  // an armed sweeper fires no later than this deadline: locks last the same for all
+  }
+  broker_->runtime().post_at(TimePoint(Duration(deadline)), [weak = weak_from_this()] {
+    if (auto self = weak.lock()) self->sweep();
+  });
+}
+
+void ConsumerCore::sweep() {
+  if (is_closed()) return;
+  while (true) {
+    const std::int64_t now = queue_->now_ticks();
+    std::int64_t next = INT64_MAX;
+    std::vector<std::pair<std::uint32_t, std::uint64_t>> expired;
+    table_.for_each_held([&](std::uint32_t slot, std::uint64_t generation, std::int64_t deadline) {
+      if (deadline <= now) {
+        expired.emplace_back(slot, generation);
+      } else if (deadline < next) {
+        next = deadline;
+      }
+    });
+    for (auto [slot, generation] : expired) {
+      Entry entry;
+      if (table_.take(slot, generation, entry) == InFlightTable::Take::lost) continue;  // settled first
+      lock_expired_.fetch_add(1, std::memory_order_relaxed);
+      queue_->on_returned(std::move(entry), Return::lock_expired, Duration::zero());
+      on_slot_freed();
+    }
+    if (next != INT64_MAX) {
+      broker_->runtime().post_at(TimePoint(Duration(next)), [weak = weak_from_this()] {
+        if (auto self = weak.lock()) self->sweep();
+      });
+      return;  // stays armed
+    }
+    sweeper_armed_.store(false, std::memory_order_seq_cst);
+    bool any_held = false;
+    table_.for_each_held([&](std::uint32_t, std::uint64_t, std::int64_t) { any_held = true; });
+    if (!any_held || sweeper_armed_.exchange(true, std::memory_order_seq_cst)) return;
+    // A delivery was installed while we disarmed, and its arm_sweeper() saw us still armed: scan
+    // again (armed) to schedule it.
+  }
+}
+
+// --- closing -----------------------------------------------------------------------------------
+
+void ConsumerCore::release_all_held() {
+  std::vector<std::pair<std::uint32_t, std::uint64_t>> held;
+  table_.for_each_held([&](std::uint32_t slot, std::uint64_t generation, std::int64_t) {
+    held.emplace_back(slot, generation);
+  });
+  for (auto [slot, generation] : held) {
+    Entry entry;
+    if (table_.take(slot, generation, entry) == InFlightTable::Take::lost) continue;
+    released_.fetch_add(1, std::memory_order_relaxed);
+    queue_->on_returned(std::move(entry), Return::released, Duration::zero());
+  }
+}
+
+void ConsumerCore::close() {
+  // seq_cst: Dekker with drain()/finish_drain() and receive(), see there.
+  if (closed_.exchange(true, std::memory_order_seq_cst)) return;
+  {
+    std::unique_lock lock(close_mutex_);
+    // A handler that closes its own consumer is itself a running drain: do not wait for it.
+    const std::uint32_t own = current_dispatch == this ? 1 : 0;
+    drains_done_.wait(lock, [&] { return running_drains_.load(std::memory_order_seq_cst) <= own; });
+  }
+  release_all_held();
+  broker_->on_consumer_closed(*this, static_cast<bool>(handler_), queue_, queue_slot_);
+}
+
+ConsumerStats ConsumerCore::stats() const {
+  ConsumerStats stats;
+  stats.id = id_;
+  stats.queue = queue_name();
+  stats.delivered = delivered_.load(std::memory_order_relaxed);
+  stats.accepted = accepted_.load(std::memory_order_relaxed);
+  stats.released = released_.load(std::memory_order_relaxed);
+  stats.rejected = rejected_.load(std::memory_order_relaxed);
+  stats.lock_expired = lock_expired_.load(std::memory_order_relaxed);
+  stats.handler_failures = handler_failures_.load(std::memory_order_relaxed);
+  stats.in_flight = table_.held_count();
+  return stats;
+}
+
+}  // namespace wasmq::detail

@@ -1,0 +1,75 @@
+#pragma once
+// The broker's shared state: the registry of queues (changed under a mutex, rarely) and the
+// routing table publishers read (an immutable snapshot, without locks).
+
+#include "detail/routing_table.hpp"
+
+#include <wasmq/broker.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+namespace wasmq::detail {
+
+class ConsumerCore;
+class QueueCore;
+
+class BrokerCore : public std::enable_shared_from_this<BrokerCore> {
+ public:
+  BrokerCore(Runtime& runtime, BrokerOptions options);
+  ~BrokerCore();
+
+  [[nodiscard]] Runtime& runtime() const noexcept { return runtime_; }
+  [[nodiscard]] const BrokerOptions& options() const noexcept { return options_; }
+
+  Result<void> declare_queue(std::string_view name, const QueueOptions& options);
+  Result<PublishReceipt> publish(Message&& message);
+  /// Publishes a dead letter built by a queue; true when at least one queue took it.
+  bool publish_dead_letter(Message&& letter);
+
+  Result<std::shared_ptr<ConsumerCore>> open(std::string_view queue, ConsumerOptions options, Handler handler);
+  Result<std::shared_ptr<ConsumerCore>> open_subscription(std::string_view pattern, const SubscribeOptions& options,
+                                                          Handler handler);
+  /// Called once by a closing consumer: unregisters it and removes an auto-delete queue it leaves empty.
+  void on_consumer_closed(const ConsumerCore& consumer, bool push, const std::shared_ptr<QueueCore>& queue,
+                          std::uint32_t slot);
+
+  [[nodiscard]] BrokerStats stats() const;
+  [[nodiscard]] Result<QueueStats> queue_stats(std::string_view name) const;
+  void shutdown();
+
+ private:
+  const RoutingTable& routes();  // the current snapshot, from this thread's cache when fresh
+  std::shared_ptr<const RoutingTable> routes_locked();  // caller holds registry_mutex_
+  Result<std::shared_ptr<QueueCore>> declare_locked(std::string_view name, const QueueOptions& options);
+  Result<std::shared_ptr<ConsumerCore>> attach_locked(const std::shared_ptr<QueueCore>& queue,
+                                                      ConsumerOptions options, Handler handler);
+  Result<PublishReceipt> route(const std::shared_ptr<const Message>& message, const RoutingTable& table);
+  void changed_locked();
+  Result<void> check_open() const;
+
+  Runtime& runtime_;
+  const BrokerOptions options_;
+  const std::uint64_t id_;  // never reused: keys this broker's entries in threads' route caches
+
+  alignas(64) std::atomic<bool> closed_{false};
+  // Bumped (release) under registry_mutex_ on every change of queues; publishers compare it
+  // (acquire) with their cached snapshot's version.
+  std::atomic<std::uint64_t> version_{1};
+  std::atomic<std::uint64_t> published_{0};
+  std::atomic<std::uint64_t> unrouted_{0};
+
+  mutable std::mutex registry_mutex_;
+  std::map<std::string, std::shared_ptr<QueueCore>, std::less<>> queues_;
+  std::map<std::uint64_t, std::weak_ptr<ConsumerCore>> consumers_;
+  std::shared_ptr<const RoutingTable> routes_;
+  std::uint64_t routes_version_ = 0;
+  std::uint64_t next_consumer_id_ = 1;
+};
+
+}  // namespace wasmq::detail

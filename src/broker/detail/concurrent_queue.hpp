@@ -1,0 +1,12 @@
+#pragma once
+// The one place that includes moodycamel::ConcurrentQueue: its include path differs between
+// install methods (Debian puts it under concurrentqueue/), so nothing else names it directly.
+
+#include <concurrentqueue/blockingconcurrentqueue.h>
+
+namespace wasmq::detail {
+
+template <class T>
+using BlockingQueue = moodycamel::BlockingConcurrentQueue<T>;
+
+}  // namespace wasmq::detail

@@ -1,0 +1,88 @@
+#pragma once
+// One consumer of one queue: a push consumer (the runtime runs its handler) or a pull receiver.
+// Holds its deliveries in an InFlightTable and expires their locks with a sweeper timer.
+
+#include "detail/in_flight_table.hpp"
+#include "detail/queue_core.hpp"
+
+#include <wasmq/consumer.hpp>
+#include <wasmq/delivery.hpp>
+#include <wasmq/options.hpp>
+#include <wasmq/stats.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+
+namespace wasmq::detail {
+
+class BrokerCore;
+
+class ConsumerCore : public std::enable_shared_from_this<ConsumerCore> {
+ public:
+  enum class Outcome : std::uint8_t { accept, release, reject };
+
+  ConsumerCore(std::shared_ptr<BrokerCore> broker, std::shared_ptr<QueueCore> queue, ConsumerOptions options,
+               Handler handler, std::uint64_t id);
+  ~ConsumerCore();
+
+  /// Push consumers: remember the queue slot and look for work.
+  void start(std::uint32_t queue_slot);
+  /// Schedules a dispatch run unless one is scheduled already. Thread-safe.
+  void wake();
+  /// Pull receivers: the next delivery, waiting up to `timeout`.
+  Result<Delivery> receive(Duration timeout);
+
+  /// Settles holding (slot, generation). Used by Delivery.
+  Result<void> settle(std::uint32_t slot, std::uint64_t generation, Outcome outcome, Duration delay,
+                      std::string_view reason);
+  Result<void> fail(std::uint32_t slot, std::uint64_t generation);  // handler threw
+  Result<void> extend(std::uint32_t slot, std::uint64_t generation);
+
+  void close();
+  [[nodiscard]] bool is_closed() const noexcept { return closed_.load(std::memory_order_acquire); }
+  [[nodiscard]] const std::string& queue_name() const noexcept { return queue_->name(); }
+  [[nodiscard]] std::uint64_t id() const noexcept { return id_; }
+  [[nodiscard]] ConsumerStats stats() const;
+
+ private:
+  enum class Acquire : std::uint8_t { delivered, no_slot, empty };
+  Acquire acquire(Delivery& out);
+  Acquire acquire_waiting(Delivery& out, Duration timeout);
+  Delivery install(std::uint32_t slot, Entry&& entry);
+  void drain();
+  void finish_drain();
+  void invoke(Delivery& delivery);
+  void arm_sweeper(std::int64_t deadline);
+  void sweep();
+  void on_slot_freed();
+  void release_all_held();
+  Result<void> lost(std::string_view what) const;
+
+  std::shared_ptr<BrokerCore> broker_;
+  std::shared_ptr<QueueCore> queue_;
+  const ConsumerOptions options_;
+  const Handler handler_;
+  const std::uint64_t id_;
+  std::uint32_t queue_slot_ = 0;
+  InFlightTable table_;
+
+  std::atomic<bool> closed_{false};
+  std::atomic<bool> drain_scheduled_{false};
+  std::atomic<bool> saturated_{false};
+  std::atomic<bool> sweeper_armed_{false};
+  std::atomic<std::uint32_t> running_drains_{0};
+  std::mutex close_mutex_;
+  std::condition_variable drains_done_;
+
+  std::atomic<std::uint64_t> delivered_{0};
+  std::atomic<std::uint64_t> accepted_{0};
+  std::atomic<std::uint64_t> released_{0};
+  std::atomic<std::uint64_t> rejected_{0};
+  std::atomic<std::uint64_t> lock_expired_{0};
+  std::atomic<std::uint64_t> handler_failures_{0};
+};
+
+}  // namespace wasmq::detail

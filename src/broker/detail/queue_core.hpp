@@ -1,0 +1,167 @@
+#pragma once
+// One queue: a declared point-to-point queue or a subscription's own queue. It stores waiting
+// messages, applies bounds and time to live, takes messages back after failed deliveries (with
+// backoff and max_deliveries), dead-letters, and wakes idle push consumers.
+
+#include "detail/cache_line.hpp"
+#include "detail/concurrent_queue.hpp"
+#include "detail/queue_entry.hpp"
+
+#include <wasmq/error.hpp>
+#include <wasmq/message.hpp>
+#include <wasmq/options.hpp>
+#include <wasmq/stats.hpp>
+
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <queue>
+#include <string>
+#include <vector>
+
+namespace wasmq::detail {
+
+class BrokerCore;
+class ConsumerCore;
+
+/// How a delivered message came back to its queue (chooses the counter and the backoff).
+enum class Return : std::uint8_t {
+  released,        // release(), a handle dropped unsettled, or its consumer closed
+  lock_expired,    // the sweeper took it back
+  handler_failed,  // the push handler threw
+};
+
+class QueueCore : public std::enable_shared_from_this<QueueCore> {
+ public:
+  /// Push consumers per queue: the parked-consumer set is one 64-bit word.
+  static constexpr std::uint32_t max_consumers = 64;
+
+  QueueCore(BrokerCore& broker, std::string name, std::string binding, QueueOptions options, bool auto_delete);
+  ~QueueCore();
+  QueueCore(const QueueCore&) = delete;
+  QueueCore& operator=(const QueueCore&) = delete;
+
+  [[nodiscard]] const std::string& name() const noexcept { return name_; }
+  [[nodiscard]] const std::string& binding() const noexcept { return binding_; }
+  [[nodiscard]] const QueueOptions& options() const noexcept { return options_; }
+  [[nodiscard]] bool auto_delete() const noexcept { return auto_delete_; }
+
+  // --- publish side ------------------------------------------------------------------------
+  /// Takes a newly published message, applying bounds and the overflow policy. Lock-free unless
+  /// the policy is `block` and the queue is full.
+  Result<void> offer(const std::shared_ptr<const Message>& message);
+
+  // --- consume side ------------------------------------------------------------------------
+  /// The next deliverable entry, if any; entries past their time to live are expired on the way.
+  bool try_take(Entry& out);
+  /// As try_take, waiting up to `timeout` (wall clock); gives up early when `stop` becomes true.
+  bool take_waiting(Entry& out, Duration timeout, const std::atomic<bool>& stop);
+  /// The delivery of `entry` began (counters).
+  void on_delivered(const Entry& entry) noexcept;
+  /// Settlement outcomes of a delivered entry.
+  void on_accepted(Entry&& entry) noexcept;
+  void on_rejected(Entry&& entry, std::string_view reason);
+  void on_returned(Entry&& entry, Return how, Duration delay);
+  /// An entry taken from the queue but not delivered (its receiver closed meanwhile).
+  void put_back_undelivered(Entry&& entry);
+  /// Lock deadline for a delivery starting now, in runtime clock ticks.
+  [[nodiscard]] std::int64_t lock_deadline_from_now() const noexcept;
+  [[nodiscard]] std::int64_t now_ticks() const noexcept;
+
+  // --- consumers -----------------------------------------------------------------------------
+  /// Registers a push consumer; returns its slot. Caller holds the broker's registry mutex.
+  Result<std::uint32_t> attach(std::shared_ptr<ConsumerCore> consumer);
+  /// Unregisters; returns the number of consumers left. Caller holds the registry mutex.
+  std::uint32_t detach(std::uint32_t slot);
+  /// Pull receivers are counted (for auto-delete and stats) but never woken.
+  void attach_receiver() noexcept { receivers_.fetch_add(1, std::memory_order_relaxed); }
+  std::uint32_t detach_receiver() noexcept;
+  [[nodiscard]] std::uint32_t consumer_count() const noexcept;
+  /// The consumer in `slot` has nothing to do: wake it on the next message. Returns true when a
+  /// message arrived meanwhile and the caller should keep going (it was not left parked).
+  bool park(std::uint32_t slot);
+
+  /// Auto-delete queues: no further messages; those held are dropped as `removed`.
+  void close();
+  [[nodiscard]] bool closed() const noexcept { return closed_.load(std::memory_order_acquire); }
+  [[nodiscard]] QueueStats stats() const;
+
+ private:
+  struct Delayed {
+    TimePoint due;
+    std::uint64_t sequence;  // ties keep release order
+    mutable Entry entry;     // moved out when popped; the heap never reads it
+    bool operator>(const Delayed& other) const noexcept {
+      return due != other.due ? due > other.due : sequence > other.sequence;
+    }
+  };
+
+  [[nodiscard]] bool bounded() const noexcept { return options_.max_length != 0 || options_.max_bytes != 0; }
+  bool reserve(std::size_t bytes) noexcept;
+  void leave(const Entry& entry) noexcept;  // the entry stops being held (accepted, dead, dropped)
+  void enqueue(Entry&& entry);
+  bool dequeue_raw(Entry& out);
+  bool admit(Entry& entry);  // false when it expired (and was dealt with)
+  void dead_letter(Entry&& entry, DeadLetterReason reason, std::string detail);
+  void drop(Entry&& entry, DeadLetterReason reason) noexcept;
+  void schedule_delayed(Entry&& entry, TimePoint due);
+  void promote_due();
+  void drop_everything();
+  void notify_available();
+  void notify_room();
+  Result<void> wait_for_room(std::size_t bytes);
+  Error full_error(std::size_t bytes) const;
+
+  BrokerCore& broker_;
+  const std::string name_;
+  const std::string binding_;
+  const QueueOptions options_;
+  const bool auto_delete_;
+
+  BlockingQueue<Entry> ready_;
+
+  // Written by publishers on every publish.
+  alignas(cache_line) std::atomic<std::uint64_t> ready_count_{0};
+  std::atomic<std::uint64_t> ready_bytes_{0};
+  std::atomic<std::uint64_t> held_{0};        // bounded queues only: waiting + delayed + in flight
+  std::atomic<std::uint64_t> held_bytes_{0};  // bounded queues only
+  std::atomic<std::uint64_t> published_{0};
+  std::atomic<std::uint64_t> refused_{0};
+
+  // Written on delivery and settlement.
+  alignas(cache_line) std::atomic<std::uint64_t> delivered_{0};
+  std::atomic<std::uint64_t> redelivered_{0};
+  std::atomic<std::uint64_t> accepted_{0};
+  std::atomic<std::uint64_t> released_{0};
+  std::atomic<std::uint64_t> rejected_{0};
+  std::atomic<std::uint64_t> lock_expired_{0};
+  std::atomic<std::uint64_t> handler_failures_{0};
+  std::atomic<std::uint64_t> in_flight_{0};
+  std::array<std::atomic<std::uint64_t>, dead_letter_reason_count> dead_lettered_{};
+  std::array<std::atomic<std::uint64_t>, dead_letter_reason_count> dropped_{};
+
+  // Consumer wake-up: bit i set = consumer in slot i is idle and waits for a message.
+  alignas(cache_line) std::atomic<std::uint64_t> parked_{0};
+  std::atomic<bool> closed_{false};
+  std::atomic<std::uint32_t> receivers_{0};
+  mutable std::mutex consumers_mutex_;  // guards consumers_; taken to wake a parked consumer
+  std::array<std::shared_ptr<ConsumerCore>, max_consumers> consumers_{};
+  std::uint32_t consumer_count_ = 0;    // guarded by consumers_mutex_
+
+  // Delayed redelivery (release with delay, backoff): a timer path, not the hot path.
+  std::mutex delayed_mutex_;
+  std::priority_queue<Delayed, std::vector<Delayed>, std::greater<>> delayed_;
+  std::uint64_t delayed_sequence_ = 0;
+  TimePoint timer_at_ = TimePoint::max();
+  std::atomic<std::uint64_t> delayed_count_{0};
+
+  // Publishers blocked by OverflowPolicy::block.
+  std::mutex room_mutex_;
+  std::condition_variable room_cv_;
+  std::atomic<std::uint32_t> blocked_publishers_{0};
+};
+
+}  // namespace wasmq::detail

@@ -1,0 +1,48 @@
+#include <wasmq/message.hpp>
+#include <wasmq/stats.hpp>
+
+#include <algorithm>
+#include <numeric>
+
+namespace wasmq {
+
+std::string_view to_string(DeadLetterReason reason) noexcept {
+  switch (reason) {
+    case DeadLetterReason::rejected: return "rejected";
+    case DeadLetterReason::max_deliveries: return "max_deliveries";
+    case DeadLetterReason::expired: return "expired";
+    case DeadLetterReason::overflow: return "overflow";
+    case DeadLetterReason::removed: return "removed";
+  }
+  return "unknown";
+}
+
+std::optional<std::string_view> Message::find_metadata(std::string_view key) const noexcept {
+  auto found = std::find_if(metadata.begin(), metadata.end(), [&](const auto& entry) { return entry.first == key; });
+  if (found == metadata.end()) return std::nullopt;
+  return std::string_view(found->second);
+}
+
+void Message::set_metadata(std::string_view key, std::string_view value) {
+  auto found = std::find_if(metadata.begin(), metadata.end(), [&](const auto& entry) { return entry.first == key; });
+  if (found != metadata.end()) {
+    found->second.assign(value);
+  } else {
+    metadata.emplace_back(std::string(key), std::string(value));
+  }
+}
+
+std::uint64_t QueueStats::dead_lettered_total() const noexcept {
+  return std::accumulate(dead_lettered.begin(), dead_lettered.end(), std::uint64_t{0});
+}
+
+std::uint64_t QueueStats::dropped_total() const noexcept {
+  return std::accumulate(dropped.begin(), dropped.end(), std::uint64_t{0});
+}
+
+std::uint64_t QueueStats::expired() const noexcept {
+  const auto at = static_cast<std::size_t>(DeadLetterReason::expired);
+  return dead_lettered[at] + dropped[at];
+}
+
+}  // namespace wasmq

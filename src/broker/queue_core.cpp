@@ -1,0 +1,455 @@
+#include "detail/queue_core.hpp"
+
+#include "detail/broker_core.hpp"
+#include "detail/consumer_core.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <chrono>
+#include <string>
+#include <utility>
+
+namespace wasmq::detail {
+
+namespace {
+
+std::size_t payload_size(const Entry& entry) noexcept { return entry.message->payload.size(); }
+
+constexpr std::size_t index(DeadLetterReason reason) noexcept { return static_cast<std::size_t>(reason); }
+
+}  // namespace
+
+QueueCore::QueueCore(BrokerCore& broker, std::string name, std::string binding, QueueOptions options,
+                     bool auto_delete)
+    : broker_(broker),
+      name_(std::move(name)),
+      binding_(std::move(binding)),
+      options_(std::move(options)),
+      auto_delete_(auto_delete) {}
+
+QueueCore::~QueueCore() = default;
+
+// --- publish side ------------------------------------------------------------------------------
+
+bool QueueCore::reserve(std::size_t bytes) noexcept {
+  if (!bounded()) return true;
+  // case (1): room for one more message → take it. case (2): full → fail, nothing changed.
+  // relaxed: the CAS only counts; it publishes no data.
+  std::uint64_t held = held_.load(std::memory_order_relaxed);
+  do {
+    if (options_.max_length != 0 && held >= options_.max_length) return false;
+  } while (!held_.compare_exchange_weak(held, held + 1, std::memory_order_relaxed));
+  if (options_.max_bytes != 0) {
+    std::uint64_t held_bytes = held_bytes_.load(std::memory_order_relaxed);
+    do {
+      if (held_bytes + bytes > options_.max_bytes) {
+        held_.fetch_sub(1, std::memory_order_relaxed);  // case (2) for bytes: undo the length
+        return false;
+      }
+    } while (!held_bytes_.compare_exchange_weak(held_bytes, held_bytes + bytes, std::memory_order_relaxed));
+  } else {
+    held_bytes_.fetch_add(bytes, std::memory_order_relaxed);
+  }
+  return true;
+}
+
+void QueueCore::leave(const Entry& entry) noexcept {
+  if (!bounded()) return;
+  // relaxed: counts only; a publisher waiting for room is told through notify_room().
+  held_.fetch_sub(1, std::memory_order_relaxed);
+  held_bytes_.fetch_sub(payload_size(entry), std::memory_order_relaxed);
+  notify_room();
+}
+
+Error QueueCore::full_error(std::size_t bytes) const {
+  std::string text = "queue '" + name_ + "' is full (";
+  if (options_.max_length != 0) text += "max_length " + std::to_string(options_.max_length);
+  if (options_.max_bytes != 0) {
+    if (options_.max_length != 0) text += ", ";
+    text += "max_bytes " + std::to_string(options_.max_bytes) + ", message " + std::to_string(bytes) + " bytes";
+  }
+  return Error{Errc::queue_full, text + ")"};
+}
+
+Result<void> QueueCore::offer(const std::shared_ptr<const Message>& message) {
+  const std::size_t bytes = message->payload.size();
+  if (options_.max_bytes != 0 && bytes > options_.max_bytes) {
+    refused_.fetch_add(1, std::memory_order_relaxed);
+    return make_error(Errc::payload_too_large, "message of " + std::to_string(bytes) +
+                                                   " bytes exceeds max_bytes " + std::to_string(options_.max_bytes) +
+                                                   " of queue '" + name_ + "'");
+  }
+  while (!reserve(bytes)) {
+    switch (options_.overflow) {
+      case OverflowPolicy::reject_publish:
+        refused_.fetch_add(1, std::memory_order_relaxed);
+        return std::unexpected(full_error(bytes));
+      case OverflowPolicy::drop_oldest: {
+        Entry oldest;
+        if (!dequeue_raw(oldest)) {
+          // Everything held is in flight or delayed: nothing may be dropped, so the new message is
+          // refused instead (it never entered; the publisher is told).
+          refused_.fetch_add(1, std::memory_order_relaxed);
+          return std::unexpected(full_error(bytes));
+        }
+        dead_letter(std::move(oldest), DeadLetterReason::overflow, "dropped as the oldest message of a full queue");
+        break;
+      }
+      case OverflowPolicy::block:
+        if (auto waited = wait_for_room(bytes); !waited) {
+          refused_.fetch_add(1, std::memory_order_relaxed);
+          return waited;
+        }
+        return offer(message);  // room appeared; reserve again (another publisher may win it)
+    }
+  }
+  published_.fetch_add(1, std::memory_order_relaxed);
+  enqueue(Entry{message, 0});
+  return {};
+}
+
+void QueueCore::enqueue(Entry&& entry) {
+  const std::size_t bytes = payload_size(entry);
+  // seq_cst: the Dekker handshake with park(): this increment precedes our load of parked_ in
+  // notify_available(); park() sets its bit and then loads ready_count_. One of us sees the other.
+  ready_count_.fetch_add(1, std::memory_order_seq_cst);
+  ready_bytes_.fetch_add(bytes, std::memory_order_relaxed);  // relaxed: statistics only
+  ready_.enqueue(std::move(entry));
+  // seq_cst: pairs with close(): it sets closed_ and then drains; either it sees our entry, or we
+  // see closed_ and drain it ourselves. Nothing is left behind in a closed queue.
+  if (closed_.load(std::memory_order_seq_cst)) {
+    drop_everything();
+    return;
+  }
+  notify_available();
+}
+
+void QueueCore::notify_available() {
+  // seq_cst: second half of the handshake described in enqueue().
+  std::uint64_t parked = parked_.load(std::memory_order_seq_cst);
+  while (parked != 0) {
+    const std::uint64_t bit = parked & (~parked + 1);
+    // acq_rel: whoever clears a consumer's bit owns waking it; nobody else will.
+    if ((parked_.fetch_and(~bit, std::memory_order_acq_rel) & bit) != 0) {
+      std::shared_ptr<ConsumerCore> consumer;
+      {
+        // The wake-up path only: a parked consumer means an idle thread is about to be woken,
+        // which costs far more than this uncontended lock.
+        std::lock_guard lock(consumers_mutex_);
+        consumer = consumers_[static_cast<std::size_t>(std::countr_zero(bit))];
+      }
+      if (consumer) consumer->wake();
+      return;
+    }
+    parked = parked_.load(std::memory_order_seq_cst);
+  }
+}
+
+Result<void> QueueCore::wait_for_room(std::size_t bytes) {
+  const auto deadline = std::chrono::steady_clock::now() + options_.block_timeout;
+  std::unique_lock lock(room_mutex_);
+  // seq_cst: pairs with notify_room()'s load; a leaver that missed our count has not yet left.
+  blocked_publishers_.fetch_add(1, std::memory_order_seq_cst);
+  auto has_room = [&] {
+    // relaxed: a heuristic pre-check; reserve() decides.
+    const auto held = held_.load(std::memory_order_relaxed);
+    const auto held_bytes = held_bytes_.load(std::memory_order_relaxed);
+    return (options_.max_length == 0 || held < options_.max_length) &&
+           (options_.max_bytes == 0 || held_bytes + bytes <= options_.max_bytes);
+  };
+  const bool room = room_cv_.wait_until(lock, deadline, [&] { return has_room() || closed(); });
+  blocked_publishers_.fetch_sub(1, std::memory_order_relaxed);
+  if (room) return {};
+  return make_error(Errc::timeout, "queue '" + name_ + "' stayed full for the block timeout of " +
+                                       std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                          options_.block_timeout)
+                                                          .count()) +
+                                       " ms");
+}
+
+void QueueCore::notify_room() {
+  // seq_cst: see wait_for_room().
+  if (blocked_publishers_.load(std::memory_order_seq_cst) == 0) return;
+  std::lock_guard lock(room_mutex_);
+  room_cv_.notify_all();
+}
+
+// --- consume side ------------------------------------------------------------------------------
+
+bool QueueCore::dequeue_raw(Entry& out) {
+  if (!ready_.try_dequeue(out)) return false;
+  // relaxed: counts; the entry itself was handed over by the queue's own synchronisation.
+  ready_count_.fetch_sub(1, std::memory_order_relaxed);
+  ready_bytes_.fetch_sub(payload_size(out), std::memory_order_relaxed);
+  return true;
+}
+
+bool QueueCore::admit(Entry& entry) {
+  const Message& message = *entry.message;
+  if (!message.time_to_live && !options_.message_ttl) return true;
+  const TimePoint now = broker_.runtime().now();
+  Duration ttl = Duration::max();
+  if (message.time_to_live) ttl = *message.time_to_live;
+  if (options_.message_ttl) ttl = std::min(ttl, *options_.message_ttl);
+  if (now - message.published_at < ttl) return true;
+  dead_letter(std::move(entry), DeadLetterReason::expired, "time to live ran out before delivery");
+  return false;
+}
+
+bool QueueCore::try_take(Entry& out) {
+  while (dequeue_raw(out)) {
+    if (admit(out)) return true;
+  }
+  return false;
+}
+
+bool QueueCore::take_waiting(Entry& out, Duration timeout, const std::atomic<bool>& stop) {
+  using namespace std::chrono;
+  const auto deadline = steady_clock::now() + timeout;
+  // Wait in slices so that closing the receiver or the broker ends the wait promptly.
+  constexpr auto slice = milliseconds(50);
+  while (!stop.load(std::memory_order_acquire) && !closed()) {
+    const auto left = deadline - steady_clock::now();
+    if (left <= Duration::zero()) return false;
+    if (ready_.wait_dequeue_timed(out, std::min<steady_clock::duration>(left, slice))) {
+      ready_count_.fetch_sub(1, std::memory_order_relaxed);
+      ready_bytes_.fetch_sub(payload_size(out), std::memory_order_relaxed);
+      if (admit(out)) return true;
+    }
+  }
+  return false;
+}
+
+void QueueCore::on_delivered(const Entry& entry) noexcept {
+  // relaxed: statistics.
+  delivered_.fetch_add(1, std::memory_order_relaxed);
+  if (entry.delivery_count > 1) redelivered_.fetch_add(1, std::memory_order_relaxed);
+  in_flight_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void QueueCore::on_accepted(Entry&& entry) noexcept {
+  in_flight_.fetch_sub(1, std::memory_order_relaxed);
+  accepted_.fetch_add(1, std::memory_order_relaxed);
+  leave(entry);
+}
+
+void QueueCore::on_rejected(Entry&& entry, std::string_view reason) {
+  in_flight_.fetch_sub(1, std::memory_order_relaxed);
+  rejected_.fetch_add(1, std::memory_order_relaxed);
+  dead_letter(std::move(entry), DeadLetterReason::rejected,
+              reason.empty() ? std::string("rejected by a consumer") : std::string(reason));
+}
+
+void QueueCore::on_returned(Entry&& entry, Return how, Duration delay) {
+  in_flight_.fetch_sub(1, std::memory_order_relaxed);
+  switch (how) {
+    case Return::released: released_.fetch_add(1, std::memory_order_relaxed); break;
+    case Return::lock_expired: lock_expired_.fetch_add(1, std::memory_order_relaxed); break;
+    case Return::handler_failed: handler_failures_.fetch_add(1, std::memory_order_relaxed); break;
+  }
+  if (options_.max_deliveries != 0 && entry.delivery_count >= options_.max_deliveries) {
+    dead_letter(std::move(entry), DeadLetterReason::max_deliveries,
+                "delivered " + std::to_string(entry.delivery_count) + " times without being accepted");
+    return;
+  }
+  if (how != Return::released && !options_.redelivery_backoff.empty()) {
+    const auto& backoff = options_.redelivery_backoff;
+    delay = backoff[std::min<std::size_t>(entry.delivery_count, backoff.size()) - 1];
+  }
+  if (delay > Duration::zero()) {
+    schedule_delayed(std::move(entry), broker_.runtime().now() + delay);
+  } else {
+    enqueue(std::move(entry));
+  }
+}
+
+void QueueCore::put_back_undelivered(Entry&& entry) { enqueue(std::move(entry)); }
+
+std::int64_t QueueCore::now_ticks() const noexcept {
+  return broker_.runtime().now().time_since_epoch().count();
+}
+
+std::int64_t QueueCore::lock_deadline_from_now() const noexcept {
+  return (broker_.runtime().now() + options_.lock_duration).time_since_epoch().count();
+}
+
+// --- delayed redelivery ------------------------------------------------------------------------
+
+void QueueCore::schedule_delayed(Entry&& entry, TimePoint due) {
+  bool arm = false;
+  {
+    std::lock_guard lock(delayed_mutex_);
+    delayed_.push(Delayed{due, delayed_sequence_++, std::move(entry)});
+    delayed_count_.fetch_add(1, std::memory_order_relaxed);
+    if (due < timer_at_) {
+      timer_at_ = due;
+      arm = true;
+    }
+  }
+  if (arm) {
+    broker_.runtime().post_at(due, [weak = weak_from_this()] {
+      if (auto self = weak.lock()) self->promote_due();
+    });
+  }
+}
+
+void QueueCore::promote_due() {
+  std::vector<Entry> due_now;
+  TimePoint next = TimePoint::max();
+  {
+    std::lock_guard lock(delayed_mutex_);
+    const TimePoint now = broker_.runtime().now();
+    while (!delayed_.empty() && delayed_.top().due <= now) {
+      due_now.push_back(std::move(delayed_.top().entry));
+      delayed_.pop();
+    }
+    timer_at_ = TimePoint::max();
+    if (!delayed_.empty()) next = timer_at_ = delayed_.top().due;
+  }
+  for (Entry& entry : due_now) {
+    delayed_count_.fetch_sub(1, std::memory_order_relaxed);
+    enqueue(std::move(entry));
+  }
+  if (next != TimePoint::max()) {
+    broker_.runtime().post_at(next, [weak = weak_from_this()] {
+      if (auto self = weak.lock()) self->promote_due();
+    });
+  }
+}
+
+// --- dead letters and drops --------------------------------------------------------------------
+
+void QueueCore::drop(Entry&& entry, DeadLetterReason reason) noexcept {
+  dropped_[index(reason)].fetch_add(1, std::memory_order_relaxed);
+  leave(entry);
+}
+
+void QueueCore::dead_letter(Entry&& entry, DeadLetterReason reason, std::string detail) {
+  // A dead letter is never dead-lettered again: no cycles, whatever the configuration.
+  if (options_.dead_letter.empty() || entry.message->death) {
+    drop(std::move(entry), reason);
+    return;
+  }
+  const Message& original = *entry.message;
+  Message letter = original;  // shares the payload buffer; copies topic and metadata
+  letter.topic = options_.dead_letter;
+  letter.time_to_live.reset();
+  DeathRecord death{reason,         std::move(detail),    original.topic, name_, entry.delivery_count,
+                    original.published_at, broker_.runtime().now()};
+  letter.set_metadata(dead_letter_keys::reason, to_string(reason));
+  letter.set_metadata(dead_letter_keys::detail, death.detail);
+  letter.set_metadata(dead_letter_keys::original_topic, death.original_topic);
+  letter.set_metadata(dead_letter_keys::queue, death.queue);
+  letter.set_metadata(dead_letter_keys::delivery_count, std::to_string(death.delivery_count));
+  letter.set_metadata(dead_letter_keys::published_at_ns,
+                      std::to_string(std::chrono::nanoseconds(death.published_at.time_since_epoch()).count()));
+  letter.set_metadata(dead_letter_keys::dead_lettered_at_ns,
+                      std::to_string(std::chrono::nanoseconds(death.dead_lettered_at.time_since_epoch()).count()));
+  letter.death = std::move(death);
+  if (broker_.publish_dead_letter(std::move(letter))) {
+    dead_lettered_[index(reason)].fetch_add(1, std::memory_order_relaxed);
+    leave(entry);
+  } else {
+    drop(std::move(entry), reason);  // nothing took it (unrouted, full, broker closed): counted
+  }
+}
+
+void QueueCore::drop_everything() {
+  Entry entry;
+  while (dequeue_raw(entry)) drop(std::move(entry), DeadLetterReason::removed);
+  std::vector<Entry> delayed;
+  {
+    std::lock_guard lock(delayed_mutex_);
+    while (!delayed_.empty()) {
+      delayed.push_back(std::move(delayed_.top().entry));
+      delayed_.pop();
+    }
+  }
+  for (Entry& held : delayed) {
+    delayed_count_.fetch_sub(1, std::memory_order_relaxed);
+    drop(std::move(held), DeadLetterReason::removed);
+  }
+}
+
+void QueueCore::close() {
+  // seq_cst: see enqueue().
+  closed_.store(true, std::memory_order_seq_cst);
+  drop_everything();
+  std::lock_guard lock(room_mutex_);
+  room_cv_.notify_all();
+}
+
+// --- consumers ---------------------------------------------------------------------------------
+
+Result<std::uint32_t> QueueCore::attach(std::shared_ptr<ConsumerCore> consumer) {
+  std::lock_guard lock(consumers_mutex_);
+  for (std::uint32_t slot = 0; slot < max_consumers; ++slot) {
+    if (!consumers_[slot]) {
+      consumers_[slot] = std::move(consumer);
+      ++consumer_count_;
+      return slot;
+    }
+  }
+  return make_error(Errc::too_many_consumers,
+                    "queue '" + name_ + "' already has " + std::to_string(max_consumers) + " push consumers");
+}
+
+std::uint32_t QueueCore::detach(std::uint32_t slot) {
+  std::shared_ptr<ConsumerCore> leaving;  // destroyed outside the lock
+  std::lock_guard lock(consumers_mutex_);
+  // acq_rel: a publisher that already cleared this bit will find the slot empty or the consumer
+  // closed; one that has not will not wake a consumer that is gone.
+  parked_.fetch_and(~(std::uint64_t{1} << slot), std::memory_order_acq_rel);
+  leaving = std::move(consumers_[slot]);
+  --consumer_count_;
+  return consumer_count_ + receivers_.load(std::memory_order_relaxed);
+}
+
+std::uint32_t QueueCore::detach_receiver() noexcept {
+  const std::uint32_t receivers = receivers_.fetch_sub(1, std::memory_order_relaxed) - 1;
+  std::lock_guard lock(consumers_mutex_);
+  return consumer_count_ + receivers;
+}
+
+std::uint32_t QueueCore::consumer_count() const noexcept {
+  std::lock_guard lock(consumers_mutex_);
+  return consumer_count_ + receivers_.load(std::memory_order_relaxed);
+}
+
+bool QueueCore::park(std::uint32_t slot) {
+  const std::uint64_t bit = std::uint64_t{1} << slot;
+  // seq_cst: the Dekker handshake with enqueue(): set our bit, then look for messages.
+  parked_.fetch_or(bit, std::memory_order_seq_cst);
+  if (ready_count_.load(std::memory_order_seq_cst) == 0) return false;
+  // A message arrived. If our bit is still set, we take it back and carry on ourselves; if a
+  // publisher cleared it, that publisher is waking us already.
+  return (parked_.fetch_and(~bit, std::memory_order_acq_rel) & bit) != 0;
+}
+
+QueueStats QueueCore::stats() const {
+  QueueStats stats;
+  stats.name = name_;
+  stats.binding = binding_;
+  // relaxed throughout: a snapshot of counters; see stats.hpp.
+  stats.published = published_.load(std::memory_order_relaxed);
+  stats.refused = refused_.load(std::memory_order_relaxed);
+  stats.delivered = delivered_.load(std::memory_order_relaxed);
+  stats.redelivered = redelivered_.load(std::memory_order_relaxed);
+  stats.accepted = accepted_.load(std::memory_order_relaxed);
+  stats.released = released_.load(std::memory_order_relaxed);
+  stats.rejected = rejected_.load(std::memory_order_relaxed);
+  stats.lock_expired = lock_expired_.load(std::memory_order_relaxed);
+  stats.handler_failures = handler_failures_.load(std::memory_order_relaxed);
+  for (std::size_t i = 0; i < dead_letter_reason_count; ++i) {
+    stats.dead_lettered[i] = dead_lettered_[i].load(std::memory_order_relaxed);
+    stats.dropped[i] = dropped_[i].load(std::memory_order_relaxed);
+  }
+  stats.depth = ready_count_.load(std::memory_order_relaxed);
+  stats.delayed = delayed_count_.load(std::memory_order_relaxed);
+  stats.in_flight = in_flight_.load(std::memory_order_relaxed);
+  stats.bytes = ready_bytes_.load(std::memory_order_relaxed);
+  stats.consumers = consumer_count();
+  return stats;
+}
+
+}  // namespace wasmq::detail

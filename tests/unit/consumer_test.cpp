@@ -1,0 +1,135 @@
+// Push consumers (in-flight limit, batches, closing) and pull receivers (closing).
+
+#include "support/broker_fixture.hpp"
+
+namespace wasmq {
+namespace {
+
+using testing_support::BrokerTest;
+using testing_support::Collector;
+using testing_support::text_of;
+
+using ConsumerTest = BrokerTest;
+
+TEST_F(ConsumerTest, MaxInFlightPausesDispatchUntilASettle) {
+  ASSERT_TRUE(broker.declare_queue("jobs"));
+  Collector collector;
+  auto consumer = broker.consume("jobs", {.max_in_flight = 2}, collector.handler());
+  for (int i = 0; i < 5; ++i) publish("jobs", std::to_string(i));
+  runtime.run_until_idle();
+  ASSERT_EQ(collector.deliveries.size(), 2u);
+  EXPECT_EQ(stats_of("jobs").depth, 3u);
+  ASSERT_TRUE(collector.deliveries[0].accept());
+  runtime.run_until_idle();
+  ASSERT_EQ(collector.deliveries.size(), 3u);
+  EXPECT_EQ(text_of(collector.deliveries[2]), "2");
+}
+
+TEST_F(ConsumerTest, ABatchYieldsTheThreadBetweenRuns) {
+  ASSERT_TRUE(broker.declare_queue("jobs"));
+  Collector collector;
+  auto consumer = broker.consume("jobs", {.batch_size = 2}, collector.handler());
+  runtime.run_until_idle();
+  for (int i = 0; i < 5; ++i) publish("jobs", std::to_string(i));
+  EXPECT_EQ(runtime.pending_tasks(), 1u) << "one wake-up for five messages";
+  ASSERT_TRUE(runtime.run_one());
+  EXPECT_EQ(collector.deliveries.size(), 2u);
+  EXPECT_EQ(runtime.pending_tasks(), 1u) << "the rest is scheduled again, not run inline";
+  runtime.run_until_idle();
+  EXPECT_EQ(collector.deliveries.size(), 5u);
+}
+
+TEST_F(ConsumerTest, AnIdleConsumerIsWokenByTheNextPublish) {
+  ASSERT_TRUE(broker.declare_queue("jobs"));
+  Collector collector;
+  auto consumer = broker.consume("jobs", {}, collector.handler());
+  runtime.run_until_idle();
+  EXPECT_EQ(runtime.pending_tasks(), 0u) << "parked, not polling";
+  publish("jobs");
+  EXPECT_EQ(runtime.pending_tasks(), 1u);
+  runtime.run_until_idle();
+  EXPECT_EQ(collector.deliveries.size(), 1u);
+}
+
+TEST_F(ConsumerTest, ClosingReleasesEverythingItHolds) {
+  ASSERT_TRUE(broker.declare_queue("jobs"));
+  Collector collector;
+  auto consumer = broker.consume("jobs", {}, collector.handler());
+  for (int i = 0; i < 3; ++i) publish("jobs");
+  runtime.run_until_idle();
+  ASSERT_EQ(collector.deliveries.size(), 3u);
+  consumer->close();
+  auto stats = stats_of("jobs");
+  EXPECT_EQ(stats.in_flight, 0u);
+  EXPECT_EQ(stats.depth, 3u);
+  EXPECT_EQ(stats.released, 3u);
+  for (auto& delivery : collector.deliveries) EXPECT_EQ(delivery.accept().error().code, Errc::lock_lost);
+  publish("jobs");
+  runtime.run_until_idle();
+  EXPECT_EQ(collector.deliveries.size(), 3u) << "no deliveries after close";
+}
+
+TEST_F(ConsumerTest, AHandlerMayCloseItsOwnConsumer) {
+  ASSERT_TRUE(broker.declare_queue("jobs"));
+  Consumer consumer;
+  int calls = 0;
+  auto opened = broker.consume("jobs", {}, [&](Delivery&) {
+    ++calls;
+    consumer.close();  // must not wait for itself
+  });
+  consumer = std::move(*opened);
+  publish("jobs");
+  publish("jobs");
+  runtime.run_until_idle();
+  EXPECT_EQ(calls, 1);
+  auto stats = stats_of("jobs");
+  EXPECT_EQ(stats.depth, 2u) << "the message being handled went back";
+  EXPECT_EQ(stats.in_flight, 0u);
+}
+
+TEST_F(ConsumerTest, DestroyingTheHandleCloses) {
+  ASSERT_TRUE(broker.declare_queue("jobs"));
+  Collector collector;
+  {
+    auto consumer = broker.consume("jobs", {}, collector.handler());
+    publish("jobs");
+    runtime.run_until_idle();
+  }
+  EXPECT_EQ(stats_of("jobs").consumers, 0u);
+  EXPECT_EQ(stats_of("jobs").depth, 1u);
+}
+
+TEST_F(ConsumerTest, AClosedReceiverRefusesAndReleases) {
+  ASSERT_TRUE(broker.declare_queue("jobs"));
+  auto receiver = broker.open_receiver("jobs");
+  publish("jobs");
+  auto held = receiver->try_receive();
+  ASSERT_TRUE(held);
+  receiver->close();
+  EXPECT_EQ(receiver->try_receive().error().code, Errc::closed);
+  EXPECT_EQ(held->accept().error().code, Errc::lock_lost);
+  EXPECT_EQ(stats_of("jobs").depth, 1u);
+}
+
+TEST_F(ConsumerTest, AnEmptyReceiverHandleIsAnError) {
+  Receiver receiver;
+  EXPECT_EQ(receiver.try_receive().error().code, Errc::invalid_handle);
+}
+
+TEST_F(ConsumerTest, ConsumerStatsCountItsOwnDeliveries) {
+  ASSERT_TRUE(broker.declare_queue("jobs"));
+  auto receiver = broker.open_receiver("jobs");
+  for (int i = 0; i < 3; ++i) publish("jobs");
+  ASSERT_TRUE(receiver->try_receive()->accept());
+  ASSERT_TRUE(receiver->try_receive()->release());
+  auto held = receiver->try_receive();
+  auto stats = receiver->stats();
+  EXPECT_EQ(stats.delivered, 3u);
+  EXPECT_EQ(stats.accepted, 1u);
+  EXPECT_EQ(stats.released, 1u);
+  EXPECT_EQ(stats.in_flight, 1u);
+  EXPECT_EQ(stats.queue, "jobs");
+}
+
+}  // namespace
+}  // namespace wasmq

@@ -1,0 +1,100 @@
+// Bad input gets a clear error, never a crash: every refusal of the broker's API.
+
+#include "support/broker_fixture.hpp"
+
+namespace wasmq {
+namespace {
+
+using testing_support::BrokerTest;
+using testing_support::make_message;
+
+using ErrorsTest = BrokerTest;
+
+TEST_F(ErrorsTest, PublishRefusesBadNames) {
+  EXPECT_EQ(broker.publish(make_message("")).error().code, Errc::invalid_name);
+  EXPECT_EQ(broker.publish(make_message("a..b")).error().code, Errc::invalid_name);
+  EXPECT_EQ(broker.publish(make_message("with space")).error().code, Errc::invalid_name);
+  EXPECT_EQ(broker.publish(make_message("a.*")).error().code, Errc::wildcard_in_name);
+  EXPECT_EQ(broker.publish(make_message("a.>")).error().code, Errc::wildcard_in_name);
+  EXPECT_EQ(broker.stats().published, 0u) << "refused publishes are not counted as published";
+}
+
+TEST_F(ErrorsTest, DeclareRefusesBadNamesAndOptions) {
+  EXPECT_EQ(broker.declare_queue("").error().code, Errc::invalid_name);
+  EXPECT_EQ(broker.declare_queue("q.*").error().code, Errc::wildcard_in_name);
+  EXPECT_EQ(broker.declare_queue("q", {.lock_duration = 0s}).error().code, Errc::invalid_argument);
+  EXPECT_EQ(broker.declare_queue("q", {.redelivery_backoff = {-1s}}).error().code, Errc::invalid_argument);
+}
+
+TEST_F(ErrorsTest, SubscribeRefusesBadPatternsGroupsAndOptions) {
+  auto noop = [](Delivery&) {};
+  EXPECT_EQ(broker.subscribe("a.>.b", {}, noop).error().code, Errc::invalid_pattern);
+  EXPECT_EQ(broker.subscribe("", {}, noop).error().code, Errc::invalid_name);
+  EXPECT_EQ(broker.subscribe("a", {.group = "bad group"}, noop).error().code, Errc::invalid_name);
+  EXPECT_EQ(broker.subscribe("a", {.consumer = {.max_in_flight = 0}}, noop).error().code, Errc::invalid_argument);
+  EXPECT_EQ(broker.subscribe("a", {.queue = QueueOptions{.lock_duration = -1s}}, noop).error().code,
+            Errc::invalid_argument);
+  EXPECT_EQ(broker.subscribe("a", {}, Handler{}).error().code, Errc::invalid_argument);
+  EXPECT_TRUE(broker.stats().queues.empty()) << "a refused subscription leaves nothing behind";
+}
+
+TEST_F(ErrorsTest, ConsumeRefusesBadOptions) {
+  ASSERT_TRUE(broker.declare_queue("q"));
+  auto noop = [](Delivery&) {};
+  EXPECT_EQ(broker.consume("q", {.max_in_flight = 0}, noop).error().code, Errc::invalid_argument);
+  EXPECT_EQ(broker.consume("q", {.max_in_flight = (1U << 16) + 1}, noop).error().code, Errc::invalid_argument);
+  EXPECT_EQ(broker.consume("q", {.batch_size = 0}, noop).error().code, Errc::invalid_argument);
+  EXPECT_EQ(broker.consume("q", {}, Handler{}).error().code, Errc::invalid_argument);
+  EXPECT_EQ(broker.consume("q.*", {}, noop).error().code, Errc::wildcard_in_name);
+}
+
+TEST_F(ErrorsTest, AQueueTakesAtMostSixtyFourPushConsumers) {
+  ASSERT_TRUE(broker.declare_queue("q"));
+  std::vector<Consumer> consumers;
+  for (int i = 0; i < 64; ++i) {
+    auto consumer = broker.consume("q", {}, [](Delivery&) {});
+    ASSERT_TRUE(consumer) << i;
+    consumers.push_back(std::move(*consumer));
+  }
+  auto one_more = broker.consume("q", {}, [](Delivery&) {});
+  ASSERT_FALSE(one_more);
+  EXPECT_EQ(one_more.error().code, Errc::too_many_consumers);
+  consumers.pop_back();
+  EXPECT_TRUE(broker.consume("q", {}, [](Delivery&) {})) << "a closed consumer frees its place";
+}
+
+TEST_F(ErrorsTest, EverythingAfterShutdownIsRefusedAsClosed) {
+  ASSERT_TRUE(broker.declare_queue("q"));
+  auto receiver = broker.open_receiver("q");
+  publish("q");
+  auto held = receiver->try_receive();
+  broker.shutdown();
+  EXPECT_EQ(broker.publish(make_message("q")).error().code, Errc::closed);
+  EXPECT_EQ(broker.declare_queue("r").error().code, Errc::closed);
+  EXPECT_EQ(broker.consume("q", {}, [](Delivery&) {}).error().code, Errc::closed);
+  EXPECT_EQ(broker.subscribe("t", {}, [](Delivery&) {}).error().code, Errc::closed);
+  EXPECT_EQ(receiver->try_receive().error().code, Errc::closed);
+  EXPECT_EQ(held->accept().error().code, Errc::lock_lost);
+  broker.shutdown();  // idempotent
+}
+
+TEST_F(ErrorsTest, HandlesOutliveTheirBroker) {
+  auto local_runtime = std::make_unique<ManualRuntime>();
+  auto local = std::make_unique<Broker>(*local_runtime);
+  ASSERT_TRUE(local->declare_queue("q"));
+  auto receiver = local->open_receiver("q");
+  ASSERT_TRUE(local->publish(make_message("q")));
+  auto held = receiver->try_receive();
+  local.reset();
+  EXPECT_EQ(held->accept().error().code, Errc::lock_lost);
+  EXPECT_EQ(receiver->try_receive().error().code, Errc::closed);
+}
+
+TEST(ErrcTest, EveryCodeHasAName) {
+  for (int code = 0; code <= static_cast<int>(Errc::closed); ++code) {
+    EXPECT_NE(to_string(static_cast<Errc>(code)), "unknown") << code;
+  }
+}
+
+}  // namespace
+}  // namespace wasmq

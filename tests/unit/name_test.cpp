@@ -1,0 +1,87 @@
+#include <wasmq/name.hpp>
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace wasmq {
+namespace {
+
+TEST(NameTest, AcceptsDottedTokens) {
+  EXPECT_TRUE(validate_name("orders"));
+  EXPECT_TRUE(validate_name("orders.eu.created"));
+  EXPECT_TRUE(validate_name("a-b_c.d$e"));
+}
+
+TEST(NameTest, RejectsEmptyNameAndEmptyTokens) {
+  for (std::string bad : {"", ".", "a.", ".a", "a..b"}) {
+    auto result = validate_name(bad);
+    ASSERT_FALSE(result) << bad;
+    EXPECT_EQ(result.error().code, Errc::invalid_name) << bad;
+  }
+}
+
+TEST(NameTest, RejectsSpacesAndControlCharacters) {
+  for (const std::string& bad : std::vector<std::string>{"a b", "a\tb", std::string("a\0b", 3), "a\x7f", "new\nline"}) {
+    auto result = validate_name(bad);
+    ASSERT_FALSE(result);
+    EXPECT_EQ(result.error().code, Errc::invalid_name);
+  }
+  EXPECT_NE(validate_name("a\x01").error().message.find("\\x01"), std::string::npos)
+      << "control characters are shown escaped in the message";
+}
+
+TEST(NameTest, RejectsWildcardsInNames) {
+  for (std::string bad : {"*", ">", "a.*", "a.>", "a*b"}) {
+    auto result = validate_name(bad);
+    ASSERT_FALSE(result) << bad;
+    EXPECT_EQ(result.error().code, Errc::wildcard_in_name) << bad;
+  }
+}
+
+TEST(NameTest, RejectsOverlongNames) {
+  EXPECT_TRUE(validate_name(std::string(max_name_length, 'a')));
+  EXPECT_EQ(validate_name(std::string(max_name_length + 1, 'a')).error().code, Errc::invalid_name);
+}
+
+TEST(PatternTest, AcceptsWholeTokenWildcards) {
+  EXPECT_TRUE(validate_pattern("a.*.c"));
+  EXPECT_TRUE(validate_pattern("*"));
+  EXPECT_TRUE(validate_pattern(">"));
+  EXPECT_TRUE(validate_pattern("a.>"));
+  EXPECT_TRUE(validate_pattern("*.*.>"));
+  EXPECT_TRUE(validate_pattern("plain.name"));
+}
+
+TEST(PatternTest, RejectsMisplacedWildcards) {
+  for (std::string bad : {"a.>.c", ">.a", "a*", "a.b>", "*a.b"}) {
+    auto result = validate_pattern(bad);
+    ASSERT_FALSE(result) << bad;
+    EXPECT_EQ(result.error().code, Errc::invalid_pattern) << bad;
+  }
+  EXPECT_EQ(validate_pattern("a..*").error().code, Errc::invalid_name);
+}
+
+TEST(PatternTest, MatchesLikeNats) {
+  EXPECT_TRUE(matches("a.b", "a.b"));
+  EXPECT_FALSE(matches("a.b", "a.b.c"));
+  EXPECT_TRUE(matches("a.*", "a.b"));
+  EXPECT_FALSE(matches("a.*", "a"));
+  EXPECT_FALSE(matches("a.*", "a.b.c"));
+  EXPECT_TRUE(matches("a.>", "a.b"));
+  EXPECT_TRUE(matches("a.>", "a.b.c.d"));
+  EXPECT_FALSE(matches("a.>", "a"));
+  EXPECT_TRUE(matches(">", "x"));
+  EXPECT_TRUE(matches("*.b.*", "a.b.c"));
+  EXPECT_FALSE(matches("*.b.*", "a.x.c"));
+}
+
+TEST(PatternTest, HasWildcardLooksAtWholeTokens) {
+  EXPECT_TRUE(has_wildcard("a.*"));
+  EXPECT_TRUE(has_wildcard(">"));
+  EXPECT_FALSE(has_wildcard("a.b"));
+}
+
+}  // namespace
+}  // namespace wasmq

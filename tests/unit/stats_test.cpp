@@ -1,0 +1,58 @@
+// The counters add up: every message is accounted for exactly once.
+
+#include "support/broker_fixture.hpp"
+
+namespace wasmq {
+namespace {
+
+using testing_support::BrokerTest;
+using testing_support::Collector;
+
+using StatsTest = BrokerTest;
+
+TEST_F(StatsTest, EveryFateIsCountedOnce) {
+  ASSERT_TRUE(broker.declare_queue("dead"));
+  ASSERT_TRUE(broker.declare_queue("q", {.lock_duration = 1s, .max_deliveries = 2, .dead_letter = "dead"}));
+  auto receiver = broker.open_receiver("q");
+  for (int i = 0; i < 6; ++i) publish("q");
+  ASSERT_TRUE(receiver->try_receive()->accept());        // accepted
+  ASSERT_TRUE(receiver->try_receive()->reject("no"));    // dead-lettered: rejected
+  ASSERT_TRUE(receiver->try_receive()->release(10s));    // delayed
+  auto expiring = receiver->try_receive();              // in flight, lock will expire
+  auto held = receiver->try_receive();                  // in flight
+  expect_conserved(stats_of("q"));
+  runtime.advance(1s);  // both locks expire: back to waiting
+  auto stats = stats_of("q");
+  EXPECT_EQ(stats.lock_expired, 2u);
+  EXPECT_EQ(stats.depth, 3u);
+  EXPECT_EQ(stats.delayed, 1u);
+  EXPECT_EQ(stats.in_flight, 0u);
+  expect_conserved(stats);
+  EXPECT_EQ(stats.published, 6u);
+  EXPECT_EQ(stats.delivered, 5u);
+  EXPECT_EQ(stats.accepted, 1u);
+  EXPECT_EQ(stats.rejected, 1u);
+  EXPECT_EQ(stats.released, 1u);
+  EXPECT_EQ(stats.dead_lettered_total(), 1u);
+  EXPECT_EQ(stats_of("dead").depth, 1u);
+}
+
+TEST_F(StatsTest, BrokerStatsListQueuesAndConsumers) {
+  ASSERT_TRUE(broker.declare_queue("q"));
+  Collector collector;
+  auto consumer = broker.consume("q", {}, collector.handler());
+  auto subscription = broker.subscribe("t.>", {.group = "g"}, collector.handler());
+  auto stats = broker.stats();
+  ASSERT_EQ(stats.queues.size(), 2u);
+  EXPECT_EQ(stats.consumers.size(), 2u);
+  EXPECT_EQ(stats.queues[0].name, "q");
+  EXPECT_EQ(stats.queues[1].name, "t.> [group g]");
+  EXPECT_EQ(stats.queues[1].binding, "t.>");
+}
+
+TEST_F(StatsTest, UnknownQueueStatsAreAnError) {
+  EXPECT_EQ(broker.queue_stats("missing").error().code, Errc::no_such_queue);
+}
+
+}  // namespace
+}  // namespace wasmq

@@ -1,0 +1,90 @@
+// The production runtime: real threads, real timers; tests wait on conditions with deadlines.
+
+#include <wasmq/wasmq.hpp>
+
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <mutex>
+
+namespace wasmq {
+namespace {
+
+/// Waits until `done()` holds or the deadline passes; returns done().
+template <class Predicate>
+bool wait_until(std::mutex& mutex, std::condition_variable& cv, Predicate done, Duration limit = 10s) {
+  std::unique_lock lock(mutex);
+  return cv.wait_for(lock, limit, done);
+}
+
+TEST(ThreadPoolRuntimeTest, RunsPostedTasksAndTimers) {
+  ThreadPoolRuntime runtime(2);
+  std::mutex mutex;
+  std::condition_variable cv;
+  int ran = 0;
+  TimePoint timer_fired_at{};
+  const TimePoint start = runtime.now();
+  runtime.post([&] {
+    std::lock_guard lock(mutex);
+    ++ran;
+    cv.notify_all();
+  });
+  runtime.post_at(start + 20ms, [&] {
+    std::lock_guard lock(mutex);
+    ++ran;
+    timer_fired_at = runtime.now();
+    cv.notify_all();
+  });
+  ASSERT_TRUE(wait_until(mutex, cv, [&] { return ran == 2; }));
+  EXPECT_GE(timer_fired_at - start, 20ms);
+}
+
+TEST(ThreadPoolRuntimeTest, DeliversEndToEndOnRealThreads) {
+  ThreadPoolRuntime runtime(2);
+  Broker broker(runtime);
+  ASSERT_TRUE(broker.declare_queue("q"));
+  std::mutex mutex;
+  std::condition_variable cv;
+  int accepted = 0;
+  auto consumer = broker.consume("q", {}, [&](Delivery& delivery) {
+    ASSERT_TRUE(delivery.accept());
+    std::lock_guard lock(mutex);
+    ++accepted;
+    cv.notify_all();
+  });
+  for (int i = 0; i < 100; ++i) ASSERT_TRUE(broker.publish({.topic = "q", .payload = Payload::copy_of("x")}));
+  ASSERT_TRUE(wait_until(mutex, cv, [&] { return accepted == 100; }));
+}
+
+TEST(ThreadPoolRuntimeTest, CloseWaitsForARunningHandler) {
+  ThreadPoolRuntime runtime(2);
+  Broker broker(runtime);
+  ASSERT_TRUE(broker.declare_queue("q"));
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool entered = false, may_return = false, returned = false;
+  auto consumer = broker.consume("q", {}, [&](Delivery&) {
+    std::unique_lock lock(mutex);
+    entered = true;
+    cv.notify_all();
+    cv.wait(lock, [&] { return may_return; });
+    returned = true;
+  });
+  ASSERT_TRUE(broker.publish({.topic = "q", .payload = Payload::copy_of("x")}));
+  ASSERT_TRUE(wait_until(mutex, cv, [&] { return entered; }));
+  std::thread closer([&] {
+    consumer->close();
+    std::lock_guard lock(mutex);
+    EXPECT_TRUE(returned) << "close() returned while the handler was still running";
+  });
+  {
+    std::lock_guard lock(mutex);
+    may_return = true;
+    cv.notify_all();
+  }
+  closer.join();
+  EXPECT_EQ(broker.queue_stats("q")->depth, 1u) << "the unsettled delivery went back";
+}
+
+}  // namespace
+}  // namespace wasmq
