@@ -9,21 +9,21 @@ namespace wasmq {
 
 /// What went wrong. Every fallible broker call returns `Result<T>` with one of these.
 enum class Errc {
-  invalid_name,       ///< empty name, empty token, space or control character, too long
-  invalid_pattern,    ///< a subscription pattern with a misplaced `*` or `>`
-  wildcard_in_name,   ///< a publish or queue name that contains `*` or `>`
-  payload_too_large,  ///< payload above BrokerOptions::max_message_bytes or the queue's max_bytes
-  queue_full,         ///< a bounded queue refused the message (overflow policy reject_publish)
-  timeout,            ///< a bounded wait ran out (blocked publish, pull receive)
-  no_such_queue,      ///< consume or stats on a name that was never declared
-  already_exists,     ///< declare_queue with options that differ from the existing queue's
-  invalid_argument,   ///< an option value that cannot work (zero in-flight limit, self dead-letter)
-  too_many_consumers, ///< more consumers on one queue than the broker supports
-  too_many_in_flight, ///< a pull receiver already holds its max_in_flight deliveries
-  already_settled,    ///< accept/release/reject/extend on a delivery that was settled
-  lock_lost,          ///< the delivery's lock expired or its consumer closed; it went back to the queue
-  invalid_handle,     ///< a moved-from or default-constructed handle
-  closed,             ///< the broker, consumer or receiver was closed
+  invalid_name,        ///< empty name, empty token, space or control character, too long
+  invalid_pattern,     ///< a subscription pattern with a misplaced `*` or `>`
+  wildcard_in_name,    ///< a publish or queue name that contains `*` or `>`
+  payload_too_large,   ///< payload above BrokerOptions::max_message_bytes or the queue's max_bytes
+  queue_full,          ///< a bounded queue refused the message (overflow policy reject_publish)
+  timeout,             ///< a bounded wait ran out (blocked publish, pull receive)
+  no_such_queue,       ///< consume or stats on a name that was never declared
+  already_exists,      ///< declare_queue with options that differ from the existing queue's
+  invalid_argument,    ///< an option value that cannot work (zero in-flight limit, self dead-letter)
+  too_many_consumers,  ///< more consumers on one queue than the broker supports
+  too_many_in_flight,  ///< a pull receiver already holds its max_in_flight deliveries
+  already_settled,     ///< accept/release/reject/extend on a delivery that was settled
+  lock_lost,           ///< the delivery's lock expired or its consumer closed; it went back to the queue
+  invalid_handle,      ///< a moved-from or default-constructed handle
+  closed,              ///< the broker, consumer or receiver was closed
 };
 
 /// The name of an error code, e.g. "queue_full".

@@ -37,7 +37,7 @@ struct DeathRecord {
   std::string original_topic;  ///< the name it was published to
   std::string queue;           ///< the queue or subscription it died in
   std::uint32_t delivery_count = 0;
-  TimePoint published_at{};    ///< when it was first published
+  TimePoint published_at{};  ///< when it was first published
   TimePoint dead_lettered_at{};
 };
 
@@ -55,15 +55,15 @@ inline constexpr std::string_view dead_lettered_at_ns = "wasmq-dl-dead-lettered-
 /// A message. Build one, hand it to `Broker::publish`; once published it is immutable and
 /// shared by every queue it was routed to. The broker fills the fields marked "set by broker".
 struct Message {
-  std::string topic;                        ///< the name it is published to
+  std::string topic;  ///< the name it is published to
   Payload payload;
   std::optional<std::string> content_type;
   Metadata metadata;
-  std::optional<std::string> reply_to;      ///< where replies go (request-reply)
-  std::optional<Duration> time_to_live;     ///< undelivered after this long → expired
+  std::optional<std::string> reply_to;   ///< where replies go (request-reply)
+  std::optional<Duration> time_to_live;  ///< undelivered after this long → expired
 
-  TimePoint published_at{};                 ///< set by broker
-  std::optional<DeathRecord> death;         ///< set by broker on dead letters
+  TimePoint published_at{};          ///< set by broker
+  std::optional<DeathRecord> death;  ///< set by broker on dead letters
 
   /// The value of `key`, if present.
   [[nodiscard]] std::optional<std::string_view> find_metadata(std::string_view key) const noexcept;

@@ -22,9 +22,7 @@ class Payload {
   static Payload copy_of(std::span<const std::uint8_t> bytes) {
     return Payload(std::vector<std::uint8_t>(bytes.begin(), bytes.end()));
   }
-  static Payload copy_of(std::string_view text) {
-    return Payload(std::vector<std::uint8_t>(text.begin(), text.end()));
-  }
+  static Payload copy_of(std::string_view text) { return Payload(std::vector<std::uint8_t>(text.begin(), text.end())); }
 
   [[nodiscard]] std::span<const std::uint8_t> bytes() const noexcept {
     return bytes_ ? std::span<const std::uint8_t>(*bytes_) : std::span<const std::uint8_t>();

@@ -23,16 +23,16 @@ struct QueueStats {
   std::uint64_t delivered = 0;  ///< deliveries, first ones and redeliveries
   std::uint64_t redelivered = 0;
   std::uint64_t accepted = 0;
-  std::uint64_t released = 0;   ///< explicit releases and handles dropped unsettled
+  std::uint64_t released = 0;  ///< explicit releases and handles dropped unsettled
   std::uint64_t rejected = 0;
   std::uint64_t lock_expired = 0;
   std::uint64_t handler_failures = 0;  ///< push handlers that threw
-  ReasonCounts dead_lettered{};  ///< forwarded to the dead-letter name, by reason
-  ReasonCounts dropped{};        ///< left without a dead-letter name to go to, by reason
-  std::uint64_t depth = 0;       ///< waiting, available now
-  std::uint64_t delayed = 0;     ///< waiting for a release delay or backoff to pass
-  std::uint64_t in_flight = 0;   ///< delivered, not yet settled
-  std::uint64_t bytes = 0;       ///< payload bytes waiting (depth)
+  ReasonCounts dead_lettered{};        ///< forwarded to the dead-letter name, by reason
+  ReasonCounts dropped{};              ///< left without a dead-letter name to go to, by reason
+  std::uint64_t depth = 0;             ///< waiting, available now
+  std::uint64_t delayed = 0;           ///< waiting for a release delay or backoff to pass
+  std::uint64_t in_flight = 0;         ///< delivered, not yet settled
+  std::uint64_t bytes = 0;             ///< payload bytes waiting (depth)
   std::uint32_t consumers = 0;
 
   [[nodiscard]] std::uint64_t dead_lettered_total() const noexcept;

@@ -44,7 +44,8 @@ Result<void> validate_options(const QueueOptions& options, std::string_view name
       return make_error(valid.error().code, "dead_letter of '" + std::string(name) + "': " + valid.error().message);
     }
     if (options.dead_letter == name) {
-      return make_error(Errc::invalid_argument, "queue '" + std::string(name) + "' cannot be its own dead-letter target");
+      return make_error(Errc::invalid_argument,
+                        "queue '" + std::string(name) + "' cannot be its own dead-letter target");
     }
   }
   for (Duration delay : options.redelivery_backoff) {
@@ -183,12 +184,10 @@ Result<PublishReceipt> BrokerCore::publish(Message&& message) {
     }
     receipt = route(shared, *table);
   }
-  if (!receipt && receipt.error().code != Errc::queue_full && receipt.error().code != Errc::timeout) {
-    return receipt;
-  }
+  if (!receipt) return receipt;  // a bounded target refused it; the others, if any, took it
   // relaxed: statistics.
   published_.fetch_add(1, std::memory_order_relaxed);
-  if (receipt && receipt->routed == 0) unrouted_.fetch_add(1, std::memory_order_relaxed);
+  if (receipt->routed == 0) unrouted_.fetch_add(1, std::memory_order_relaxed);
   return receipt;
 }
 
@@ -244,8 +243,8 @@ Result<std::shared_ptr<ConsumerCore>> BrokerCore::open(std::string_view queue_na
     if (!declared) return std::unexpected(declared.error());
     queue = *declared;
   } else {
-    return make_error(Errc::no_such_queue, "no queue named '" + std::string(queue_name) +
-                                               "' (declare it first, or subscribe to a topic)");
+    return make_error(Errc::no_such_queue,
+                      "no queue named '" + std::string(queue_name) + "' (declare it first, or subscribe to a topic)");
   }
   return attach_locked(queue, options, std::move(handler));
 }

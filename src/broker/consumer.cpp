@@ -35,7 +35,8 @@ Receiver& Receiver::operator=(Receiver&& other) noexcept {
 Receiver::~Receiver() { close(); }
 
 Result<Delivery> Receiver::receive(Duration timeout) {
-  if (!core_) return make_error(Errc::invalid_handle, "the receiver handle is empty (moved from or default-constructed)");
+  if (!core_)
+    return make_error(Errc::invalid_handle, "the receiver handle is empty (moved from or default-constructed)");
   return core_->receive(timeout);
 }
 

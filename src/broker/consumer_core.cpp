@@ -167,8 +167,7 @@ void ConsumerCore::on_slot_freed() {
 // --- settling ----------------------------------------------------------------------------------
 
 Result<void> ConsumerCore::lost(std::string_view what) const {
-  return make_error(Errc::lock_lost, std::string("cannot ") + std::string(what) + " a delivery from '" +
-                                         queue_name() +
+  return make_error(Errc::lock_lost, std::string("cannot ") + std::string(what) + " a delivery from '" + queue_name() +
                                          "': its lock expired or its consumer closed, and the message "
                                          "went back to the queue");
 }
@@ -263,9 +262,8 @@ void ConsumerCore::sweep() {
 
 void ConsumerCore::release_all_held() {
   std::vector<std::pair<std::uint32_t, std::uint64_t>> held;
-  table_.for_each_held([&](std::uint32_t slot, std::uint64_t generation, std::int64_t) {
-    held.emplace_back(slot, generation);
-  });
+  table_.for_each_held(
+      [&](std::uint32_t slot, std::uint64_t generation, std::int64_t) { held.emplace_back(slot, generation); });
   for (auto [slot, generation] : held) {
     Entry entry;
     if (table_.take(slot, generation, entry) == InFlightTable::Take::lost) continue;

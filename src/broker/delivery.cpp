@@ -39,11 +39,15 @@ Delivery::~Delivery() {
   if (core_ && !settled_) (void)release();  // a dropped delivery goes back to its queue
 }
 
-std::string_view Delivery::queue() const noexcept { return core_ ? std::string_view(core_->queue_name()) : std::string_view(); }
+std::string_view Delivery::queue() const noexcept {
+  return core_ ? std::string_view(core_->queue_name()) : std::string_view();
+}
 
 Result<void> Delivery::check_settleable() const {
-  if (!core_) return make_error(Errc::invalid_handle, "the delivery handle is empty (moved from or default-constructed)");
-  if (settled_) return make_error(Errc::already_settled, "the delivery from '" + core_->queue_name() + "' was already settled");
+  if (!core_)
+    return make_error(Errc::invalid_handle, "the delivery handle is empty (moved from or default-constructed)");
+  if (settled_)
+    return make_error(Errc::already_settled, "the delivery from '" + core_->queue_name() + "' was already settled");
   return {};
 }
 

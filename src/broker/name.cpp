@@ -34,7 +34,8 @@ Result<void> validate(std::string_view text, Kind kind) {
   std::size_t start = 0;
   while (true) {
     const std::size_t dot = text.find('.', start);
-    const std::string_view token = text.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    const std::string_view token =
+        text.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
     const bool last = dot == std::string_view::npos;
     if (token.empty()) {
       return make_error(Errc::invalid_name, std::string(what) + " " + quoted(text) + " has an empty token");
@@ -76,7 +77,8 @@ bool has_wildcard(std::string_view pattern) noexcept {
   std::size_t start = 0;
   while (true) {
     const std::size_t dot = pattern.find('.', start);
-    const std::string_view token = pattern.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    const std::string_view token =
+        pattern.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
     if (token == "*" || token == ">") return true;
     if (dot == std::string_view::npos) return false;
     start = dot + 1;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <bit>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -19,8 +20,7 @@ constexpr std::size_t index(DeadLetterReason reason) noexcept { return static_ca
 
 }  // namespace
 
-QueueCore::QueueCore(BrokerCore& broker, std::string name, std::string binding, QueueOptions options,
-                     bool auto_delete)
+QueueCore::QueueCore(BrokerCore& broker, std::string name, std::string binding, QueueOptions options, bool auto_delete)
     : broker_(broker),
       name_(std::move(name)),
       binding_(std::move(binding)),
@@ -55,9 +55,9 @@ bool QueueCore::reserve(std::size_t bytes) noexcept {
 
 void QueueCore::leave(const Entry& entry) noexcept {
   if (!bounded()) return;
-  // relaxed: counts only; a publisher waiting for room is told through notify_room().
-  held_.fetch_sub(1, std::memory_order_relaxed);
-  held_bytes_.fetch_sub(payload_size(entry), std::memory_order_relaxed);
+  // seq_cst: first half of the Dekker handshake with wait_for_room(), completed in notify_room().
+  held_.fetch_sub(1, std::memory_order_seq_cst);
+  held_bytes_.fetch_sub(payload_size(entry), std::memory_order_seq_cst);
   notify_room();
 }
 
@@ -75,10 +75,10 @@ Result<void> QueueCore::offer(const std::shared_ptr<const Message>& message) {
   const std::size_t bytes = message->payload.size();
   if (options_.max_bytes != 0 && bytes > options_.max_bytes) {
     refused_.fetch_add(1, std::memory_order_relaxed);
-    return make_error(Errc::payload_too_large, "message of " + std::to_string(bytes) +
-                                                   " bytes exceeds max_bytes " + std::to_string(options_.max_bytes) +
-                                                   " of queue '" + name_ + "'");
+    return make_error(Errc::payload_too_large, "message of " + std::to_string(bytes) + " bytes exceeds max_bytes " +
+                                                   std::to_string(options_.max_bytes) + " of queue '" + name_ + "'");
   }
+  std::optional<std::chrono::steady_clock::time_point> block_deadline;  // one deadline for all waits
   while (!reserve(bytes)) {
     switch (options_.overflow) {
       case OverflowPolicy::reject_publish:
@@ -96,11 +96,12 @@ Result<void> QueueCore::offer(const std::shared_ptr<const Message>& message) {
         break;
       }
       case OverflowPolicy::block:
-        if (auto waited = wait_for_room(bytes); !waited) {
+        if (!block_deadline) block_deadline = std::chrono::steady_clock::now() + options_.block_timeout;
+        if (auto waited = wait_for_room(bytes, *block_deadline); !waited) {
           refused_.fetch_add(1, std::memory_order_relaxed);
           return waited;
         }
-        return offer(message);  // room appeared; reserve again (another publisher may win it)
+        break;  // room appeared; reserve again (another publisher may win it, then we wait again)
     }
   }
   published_.fetch_add(1, std::memory_order_relaxed);
@@ -145,26 +146,26 @@ void QueueCore::notify_available() {
   }
 }
 
-Result<void> QueueCore::wait_for_room(std::size_t bytes) {
-  const auto deadline = std::chrono::steady_clock::now() + options_.block_timeout;
+Result<void> QueueCore::wait_for_room(std::size_t bytes, std::chrono::steady_clock::time_point deadline) {
   std::unique_lock lock(room_mutex_);
-  // seq_cst: pairs with notify_room()'s load; a leaver that missed our count has not yet left.
+  // seq_cst: Dekker with leave(): we count ourselves in, then look at held_; a leaver lowers held_,
+  // then looks for blocked publishers. Either we see the room, or the leaver sees us and notifies
+  // (under room_mutex_, which we hold until the wait releases it, so the notify cannot fall between).
   blocked_publishers_.fetch_add(1, std::memory_order_seq_cst);
   auto has_room = [&] {
-    // relaxed: a heuristic pre-check; reserve() decides.
-    const auto held = held_.load(std::memory_order_relaxed);
-    const auto held_bytes = held_bytes_.load(std::memory_order_relaxed);
+    const auto held = held_.load(std::memory_order_seq_cst);
+    const auto held_bytes = held_bytes_.load(std::memory_order_seq_cst);
     return (options_.max_length == 0 || held < options_.max_length) &&
            (options_.max_bytes == 0 || held_bytes + bytes <= options_.max_bytes);
   };
   const bool room = room_cv_.wait_until(lock, deadline, [&] { return has_room() || closed(); });
   blocked_publishers_.fetch_sub(1, std::memory_order_relaxed);
   if (room) return {};
-  return make_error(Errc::timeout, "queue '" + name_ + "' stayed full for the block timeout of " +
-                                       std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                          options_.block_timeout)
-                                                          .count()) +
-                                       " ms");
+  return make_error(
+      Errc::timeout,
+      "queue '" + name_ + "' stayed full for the block timeout of " +
+          std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(options_.block_timeout).count()) +
+          " ms");
 }
 
 void QueueCore::notify_room() {
@@ -265,9 +266,7 @@ void QueueCore::on_returned(Entry&& entry, Return how, Duration delay) {
 
 void QueueCore::put_back_undelivered(Entry&& entry) { enqueue(std::move(entry)); }
 
-std::int64_t QueueCore::now_ticks() const noexcept {
-  return broker_.runtime().now().time_since_epoch().count();
-}
+std::int64_t QueueCore::now_ticks() const noexcept { return broker_.runtime().now().time_since_epoch().count(); }
 
 std::int64_t QueueCore::lock_deadline_from_now() const noexcept {
   return (broker_.runtime().now() + options_.lock_duration).time_since_epoch().count();
@@ -334,8 +333,13 @@ void QueueCore::dead_letter(Entry&& entry, DeadLetterReason reason, std::string 
   Message letter = original;  // shares the payload buffer; copies topic and metadata
   letter.topic = options_.dead_letter;
   letter.time_to_live.reset();
-  DeathRecord death{reason,         std::move(detail),    original.topic, name_, entry.delivery_count,
-                    original.published_at, broker_.runtime().now()};
+  DeathRecord death{reason,
+                    std::move(detail),
+                    original.topic,
+                    name_,
+                    entry.delivery_count,
+                    original.published_at,
+                    broker_.runtime().now()};
   letter.set_metadata(dead_letter_keys::reason, to_string(reason));
   letter.set_metadata(dead_letter_keys::detail, death.detail);
   letter.set_metadata(dead_letter_keys::original_topic, death.original_topic);
@@ -346,11 +350,15 @@ void QueueCore::dead_letter(Entry&& entry, DeadLetterReason reason, std::string 
   letter.set_metadata(dead_letter_keys::dead_lettered_at_ns,
                       std::to_string(std::chrono::nanoseconds(death.dead_lettered_at.time_since_epoch()).count()));
   letter.death = std::move(death);
+  // Counted before it is published (relaxed, but sequenced before the enqueue that hands the
+  // letter to its consumer): whoever has seen the letter also sees it counted here.
+  dead_lettered_[index(reason)].fetch_add(1, std::memory_order_relaxed);
   if (broker_.publish_dead_letter(std::move(letter))) {
-    dead_lettered_[index(reason)].fetch_add(1, std::memory_order_relaxed);
     leave(entry);
   } else {
-    drop(std::move(entry), reason);  // nothing took it (unrouted, full, broker closed): counted
+    // Nothing took it (unrouted, full, broker closed): it is a drop, and counted as one.
+    dead_lettered_[index(reason)].fetch_sub(1, std::memory_order_relaxed);
+    drop(std::move(entry), reason);
   }
 }
 

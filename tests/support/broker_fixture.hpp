@@ -20,6 +20,9 @@ inline Message make_message(std::string_view topic, std::string_view text = "pay
 
 inline std::string text_of(const Delivery& delivery) { return std::string(delivery.message().payload.as_string()); }
 
+/// Index of a reason in QueueStats::dead_lettered and QueueStats::dropped.
+constexpr std::size_t at(DeadLetterReason reason) { return static_cast<std::size_t>(reason); }
+
 class BrokerTest : public ::testing::Test {
  protected:
   explicit BrokerTest(BrokerOptions options = {}) : broker(runtime, std::move(options)) {}

@@ -7,11 +7,10 @@
 namespace wasmq {
 namespace {
 
+using testing_support::at;
 using testing_support::BrokerTest;
 using testing_support::make_message;
 using testing_support::text_of;
-
-constexpr auto at(DeadLetterReason reason) { return static_cast<std::size_t>(reason); }
 
 using BoundsTest = BrokerTest;
 
@@ -27,6 +26,7 @@ TEST_F(BoundsTest, RejectPublishRefusesWhenFull) {
   EXPECT_EQ(stats.depth, 2u);
   EXPECT_EQ(stats.refused, 1u);
   expect_conserved(stats);
+  EXPECT_EQ(broker.stats().published, 2u) << "a refused publish is not counted as published";
 }
 
 TEST_F(BoundsTest, MaxLengthCountsDeliveriesInFlight) {
@@ -56,7 +56,8 @@ TEST_F(BoundsTest, MaxBytesBoundsPayloadBytes) {
 
 TEST_F(BoundsTest, DropOldestDeadLettersTheOldestWaitingMessage) {
   ASSERT_TRUE(broker.declare_queue("dead"));
-  ASSERT_TRUE(broker.declare_queue("ring", {.max_length = 2, .overflow = OverflowPolicy::drop_oldest, .dead_letter = "dead"}));
+  ASSERT_TRUE(
+      broker.declare_queue("ring", {.max_length = 2, .overflow = OverflowPolicy::drop_oldest, .dead_letter = "dead"}));
   publish("ring", "a");
   publish("ring", "b");
   publish("ring", "c");
@@ -93,7 +94,8 @@ TEST_F(BoundsTest, DropOldestRefusesWhenEverythingHeldIsInFlight) {
 }
 
 TEST_F(BoundsTest, BlockGivesUpAfterItsTimeout) {
-  ASSERT_TRUE(broker.declare_queue("blocking", {.max_length = 1, .overflow = OverflowPolicy::block, .block_timeout = 20ms}));
+  ASSERT_TRUE(
+      broker.declare_queue("blocking", {.max_length = 1, .overflow = OverflowPolicy::block, .block_timeout = 20ms}));
   publish("blocking");
   const auto start = std::chrono::steady_clock::now();
   auto timed_out = broker.publish(make_message("blocking"));
@@ -104,7 +106,8 @@ TEST_F(BoundsTest, BlockGivesUpAfterItsTimeout) {
 }
 
 TEST_F(BoundsTest, BlockWaitsForRoomMadeByAnotherThread) {
-  ASSERT_TRUE(broker.declare_queue("blocking", {.max_length = 1, .overflow = OverflowPolicy::block, .block_timeout = 30s}));
+  ASSERT_TRUE(
+      broker.declare_queue("blocking", {.max_length = 1, .overflow = OverflowPolicy::block, .block_timeout = 30s}));
   auto receiver = broker.open_receiver("blocking");
   publish("blocking", "first");
   std::thread publisher([&] {

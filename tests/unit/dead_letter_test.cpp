@@ -7,11 +7,10 @@
 namespace wasmq {
 namespace {
 
+using testing_support::at;
 using testing_support::BrokerTest;
 using testing_support::make_message;
 using testing_support::text_of;
-
-constexpr auto at(DeadLetterReason reason) { return static_cast<std::size_t>(reason); }
 
 class DeadLetterTest : public BrokerTest {
  protected:

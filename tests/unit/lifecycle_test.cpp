@@ -74,7 +74,9 @@ TEST_F(LifecycleTest, ReleaseWithADelayWaitsForIt) {
 TEST_F(LifecycleTest, ADeliveryDroppedUnsettledIsReleased) {
   publish("jobs", "m");
   runtime.run_until_idle();
-  { Delivery dropped = take_only(); }
+  {
+    Delivery dropped = take_only();
+  }
   EXPECT_EQ(stats_of("jobs").released, 1u);
   runtime.run_until_idle();
   EXPECT_EQ(take_only().delivery_count(), 2u);

@@ -59,7 +59,9 @@ TEST(ThreadPoolRuntimeTest, DeliversEndToEndOnRealThreads) {
 TEST(ThreadPoolRuntimeTest, CloseWaitsForARunningHandler) {
   ThreadPoolRuntime runtime(2);
   Broker broker(runtime);
-  ASSERT_TRUE(broker.declare_queue("q"));
+  // Unlimited deliveries: once released, the message is redelivered until close() takes effect,
+  // however long the closing thread takes to be scheduled.
+  ASSERT_TRUE(broker.declare_queue("q", {.max_deliveries = 0}));
   std::mutex mutex;
   std::condition_variable cv;
   bool entered = false, may_return = false, returned = false;

@@ -44,11 +44,11 @@ class BrokerCore : public std::enable_shared_from_this<BrokerCore> {
   void shutdown();
 
  private:
-  const RoutingTable& routes();  // the current snapshot, from this thread's cache when fresh
+  const RoutingTable& routes();                         // the current snapshot, from this thread's cache when fresh
   std::shared_ptr<const RoutingTable> routes_locked();  // caller holds registry_mutex_
   Result<std::shared_ptr<QueueCore>> declare_locked(std::string_view name, const QueueOptions& options);
-  Result<std::shared_ptr<ConsumerCore>> attach_locked(const std::shared_ptr<QueueCore>& queue,
-                                                      ConsumerOptions options, Handler handler);
+  Result<std::shared_ptr<ConsumerCore>> attach_locked(const std::shared_ptr<QueueCore>& queue, ConsumerOptions options,
+                                                      Handler handler);
   Result<PublishReceipt> route(const std::shared_ptr<const Message>& message, const RoutingTable& table);
   void changed_locked();
   Result<void> check_open() const;

@@ -43,8 +43,7 @@ class InFlightTable {
         // acquire: pairs with the release (seq_cst) fetch_and in free(), so the previous holder's
         // move out of the slot happens-before our writes to it.
         if (occupied_[word].value.compare_exchange_weak(bits, bits | (std::uint64_t{1} << bit),
-                                                        std::memory_order_acquire,
-                                                        std::memory_order_relaxed)) {
+                                                        std::memory_order_acquire, std::memory_order_relaxed)) {
           return static_cast<std::uint32_t>(word * 64 + static_cast<std::size_t>(bit));
         }
       }
@@ -81,8 +80,8 @@ class InFlightTable {
       std::uint64_t expected = from;
       // acq_rel: acquire pairs with install()'s store (we read the entry); release orders our
       // reads of the entry before the generation change others may observe.
-      if (slot.state.compare_exchange_strong(expected, (generation + 1) << 2 | free_phase,
-                                             std::memory_order_acq_rel, std::memory_order_acquire)) {
+      if (slot.state.compare_exchange_strong(expected, (generation + 1) << 2 | free_phase, std::memory_order_acq_rel,
+                                             std::memory_order_acquire)) {
         out = std::move(slot.entry);
         free(index);
         return Take::taken;
@@ -132,7 +131,8 @@ class InFlightTable {
 
   [[nodiscard]] std::uint64_t held_count() const noexcept {
     std::uint64_t count = 0;
-    for (const auto& word : occupied_) count += static_cast<std::uint64_t>(std::popcount(word.value.load(std::memory_order_relaxed)));
+    for (const auto& word : occupied_)
+      count += static_cast<std::uint64_t>(std::popcount(word.value.load(std::memory_order_relaxed)));
     return count;
   }
 
@@ -142,7 +142,7 @@ class InFlightTable {
   static constexpr std::uint64_t busy = 2;
 
   struct Slot {
-    std::atomic<std::uint64_t> state{0};  // generation << 2 | phase
+    std::atomic<std::uint64_t> state{0};    // generation << 2 | phase
     std::atomic<std::int64_t> deadline{0};  // lock deadline, runtime clock ticks
     Entry entry;
   };

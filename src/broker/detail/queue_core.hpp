@@ -14,6 +14,7 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -112,7 +113,7 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   void drop_everything();
   void notify_available();
   void notify_room();
-  Result<void> wait_for_room(std::size_t bytes);
+  Result<void> wait_for_room(std::size_t bytes, std::chrono::steady_clock::time_point deadline);
   Error full_error(std::size_t bytes) const;
 
   BrokerCore& broker_;
@@ -149,7 +150,7 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   std::atomic<std::uint32_t> receivers_{0};
   mutable std::mutex consumers_mutex_;  // guards consumers_; taken to wake a parked consumer
   std::array<std::shared_ptr<ConsumerCore>, max_consumers> consumers_{};
-  std::uint32_t consumer_count_ = 0;    // guarded by consumers_mutex_
+  std::uint32_t consumer_count_ = 0;  // guarded by consumers_mutex_
 
   // Delayed redelivery (release with delay, backoff): a timer path, not the hot path.
   std::mutex delayed_mutex_;

@@ -16,9 +16,7 @@ class QueueCore;
 
 struct StringHash {
   using is_transparent = void;
-  std::size_t operator()(std::string_view text) const noexcept {
-    return std::hash<std::string_view>{}(text);
-  }
+  std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
 };
 
 class RoutingTable {
@@ -41,12 +39,10 @@ class RoutingTable {
  private:
   struct Node {
     std::unordered_map<std::string, std::unique_ptr<Node>, StringHash, std::equal_to<>> literal;
-    std::unique_ptr<Node> star;        // the `*` token
-    std::vector<QueueCore*> here;      // patterns that end at this node
-    std::vector<QueueCore*> rest;      // patterns ending in `>` at this node
-    [[nodiscard]] bool empty() const noexcept {
-      return literal.empty() && !star && here.empty() && rest.empty();
-    }
+    std::unique_ptr<Node> star;    // the `*` token
+    std::vector<QueueCore*> here;  // patterns that end at this node
+    std::vector<QueueCore*> rest;  // patterns ending in `>` at this node
+    [[nodiscard]] bool empty() const noexcept { return literal.empty() && !star && here.empty() && rest.empty(); }
   };
 
   void insert(Node& root, std::string_view pattern, QueueCore* queue);
@@ -57,8 +53,7 @@ class RoutingTable {
     for (QueueCore* queue : node.rest) visit(*queue);  // `>` matches one or more tokens
     const std::size_t dot = name.find('.');
     const std::string_view token = name.substr(0, dot);
-    const std::string_view remainder =
-        dot == std::string_view::npos ? std::string_view() : name.substr(dot + 1);
+    const std::string_view remainder = dot == std::string_view::npos ? std::string_view() : name.substr(dot + 1);
     auto descend = [&](const Node& child) {
       if (remainder.empty()) {
         for (QueueCore* queue : child.here) visit(*queue);

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs wasmq's build and test dependencies from Debian 12 packages, only those missing.
+# Runs apt-get directly as root, through sudo otherwise.
+set -euo pipefail
+
+packages=(
+  g++ cmake ninja-build pkg-config
+  libboost-dev libconcurrentqueue-dev      # Boost.Asio/Lockfree, moodycamel::ConcurrentQueue
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libzmq3-dev                              # benchmark baselines
+  nats-server libnats-dev                  # NATS backend
+  clang-19 libclang-rt-19-dev clang-format-19 clang-tidy-19
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+as_root=()
+[[ $(id -u) -eq 0 ]] || as_root=(sudo)
+echo "install-deps: installing ${missing[*]}"
+"${as_root[@]}" apt-get update -q
+DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
