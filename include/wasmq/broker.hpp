@@ -48,7 +48,7 @@ class Broker {
 
   /// Declares a queue receiving what is published to `name`. Declaring again with equal options
   /// is a no-op. Errors: invalid_name, wildcard_in_name, invalid_argument, already_exists, closed.
-  Result<void> declare_queue(std::string_view name, QueueOptions options = {});
+  Result<void> declare_queue(std::string_view name, const QueueOptions& options = {});
 
   /// Routes `message` to every queue and subscription that receives its topic; the payload is
   /// shared, not copied. Errors: invalid_name, wildcard_in_name, payload_too_large, closed;
@@ -60,11 +60,11 @@ class Broker {
   Result<Consumer> consume(std::string_view queue, ConsumerOptions options, Handler handler);
   /// Subscribes a push consumer to every name `pattern` matches. Errors: invalid_pattern,
   /// invalid_name, invalid_argument, too_many_consumers, closed.
-  Result<Consumer> subscribe(std::string_view pattern, SubscribeOptions options, Handler handler);
+  Result<Consumer> subscribe(std::string_view pattern, const SubscribeOptions& options, Handler handler);
   /// Opens a pull receiver on a declared queue. Errors as for consume.
   Result<Receiver> open_receiver(std::string_view queue, ConsumerOptions options = {});
   /// Opens a pull receiver on a new subscription to `pattern`. Errors as for subscribe.
-  Result<Receiver> subscribe_receiver(std::string_view pattern, SubscribeOptions options = {});
+  Result<Receiver> subscribe_receiver(std::string_view pattern, const SubscribeOptions& options = {});
 
   /// Counters of every queue, subscription and consumer.
   [[nodiscard]] BrokerStats stats() const;

@@ -1,6 +1,7 @@
 #pragma once
 /// Errors returned by the broker: a stable code to branch on and a sentence for people.
 
+#include <cstdint>
 #include <expected>
 #include <string>
 #include <string_view>
@@ -8,7 +9,7 @@
 namespace wasmq {
 
 /// What went wrong. Every fallible broker call returns `Result<T>` with one of these.
-enum class Errc {
+enum class Errc : std::uint8_t {
   invalid_name,        ///< empty name, empty token, space or control character, too long
   invalid_pattern,     ///< a subscription pattern with a misplaced `*` or `>`
   wildcard_in_name,    ///< a publish or queue name that contains `*` or `>`
@@ -34,7 +35,7 @@ struct Error {
   Errc code;
   std::string message;
 
-  friend bool operator==(const Error& error, Errc code) noexcept { return error.code == code; }
+  friend bool operator==(const Error& error, Errc errc) noexcept { return error.code == errc; }
 };
 
 template <class T>

@@ -37,8 +37,8 @@ struct DeathRecord {
   std::string original_topic;  ///< the name it was published to
   std::string queue;           ///< the queue or subscription it died in
   std::uint32_t delivery_count = 0;
-  TimePoint published_at{};  ///< when it was first published
-  TimePoint dead_lettered_at{};
+  TimePoint published_at;  ///< when it was first published
+  TimePoint dead_lettered_at;
 };
 
 /// Metadata keys the broker writes on dead letters.
@@ -62,7 +62,7 @@ struct Message {
   std::optional<std::string> reply_to;   ///< where replies go (request-reply)
   std::optional<Duration> time_to_live;  ///< undelivered after this long → expired
 
-  TimePoint published_at{};          ///< set by broker
+  TimePoint published_at;            ///< set by broker
   std::optional<DeathRecord> death;  ///< set by broker on dead letters
 
   /// The value of `key`, if present.

@@ -63,7 +63,7 @@ enum class UndeclaredNames : std::uint8_t {
 /// Settings of one broker.
 struct BrokerOptions {
   /// Largest payload accepted by publish (NATS's default maximum payload is 1 MiB too).
-  std::size_t max_message_bytes = 1024 * 1024;
+  std::size_t max_message_bytes = std::size_t{1024} * 1024;
   UndeclaredNames undeclared = UndeclaredNames::topic;
   /// Options of queues declared implicitly (UndeclaredNames::queue).
   QueueOptions default_queue{};

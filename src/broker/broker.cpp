@@ -10,7 +10,7 @@ Broker::Broker(Runtime& runtime, BrokerOptions options)
 
 Broker::~Broker() { shutdown(); }
 
-Result<void> Broker::declare_queue(std::string_view name, QueueOptions options) {
+Result<void> Broker::declare_queue(std::string_view name, const QueueOptions& options) {
   return core_->declare_queue(name, options);
 }
 
@@ -23,7 +23,7 @@ Result<Consumer> Broker::consume(std::string_view queue, ConsumerOptions options
   return Consumer(std::move(*core));
 }
 
-Result<Consumer> Broker::subscribe(std::string_view pattern, SubscribeOptions options, Handler handler) {
+Result<Consumer> Broker::subscribe(std::string_view pattern, const SubscribeOptions& options, Handler handler) {
   if (!handler) return make_error(Errc::invalid_argument, "subscribe needs a handler");
   auto core = core_->open_subscription(pattern, options, std::move(handler));
   if (!core) return std::unexpected(core.error());
@@ -36,7 +36,7 @@ Result<Receiver> Broker::open_receiver(std::string_view queue, ConsumerOptions o
   return Receiver(std::move(*core));
 }
 
-Result<Receiver> Broker::subscribe_receiver(std::string_view pattern, SubscribeOptions options) {
+Result<Receiver> Broker::subscribe_receiver(std::string_view pattern, const SubscribeOptions& options) {
   auto core = core_->open_subscription(pattern, options, Handler{});
   if (!core) return std::unexpected(core.error());
   return Receiver(std::move(*core));

@@ -49,7 +49,7 @@ Delivery ConsumerCore::install(std::uint32_t slot, Entry&& entry) {
   const std::int64_t deadline = queue_->lock_deadline_from_now();
   const std::uint64_t generation = table_.install(slot, std::move(entry), deadline);
   arm_sweeper(deadline);
-  return Delivery(shared_from_this(), slot, generation, std::move(message), count);
+  return {shared_from_this(), slot, generation, std::move(message), count};
 }
 
 ConsumerCore::Acquire ConsumerCore::acquire(Delivery& out) {

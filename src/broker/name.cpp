@@ -1,12 +1,13 @@
 #include <wasmq/name.hpp>
 
+#include <cstdint>
 #include <string>
 
 namespace wasmq {
 
 namespace {
 
-enum class Kind { name, pattern };
+enum class Kind : std::uint8_t { name, pattern };
 
 std::string quoted(std::string_view text) {
   std::string out = "'";

@@ -69,7 +69,7 @@ class InFlightTable {
     return generation;
   }
 
-  enum class Take { taken, lost };
+  enum class Take : std::uint8_t { taken, lost };
 
   /// Ends the holding (slot, generation) and moves its entry into `out`. Fails when another party
   /// ended it first.

@@ -1,0 +1,116 @@
+// Allocations per message in steady state, counted by replacing the global allocator in this test
+// binary only. Publishing allocates the message (one shared block) and nothing else; delivering
+// and settling allocate nothing; a push consumer's wake-up allocates once per batch, not per
+// message. Payload buffers are built before counting starts: they are the caller's.
+
+#include <wasmq/wasmq.hpp>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <new>
+#include <vector>
+
+namespace {
+std::atomic<std::uint64_t> allocations{0};
+}
+
+void* operator new(std::size_t size) {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* memory = std::malloc(size == 0 ? 1 : size)) return memory;
+  throw std::bad_alloc();
+}
+void operator delete(void* memory) noexcept { std::free(memory); }
+void operator delete(void* memory, std::size_t) noexcept { std::free(memory); }
+
+namespace wasmq {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr int rounds = 4096;
+
+std::vector<Message> prepared_messages(const char* topic) {
+  std::vector<Message> messages;
+  messages.reserve(rounds);
+  for (int i = 0; i < rounds; ++i)
+    messages.push_back({.topic = topic, .payload = Payload::copy_of("0123456789abcdef")});
+  return messages;
+}
+
+TEST(AllocationTest, PullPathAllocatesOnlyTheMessage) {
+  ManualRuntime runtime;
+  Broker broker(runtime);
+  ASSERT_TRUE(broker.declare_queue("steady"));
+  auto receiver = broker.open_receiver("steady");
+  auto cycle = [&](std::vector<Message>& messages) {
+    for (auto& message : messages) {
+      ASSERT_TRUE(broker.publish(std::move(message)));
+      auto delivery = receiver->try_receive();
+      ASSERT_TRUE(delivery);
+      ASSERT_TRUE(delivery->accept());
+    }
+  };
+  auto warm_up = prepared_messages("steady");
+  cycle(warm_up);  // first routing snapshot, queue blocks, sweeper timer
+  runtime.advance(1h);
+  auto measured = prepared_messages("steady");
+  const auto before = allocations.load();
+  cycle(measured);
+  const auto per_message = static_cast<double>(allocations.load() - before) / rounds;
+  std::printf("allocations per message: %.4f\n", per_message);
+  // One allocation: make_shared of the published Message. The lock sweeper's timer adds a little
+  // (one std::function per lock period, not per message).
+  EXPECT_LE(per_message, 1.01) << per_message << " allocations per publish → receive → accept";
+}
+
+TEST(AllocationTest, FanOutAllocatesOnceWhateverTheNumberOfSubscriptions) {
+  ManualRuntime runtime;
+  Broker broker(runtime);
+  std::vector<Receiver> receivers;
+  for (int i = 0; i < 8; ++i) receivers.push_back(std::move(*broker.subscribe_receiver("fan.out")));
+  auto cycle = [&](std::vector<Message>& messages) {
+    for (auto& message : messages) {
+      ASSERT_TRUE(broker.publish(std::move(message)));
+      for (auto& receiver : receivers) ASSERT_TRUE(receiver.try_receive()->accept());
+    }
+  };
+  auto warm_up = prepared_messages("fan.out");
+  cycle(warm_up);
+  runtime.advance(1h);
+  auto measured = prepared_messages("fan.out");
+  const auto before = allocations.load();
+  cycle(measured);
+  const auto per_message = static_cast<double>(allocations.load() - before) / rounds;
+  std::printf("allocations per message: %.4f\n", per_message);
+  EXPECT_LE(per_message, 1.01) << per_message << " allocations per message delivered to 8 subscriptions";
+}
+
+TEST(AllocationTest, PushPathAllocatesPerWakeUpNotPerMessage) {
+  ManualRuntime runtime;
+  Broker broker(runtime);
+  ASSERT_TRUE(broker.declare_queue("push"));
+  auto consumer = broker.consume("push", {.max_in_flight = 256, .batch_size = 256},
+                                 [](Delivery& delivery) { (void)delivery.accept(); });
+  constexpr int batch = 256;
+  auto cycle = [&](std::vector<Message>& messages) {
+    for (std::size_t i = 0; i < messages.size(); ++i) {
+      ASSERT_TRUE(broker.publish(std::move(messages[i])));
+      if ((i + 1) % batch == 0) runtime.run_until_idle();
+    }
+  };
+  auto warm_up = prepared_messages("push");
+  cycle(warm_up);
+  runtime.advance(1h);
+  auto measured = prepared_messages("push");
+  const auto before = allocations.load();
+  cycle(measured);
+  const auto per_message = static_cast<double>(allocations.load() - before) / rounds;
+  std::printf("allocations per message: %.4f\n", per_message);
+  EXPECT_LE(per_message, 1.05) << per_message << " allocations per message on the push path";
+}
+
+}  // namespace
+}  // namespace wasmq
