@@ -5,10 +5,11 @@ include(CMakePackageConfigHelpers)
 
 set(WASMQ_CONFIG_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/wasmq")
 
-install(TARGETS wasmq_broker EXPORT wasmqTargets
+install(TARGETS wasmq_broker wasmq_wasi_messaging EXPORT wasmqTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/wasmq" DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/wasmq" "${PROJECT_SOURCE_DIR}/include/wasi"
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} PATTERN ".clang-tidy" EXCLUDE)
 install(EXPORT wasmqTargets NAMESPACE wasmq:: DESTINATION ${WASMQ_CONFIG_DIR})
 
 configure_package_config_file("${PROJECT_SOURCE_DIR}/cmake/wasmqConfig.cmake.in"

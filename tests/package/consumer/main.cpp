@@ -1,7 +1,10 @@
-// A consumer of the wasmq package: declare, publish, receive, accept.
+// A consumer of the wasmq package: the broker directly, then the same through the WASI facade.
+#include <wasi/messaging/host.hpp>
+#include <wasi/messaging/producer.hpp>
 #include <wasmq/wasmq.hpp>
 
 #include <cstdio>
+#include <memory>
 
 int main() {
   wasmq::ManualRuntime runtime;
@@ -11,6 +14,16 @@ int main() {
   auto receiver = broker.open_receiver("package.test");
   auto delivery = receiver->try_receive();
   if (!delivery || delivery->message().payload.as_string() != "hello" || !delivery->accept()) return 3;
+
+  namespace wm = wasi::messaging;
+  auto registry = std::make_shared<wm::host::ConnectionRegistry>();
+  registry->AddBroker("main", broker);
+  wm::host::ScopedGuest guest(
+      std::make_shared<wm::host::GuestContext>(wm::host::GuestContext{"consumer", {}, registry}));
+  auto client = wm::types::Client::Connect("inproc");
+  const std::uint8_t data[] = {'h', 'i'};
+  if (!client || !wm::producer::Send(*client, "package.test", wm::types::Message(data))) return 4;
+  if (receiver->try_receive()->message().payload.as_string() != "hi") return 5;
   std::puts("wasmq package consumer: ok");
   return 0;
 }

@@ -1,0 +1,125 @@
+#pragma once
+/// wasi:messaging/types@0.2.0-draft, spelled as the component model's C++ generator spells it.
+
+#include <wasmq/payload.hpp>
+
+#include <cstdint>
+#include <expected>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+namespace wasmq {
+struct Message;
+}
+
+namespace wasi::messaging {
+
+namespace host {
+class Backend;
+struct ClientState;
+}  // namespace host
+
+namespace types {
+
+/// WIT `type metadata = list<tuple<string, string>>`.
+using Metadata = std::vector<std::tuple<std::string, std::string>>;
+/// WIT `type topic = string`.
+using Topic = std::string;
+
+/// WIT `variant error { timeout, connection(string), permission-denied(string), other(string) }`.
+class Error {
+ public:
+  enum class Kind : std::uint8_t { kTimeout, kConnection, kPermissionDenied, kOther };
+
+  static Error Timeout() { return Error(Kind::kTimeout, {}); }
+  static Error Connection(std::string text) { return Error(Kind::kConnection, std::move(text)); }
+  static Error PermissionDenied(std::string text) { return Error(Kind::kPermissionDenied, std::move(text)); }
+  static Error Other(std::string text) { return Error(Kind::kOther, std::move(text)); }
+
+  [[nodiscard]] Kind GetKind() const noexcept { return kind_; }
+  /// The case's string payload; empty for `timeout`.
+  [[nodiscard]] const std::string& Message() const noexcept { return text_; }
+
+  friend bool operator==(const Error&, const Error&) = default;
+
+ private:
+  Error(Kind kind, std::string text) : kind_(kind), text_(std::move(text)) {}
+  Kind kind_;
+  std::string text_;
+};
+
+/// "timeout", "connection", "permission-denied" or "other".
+std::string_view ToString(Error::Kind kind) noexcept;
+
+/// WIT `resource message`. Move-only. The data lives in a shared immutable buffer: sending a
+/// message hands that buffer to the broker without copying it, and every subscriber shares it.
+class Message {
+ public:
+  /// WIT `constructor(data: list<u8>)`: copies `data` once.
+  explicit Message(std::span<const std::uint8_t> data);
+  Message(Message&&) noexcept;
+  Message& operator=(Message&&) noexcept;
+  Message(const Message&) = delete;
+  Message& operator=(const Message&) = delete;
+  ~Message();
+
+  /// The topic the message was delivered on; empty on messages a guest made.
+  [[nodiscard]] std::optional<types::Topic> Topic() const;
+  [[nodiscard]] std::optional<std::string> ContentType() const;
+  void SetContentType(std::string_view content_type);
+  /// A copy of the data (WIT returns `list<u8>` by value).
+  [[nodiscard]] std::vector<std::uint8_t> Data() const;
+  void SetData(std::span<const std::uint8_t> data);
+  /// The metadata in insertion order, or nothing when there is none.
+  [[nodiscard]] std::optional<types::Metadata> Metadata() const;
+  /// Adds `key`, or overwrites its value in place when present.
+  void AddMetadata(std::string_view key, std::string_view value);
+  void SetMetadata(std::span<const std::tuple<std::string, std::string>> meta);
+  /// Removes `key`; a missing key is not an error.
+  void RemoveMetadata(std::string_view key);
+
+  /// Not WIT: the data without a copy, for native guests and hosts.
+  [[nodiscard]] std::span<const std::uint8_t> DataView() const noexcept { return payload_.bytes(); }
+
+ private:
+  friend class host::Backend;
+  Message() = default;
+
+  wasmq::Payload payload_;
+  std::optional<types::Topic> topic_;
+  std::optional<std::string> content_type_;
+  types::Metadata metadata_;
+  std::optional<std::string> reply_to_;
+};
+
+/// WIT `resource client`. Move-only. A client is bound to the backend its name resolved to and to
+/// the permissions of the guest that connected it.
+class Client {
+ public:
+  Client(Client&&) noexcept;
+  Client& operator=(Client&&) noexcept;
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+  ~Client();
+
+  /// Resolves `name` through the calling guest's connection registry (see host.hpp): "inproc" or
+  /// "inproc://<broker>" for an embedded broker, or a name the host registered. Errors:
+  /// `connection` for an unknown name or when no guest context is active.
+  static std::expected<Client, Error> Connect(std::string_view name);
+  /// Ends the client. Errors: `connection` when it was already disconnected.
+  std::expected<void, Error> Disconnect();
+
+ private:
+  friend class host::Backend;
+  friend struct host::ClientState;
+  explicit Client(std::shared_ptr<host::ClientState> state) noexcept;
+  std::shared_ptr<host::ClientState> state_;
+};
+
+}  // namespace types
+}  // namespace wasi::messaging
