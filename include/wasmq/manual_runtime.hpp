@@ -23,6 +23,12 @@ class ManualRuntime final : public Runtime {
   void post(Task task) override;
   void post_at(TimePoint when, Task task) override;
 
+  /// Runs posted tasks until `done()`; when none is left, moves the clock to the next timer (if
+  /// before `deadline`) and fires it, or else to `deadline`. Returns done(). Never blocks: with
+  /// no deadline and nothing left to run, it returns false at once.
+  bool wait_until(const std::function<bool()>& done, TimePoint deadline) override;
+  void notify_waiters() override {}
+
   /// Runs the oldest posted task, if any. Returns whether one ran.
   bool run_one();
   /// Runs posted tasks, including those they post, until none is left. Returns how many ran.

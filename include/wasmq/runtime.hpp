@@ -27,6 +27,14 @@ class Runtime {
   virtual void post(Task task) = 0;
   /// Runs `task` once `now() >= when`.
   virtual void post_at(TimePoint when, Task task) = 0;
+
+  /// Waits until `done()` holds or `deadline` passes on this runtime's clock; returns done().
+  /// Called from one of the runtime's own threads (a handler waiting for a reply), it runs the
+  /// runtime's other work meanwhile, so that the work it waits for cannot be starved — even on a
+  /// one-thread runtime. Whoever makes `done()` true must then call notify_waiters().
+  virtual bool wait_until(const std::function<bool()>& done, TimePoint deadline) = 0;
+  /// Wakes the callers of wait_until() to check their condition again.
+  virtual void notify_waiters() = 0;
 };
 
 }  // namespace wasmq

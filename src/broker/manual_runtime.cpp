@@ -66,6 +66,21 @@ std::size_t ManualRuntime::advance(Duration step) {
   return ran + run_until_idle();
 }
 
+bool ManualRuntime::wait_until(const std::function<bool()>& done, TimePoint deadline) {
+  while (!done()) {
+    if (run_one()) continue;
+    const TimePoint next = next_timer();
+    const TimePoint current = now();
+    if (next != TimePoint::max() && next <= deadline) {
+      advance(next > current ? next - current : Duration::zero());
+      continue;
+    }
+    if (deadline != TimePoint::max() && deadline > current) advance(deadline - current);
+    return done();
+  }
+  return true;
+}
+
 std::size_t ManualRuntime::pending_tasks() const {
   std::lock_guard lock(mutex_);
   return ready_.size();

@@ -3,29 +3,79 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
 #include <memory>
 
 namespace wasmq {
 
-ThreadPoolRuntime::ThreadPoolRuntime(std::size_t threads) : pool_(threads) {}
+namespace {
+// The runtime whose thread this is, so that wait_until() knows to help instead of sleeping.
+thread_local const ThreadPoolRuntime* own_runtime = nullptr;
+// How long a helping waiter runs handlers before it looks at its condition again. A waiter on a
+// runtime thread cannot be woken by a condition variable while it runs handlers.
+constexpr auto helping_slice = std::chrono::milliseconds(1);
+}  // namespace
+
+ThreadPoolRuntime::ThreadPoolRuntime(std::size_t threads) : work_(boost::asio::make_work_guard(context_)) {
+  threads_.reserve(threads);
+  for (std::size_t i = 0; i < std::max<std::size_t>(threads, 1); ++i) {
+    threads_.emplace_back([this] {
+      own_runtime = this;
+      context_.run();
+    });
+  }
+}
 
 ThreadPoolRuntime::~ThreadPoolRuntime() { stop(); }
 
 TimePoint ThreadPoolRuntime::now() const noexcept { return Clock::now(); }
 
-void ThreadPoolRuntime::post(Task task) { boost::asio::post(pool_, std::move(task)); }
+void ThreadPoolRuntime::post(Task task) { boost::asio::post(context_, std::move(task)); }
 
 void ThreadPoolRuntime::post_at(TimePoint when, Task task) {
   // The timer lives as long as its wait: the completion handler owns it.
-  auto timer = std::make_shared<boost::asio::steady_timer>(pool_.get_executor(), when);
+  auto timer = std::make_shared<boost::asio::steady_timer>(context_, when);
   timer->async_wait([timer, task = std::move(task)](const boost::system::error_code& error) {
     if (!error) task();
   });
 }
 
+bool ThreadPoolRuntime::wait_until(const std::function<bool()>& done, TimePoint deadline) {
+  if (own_runtime == this) {
+    // case (1): a handler of ours waits. Run other handlers meanwhile: the one it waits for may be
+    // queued behind it, and on a one-thread runtime nobody else would ever run it.
+    while (!done()) {
+      const TimePoint current = now();
+      if (current >= deadline || context_.stopped()) return done();
+      context_.run_one_until(std::min(deadline, current + helping_slice));
+    }
+    return true;
+  }
+  // case (2): an outside thread waits; it sleeps until notified or the deadline.
+  std::unique_lock lock(waiters_mutex_);
+  if (deadline == TimePoint::max()) {
+    waiters_cv_.wait(lock, done);
+    return true;
+  }
+  return waiters_cv_.wait_until(lock, deadline, done);
+}
+
+void ThreadPoolRuntime::notify_waiters() {
+  std::lock_guard lock(waiters_mutex_);
+  waiters_cv_.notify_all();
+}
+
 void ThreadPoolRuntime::stop() {
-  pool_.stop();
-  pool_.join();
+  work_.reset();
+  context_.stop();
+  for (auto& thread : threads_) {
+    if (!thread.joinable()) continue;
+    if (thread.get_id() == std::this_thread::get_id()) {
+      thread.detach();  // stopped from one of its own handlers: it ends when that handler returns
+    } else {
+      thread.join();
+    }
+  }
 }
 
 }  // namespace wasmq

@@ -60,5 +60,37 @@ TEST(ManualRuntimeTest, TimersSetByTimersWithinTheStepFire) {
   EXPECT_EQ(runtime.pending_timers(), 0u);
 }
 
+TEST(ManualRuntimeTest, WaitUntilRunsTasksUntilTheConditionHolds) {
+  ManualRuntime runtime;
+  int ran = 0;
+  for (int i = 0; i < 5; ++i) runtime.post([&] { ++ran; });
+  EXPECT_TRUE(runtime.wait_until([&] { return ran == 3; }, TimePoint::max()));
+  EXPECT_EQ(ran, 3) << "stops as soon as the condition holds";
+  EXPECT_EQ(runtime.pending_tasks(), 2u);
+}
+
+TEST(ManualRuntimeTest, WaitUntilJumpsToTimersBeforeTheDeadline) {
+  ManualRuntime runtime;
+  const TimePoint start = runtime.now();
+  bool fired = false;
+  runtime.post_at(start + 5s, [&] { fired = true; });
+  EXPECT_TRUE(runtime.wait_until([&] { return fired; }, start + 10s));
+  EXPECT_EQ(runtime.now(), start + 5s) << "time moved to the timer, no further";
+}
+
+TEST(ManualRuntimeTest, WaitUntilGivesUpAtTheDeadlineWithTheClockThere) {
+  ManualRuntime runtime;
+  const TimePoint start = runtime.now();
+  runtime.post_at(start + 1h, [] {});
+  EXPECT_FALSE(runtime.wait_until([] { return false; }, start + 2s));
+  EXPECT_EQ(runtime.now(), start + 2s);
+  EXPECT_EQ(runtime.pending_timers(), 1u) << "a timer after the deadline stays pending";
+}
+
+TEST(ManualRuntimeTest, WaitUntilWithoutDeadlineReturnsWhenNothingIsLeft) {
+  ManualRuntime runtime;
+  EXPECT_FALSE(runtime.wait_until([] { return false; }, TimePoint::max())) << "never blocks";
+}
+
 }  // namespace
 }  // namespace wasmq

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 
@@ -86,6 +87,38 @@ TEST(ThreadPoolRuntimeTest, CloseWaitsForARunningHandler) {
   }
   closer.join();
   EXPECT_EQ(broker.queue_stats("q")->depth, 1u) << "the unsettled delivery went back";
+}
+
+TEST(ThreadPoolRuntimeTest, AHandlerWaitingOnAOneThreadRuntimeRunsTheWorkItWaitsFor) {
+  ThreadPoolRuntime runtime(1);
+  std::atomic<bool> answered{false};
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool finished = false, waited_ok = false;
+  runtime.post([&] {
+    // The only thread waits for a task queued behind it: it must run that task itself.
+    runtime.post([&] {
+      answered = true;
+      runtime.notify_waiters();
+    });
+    waited_ok = runtime.wait_until([&] { return answered.load(); }, runtime.now() + 10s);
+    std::lock_guard lock(mutex);
+    finished = true;
+    cv.notify_all();
+  });
+  ASSERT_TRUE(wait_until(mutex, cv, [&] { return finished; }));
+  EXPECT_TRUE(waited_ok);
+}
+
+TEST(ThreadPoolRuntimeTest, AnOutsideWaiterIsNotified) {
+  ThreadPoolRuntime runtime(1);
+  std::atomic<bool> done{false};
+  runtime.post([&] {
+    done = true;
+    runtime.notify_waiters();
+  });
+  EXPECT_TRUE(runtime.wait_until([&] { return done.load(); }, runtime.now() + 10s));
+  EXPECT_FALSE(runtime.wait_until([] { return false; }, runtime.now() + 10ms)) << "gives up at the deadline";
 }
 
 }  // namespace
