@@ -66,6 +66,9 @@ class Broker {
   /// Opens a pull receiver on a new subscription to `pattern`. Errors as for subscribe.
   Result<Receiver> subscribe_receiver(std::string_view pattern, const SubscribeOptions& options = {});
 
+  /// The runtime this broker runs on.
+  [[nodiscard]] Runtime& runtime() const noexcept;
+
   /// Counters of every queue, subscription and consumer.
   [[nodiscard]] BrokerStats stats() const;
   /// Counters of one queue or subscription by name. Errors: no_such_queue.

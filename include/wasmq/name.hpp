@@ -26,4 +26,8 @@ bool has_wildcard(std::string_view pattern) noexcept;
 /// True when the valid `name` matches the valid `pattern`.
 bool matches(std::string_view pattern, std::string_view name) noexcept;
 
+/// True when every name that valid pattern `inner` matches is matched by valid pattern `outer`
+/// too (`orders.>` covers `orders.*` and `orders.eu.new`; `orders.*` does not cover `orders.>`).
+bool covers(std::string_view outer, std::string_view inner) noexcept;
+
 }  // namespace wasmq

@@ -42,6 +42,8 @@ Result<Receiver> Broker::subscribe_receiver(std::string_view pattern, const Subs
   return Receiver(std::move(*core));
 }
 
+Runtime& Broker::runtime() const noexcept { return core_->runtime(); }
+
 BrokerStats Broker::stats() const { return core_->stats(); }
 
 Result<QueueStats> Broker::queue_stats(std::string_view name) const { return core_->queue_stats(name); }

@@ -102,4 +102,21 @@ bool matches(std::string_view pattern, std::string_view name) noexcept {
   }
 }
 
+bool covers(std::string_view outer, std::string_view inner) noexcept {
+  while (true) {
+    const std::size_t outer_dot = outer.find('.');
+    const std::size_t inner_dot = inner.find('.');
+    const std::string_view outer_token = outer.substr(0, outer_dot);
+    const std::string_view inner_token = inner.substr(0, inner_dot);
+    if (outer_token == ">") return true;   // the rest of inner is one or more tokens
+    if (inner_token == ">") return false;  // inner reaches deeper than outer's fixed length
+    if (outer_token != "*" && (inner_token == "*" || inner_token != outer_token)) return false;
+    const bool outer_done = outer_dot == std::string_view::npos;
+    const bool inner_done = inner_dot == std::string_view::npos;
+    if (outer_done || inner_done) return outer_done && inner_done;
+    outer.remove_prefix(outer_dot + 1);
+    inner.remove_prefix(inner_dot + 1);
+  }
+}
+
 }  // namespace wasmq

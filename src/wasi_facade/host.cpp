@@ -2,6 +2,10 @@
 
 #include <wasmq/name.hpp>
 
+#include <atomic>
+#include <mutex>
+#include <vector>
+
 namespace wasi::messaging::host {
 
 namespace {
@@ -24,6 +28,29 @@ types::Error to_wit_error(const wasmq::Error& error) {
   }
 }
 
+std::atomic<std::uint64_t> next_inbox{1};
+
+/// Settles `delivery` by what the guest's handler returned (see incoming_handler::Guest).
+void settle(wasmq::Delivery& delivery, const std::expected<void, types::Error>& outcome, const OutcomePolicy& policy) {
+  if (outcome) {
+    (void)delivery.accept();
+    return;
+  }
+  const types::Error& error = outcome.error();
+  switch (error.GetKind()) {
+    case types::Error::Kind::kTimeout:
+    case types::Error::Kind::kConnection: (void)delivery.release(policy.retry_delay); return;
+    case types::Error::Kind::kPermissionDenied: (void)delivery.reject(error.Message()); return;
+    case types::Error::Kind::kOther:
+      if (policy.reject_other) {
+        (void)delivery.reject(error.Message());
+      } else {
+        (void)delivery.release(policy.retry_delay);
+      }
+      return;
+  }
+}
+
 class InprocBackend final : public Backend {
  public:
   InprocBackend(wasmq::Broker& broker, std::string description)
@@ -34,6 +61,67 @@ class InprocBackend final : public Backend {
     if (!receipt) return std::unexpected(to_wit_error(receipt.error()));
     return {};
   }
+
+  std::expected<std::vector<types::Message>, types::Error> Request(wasmq::Message&& request,
+                                                                   std::optional<std::chrono::milliseconds> timeout,
+                                                                   std::uint32_t expected_replies) override {
+    wasmq::Runtime& runtime = broker_.runtime();
+    struct Replies {
+      std::mutex mutex;
+      std::vector<types::Message> received;
+    };
+    auto replies = std::make_shared<Replies>();
+    const std::string inbox = "_INBOX." + std::to_string(next_inbox.fetch_add(1, std::memory_order_relaxed));
+    auto collector =
+        broker_.subscribe(inbox, {}, [replies, origin = shared_from_this(), &runtime](wasmq::Delivery& delivery) {
+          {
+            std::lock_guard lock(replies->mutex);
+            replies->received.push_back(Delivered(delivery.message(), origin));
+          }
+          (void)delivery.accept();
+          runtime.notify_waiters();
+        });
+    if (!collector) return std::unexpected(to_wit_error(collector.error()));
+
+    const std::string topic = request.topic;
+    request.reply_to = inbox;
+    auto receipt = broker_.publish(std::move(request));
+    if (!receipt) return std::unexpected(to_wit_error(receipt.error()));
+    if (receipt->routed == 0) {
+      return std::unexpected(types::Error::Other("no responders: nothing receives '" + topic + "'"));
+    }
+    const wasmq::TimePoint deadline = timeout ? runtime.now() + *timeout : wasmq::TimePoint::max();
+    runtime.wait_until(
+        [&] {
+          std::lock_guard lock(replies->mutex);
+          return replies->received.size() >= expected_replies;
+        },
+        deadline);
+    collector->close();  // the inbox goes away; later replies are unrouted
+    std::lock_guard lock(replies->mutex);
+    if (replies->received.empty()) return std::unexpected(types::Error::Timeout());
+    if (replies->received.size() > expected_replies) {
+      replies->received.erase(replies->received.begin() + expected_replies, replies->received.end());
+    }
+    return std::move(replies->received);
+  }
+
+  std::expected<SubscriptionHandle, types::Error> Subscribe(const Subscription& subscription,
+                                                            DeliveryHandler handler) override {
+    auto on_delivery = [handler = std::move(handler), origin = shared_from_this(),
+                        policy = subscription.outcome](wasmq::Delivery& delivery) {
+      // A handler that throws propagates: the broker counts a failed delivery and applies backoff.
+      settle(delivery, handler(Delivered(delivery.message(), origin)), policy);
+    };
+    auto consumer =
+        subscription.queue
+            ? broker_.consume(subscription.topic, subscription.consumer, std::move(on_delivery))
+            : broker_.subscribe(subscription.topic, {.group = subscription.group, .consumer = subscription.consumer},
+                                std::move(on_delivery));
+    if (!consumer) return std::unexpected(to_wit_error(consumer.error()));
+    return std::make_shared<wasmq::Consumer>(std::move(*consumer));
+  }
+
   [[nodiscard]] std::string Describe() const override { return description_; }
 
  private:
@@ -54,12 +142,44 @@ wasmq::Message Backend::ToBrokerMessage(std::string_view topic, types::Message&&
   return out;
 }
 
+wasmq::Message Backend::CopyToBrokerMessage(std::string_view topic, const types::Message& message) {
+  wasmq::Message out;
+  out.topic = std::string(topic);
+  out.payload = message.payload_;  // shares the buffer
+  out.content_type = message.content_type_;
+  out.metadata.reserve(message.metadata_.size());
+  for (const auto& [key, value] : message.metadata_) out.metadata.emplace_back(key, value);
+  return out;
+}
+
+types::Message Backend::Delivered(const wasmq::Message& message, std::shared_ptr<Backend> origin) {
+  types::Message out;
+  out.payload_ = message.payload;  // shares the buffer
+  out.topic_ = message.topic;
+  out.content_type_ = message.content_type;
+  out.metadata_.reserve(message.metadata.size());
+  for (const auto& [key, value] : message.metadata) out.metadata_.emplace_back(key, value);
+  out.reply_to_ = message.reply_to;
+  out.origin_ = std::move(origin);
+  return out;
+}
+
+std::optional<std::pair<std::string, std::shared_ptr<Backend>>> Backend::ReplyRoute(const types::Message& message) {
+  if (!message.reply_to_ || !message.origin_) return std::nullopt;
+  return std::make_pair(*message.reply_to_, message.origin_);
+}
+
 std::shared_ptr<Backend> MakeInprocBackend(wasmq::Broker& broker, std::string description) {
   return std::make_shared<InprocBackend>(broker, std::move(description));
 }
 
 bool Permissions::MayPublish(std::string_view topic) const noexcept { return any_matches(publish, topic); }
-bool Permissions::MaySubscribe(std::string_view topic) const noexcept { return any_matches(subscribe, topic); }
+bool Permissions::MaySubscribe(std::string_view topic) const noexcept {
+  for (const auto& pattern : subscribe) {
+    if (wasmq::covers(pattern, topic)) return true;
+  }
+  return false;
+}
 
 void ConnectionRegistry::AddBroker(std::string_view name, wasmq::Broker& broker) {
   const std::string url = "inproc://" + std::string(name);
@@ -91,5 +211,29 @@ ScopedGuest::ScopedGuest(std::shared_ptr<const GuestContext> context) : previous
 ScopedGuest::~ScopedGuest() { current_guest = std::move(previous_); }
 
 std::shared_ptr<const GuestContext> CurrentGuest() noexcept { return current_guest; }
+
+std::expected<GuestSubscription, types::Error> SubscribeGuest(std::shared_ptr<const GuestContext> context,
+                                                              std::string_view connection_name,
+                                                              std::shared_ptr<incoming_handler::Guest> guest,
+                                                              const Subscription& subscription) {
+  if (!context || !context->registry || !guest) {
+    return std::unexpected(types::Error::Other("SubscribeGuest needs a guest context with a registry, and a guest"));
+  }
+  auto valid =
+      subscription.queue ? wasmq::validate_name(subscription.topic) : wasmq::validate_pattern(subscription.topic);
+  if (!valid) return std::unexpected(types::Error::Other("invalid subscription: " + valid.error().message));
+  if (!context->permissions.MaySubscribe(subscription.topic)) {
+    return std::unexpected(types::Error::PermissionDenied("guest '" + context->identity + "' may not subscribe to '" +
+                                                          subscription.topic + "'"));
+  }
+  auto backend = context->registry->Resolve(connection_name);
+  if (!backend) return std::unexpected(backend.error());
+  auto handle = (*backend)->Subscribe(subscription, [context, guest](types::Message&& message) {
+    ScopedGuest current(context);
+    return guest->Handle(std::move(message));
+  });
+  if (!handle) return std::unexpected(handle.error());
+  return GuestSubscription(std::move(*handle));
+}
 
 }  // namespace wasi::messaging::host

@@ -2,18 +2,49 @@
 // A host with one embedded broker ("inproc", "inproc://main") and one guest made current.
 
 #include <wasi/messaging/host.hpp>
+#include <wasi/messaging/incoming_handler.hpp>
 #include <wasi/messaging/producer.hpp>
+#include <wasi/messaging/request_reply.hpp>
 #include <wasi/messaging/types.hpp>
 #include <wasmq/wasmq.hpp>
 
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <string>
 #include <string_view>
 #include <vector>
 
 namespace wasi::messaging::testing_support {
 
 inline std::vector<std::uint8_t> bytes(std::string_view text) { return {text.begin(), text.end()}; }
+inline std::string text(const types::Message& message) {
+  auto data = message.DataView();
+  return {data.begin(), data.end()};
+}
+
+/// A guest whose Handle is a function, for tests.
+class FunctionGuest final : public incoming_handler::Guest {
+ public:
+  using Function = std::function<std::expected<void, types::Error>(types::Message&&)>;
+  explicit FunctionGuest(Function function) : function_(std::move(function)) {}
+  std::expected<void, types::Error> Handle(types::Message&& message) override { return function_(std::move(message)); }
+
+ private:
+  Function function_;
+};
+
+/// A guest that answers every request `replies` times with "re:<data>#<n>".
+inline std::shared_ptr<FunctionGuest> responder(int replies) {
+  return std::make_shared<FunctionGuest>([replies](types::Message&& request) -> std::expected<void, types::Error> {
+    for (int n = 1; n <= replies; ++n) {
+      auto reply =
+          request_reply::Reply(request, types::Message(bytes("re:" + text(request) + "#" + std::to_string(n))));
+      if (!reply) return reply;
+    }
+    return {};
+  });
+}
 
 class FacadeTest : public ::testing::Test {
  protected:
@@ -28,6 +59,13 @@ class FacadeTest : public ::testing::Test {
   host::ScopedGuest as_guest(host::Permissions permissions) {
     guest = std::make_shared<host::GuestContext>(host::GuestContext{"limited-guest", std::move(permissions), registry});
     return host::ScopedGuest(guest);
+  }
+
+  host::GuestSubscription subscribe(std::shared_ptr<incoming_handler::Guest> handler, host::Subscription subscription,
+                                    std::shared_ptr<const host::GuestContext> context = nullptr) {
+    auto subscribed = host::SubscribeGuest(context ? context : guest, "inproc", std::move(handler), subscription);
+    EXPECT_TRUE(subscribed.has_value()) << (subscribed ? "" : subscribed.error().Message());
+    return subscribed ? std::move(*subscribed) : host::GuestSubscription();
   }
 
   types::Client connect(std::string_view name = "inproc") {

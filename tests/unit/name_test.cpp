@@ -77,6 +77,21 @@ TEST(PatternTest, MatchesLikeNats) {
   EXPECT_FALSE(matches("*.b.*", "a.x.c"));
 }
 
+TEST(PatternTest, CoversComparesPatternsAsSetsOfNames) {
+  EXPECT_TRUE(covers(">", "a.b.*"));
+  EXPECT_TRUE(covers("orders.>", "orders.*"));
+  EXPECT_TRUE(covers("orders.>", "orders.eu.new"));
+  EXPECT_TRUE(covers("orders.*", "orders.new"));
+  EXPECT_TRUE(covers("orders.*", "orders.*"));
+  EXPECT_TRUE(covers("*.new", "orders.new"));
+  EXPECT_FALSE(covers("orders.*", "orders.>"));
+  EXPECT_FALSE(covers("orders.new", "orders.*"));
+  EXPECT_FALSE(covers("orders.*", "orders"));
+  EXPECT_FALSE(covers("orders.>", "orders"));
+  EXPECT_FALSE(covers("orders.*", "orders.a.b"));
+  EXPECT_FALSE(covers("billing.>", "orders.x"));
+}
+
 TEST(PatternTest, HasWildcardLooksAtWholeTokens) {
   EXPECT_TRUE(has_wildcard("a.*"));
   EXPECT_TRUE(has_wildcard(">"));

@@ -3,31 +3,76 @@
 /// calling (its identity and permissions). A WebAssembly host keeps one GuestContext per guest
 /// instance and makes it current while the guest runs; native tests do the same with ScopedGuest.
 
+#include <wasi/messaging/incoming_handler.hpp>
 #include <wasi/messaging/types.hpp>
 #include <wasmq/broker.hpp>
 
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <expected>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace wasi::messaging::host {
 
+struct GuestContext;
+
+/// How a guest's Handle result settles its delivery (see incoming_handler::Guest).
+struct OutcomePolicy {
+  /// Delay before a message released after `timeout`, `connection` or `other` is offered again.
+  wasmq::Duration retry_delay = std::chrono::seconds(1);
+  /// Reject (dead-letter) on `other` instead of releasing.
+  bool reject_other = false;
+};
+
+/// What a guest is subscribed to, from host configuration.
+struct Subscription {
+  /// A topic pattern (wildcards allowed), or a declared queue's name when `queue` is true.
+  std::string topic;
+  /// Guests in one group on one pattern share its messages (ignored for queues).
+  std::string group;
+  bool queue = false;
+  OutcomePolicy outcome{};
+  wasmq::ConsumerOptions consumer{};
+};
+
 /// Where a client's operations go. The embedded broker is one backend; a NATS server is another.
-class Backend {
+class Backend : public std::enable_shared_from_this<Backend> {
  public:
+  /// Handles one delivered message; its result settles the delivery by the OutcomePolicy.
+  using DeliveryHandler = std::function<std::expected<void, types::Error>(types::Message&&)>;
+  /// Keeps a subscription alive; destroying it ends the subscription.
+  using SubscriptionHandle = std::shared_ptr<void>;
+
   virtual ~Backend() = default;
   /// Publishes `message` (topic already set and validated, permissions already checked).
   virtual std::expected<void, types::Error> Publish(wasmq::Message&& message) = 0;
+  /// Sends a request and collects replies as request_reply::Request describes.
+  virtual std::expected<std::vector<types::Message>, types::Error> Request(
+      wasmq::Message&& request, std::optional<std::chrono::milliseconds> timeout, std::uint32_t expected_replies) = 0;
+  /// Subscribes `handler` as `subscription` says (permissions already checked).
+  virtual std::expected<SubscriptionHandle, types::Error> Subscribe(const Subscription& subscription,
+                                                                    DeliveryHandler handler) = 0;
   /// A description for error messages, e.g. "inproc://orders".
   [[nodiscard]] virtual std::string Describe() const = 0;
 
   /// Turns a facade message into a broker message for `topic`, taking its buffers (no data copy).
   static wasmq::Message ToBrokerMessage(std::string_view topic, types::Message&& message);
+  /// The same for a borrowed message: the data buffer is shared, metadata copied.
+  static wasmq::Message CopyToBrokerMessage(std::string_view topic, const types::Message& message);
+  /// A delivered message as the guest sees it: topic and reply address set, data shared, and
+  /// `origin` remembered so that Reply needs no client.
+  static types::Message Delivered(const wasmq::Message& message, std::shared_ptr<Backend> origin);
+  /// Where Reply sends to, and through which backend; empty when the message is not a request.
+  static std::optional<std::pair<std::string, std::shared_ptr<Backend>>> ReplyRoute(const types::Message& message);
 };
 
 /// A backend on an embedded wasmq::Broker, which must outlive it.
@@ -39,6 +84,7 @@ struct Permissions {
   std::vector<std::string> subscribe{">"};
 
   [[nodiscard]] bool MayPublish(std::string_view topic) const noexcept;
+  /// True when one subscribe pattern covers `topic` (itself a name or a pattern).
   [[nodiscard]] bool MaySubscribe(std::string_view topic) const noexcept;
   /// Nothing allowed.
   static Permissions None() { return Permissions{{}, {}}; }
@@ -81,6 +127,28 @@ class ScopedGuest {
 
 /// The current guest on this thread, or null.
 [[nodiscard]] std::shared_ptr<const GuestContext> CurrentGuest() noexcept;
+
+/// A guest's subscription; closing or destroying it ends the deliveries. Move-only.
+class GuestSubscription {
+ public:
+  GuestSubscription() = default;
+  explicit GuestSubscription(Backend::SubscriptionHandle handle) noexcept : handle_(std::move(handle)) {}
+  void Close() noexcept { handle_.reset(); }
+  [[nodiscard]] bool Active() const noexcept { return handle_ != nullptr; }
+
+ private:
+  Backend::SubscriptionHandle handle_;
+};
+
+/// Subscribes `guest` as `subscription` says, through `connection_name` of `context`'s registry.
+/// Each delivery reaches guest->Handle with `context` current (so the guest can connect and send),
+/// and is settled by the outcome policy. Errors: `permission-denied` when the guest may not
+/// subscribe to the topic (a pattern must be covered by one of its subscribe patterns),
+/// `connection` for an unknown name, `other` for an invalid topic or an undeclared queue.
+std::expected<GuestSubscription, types::Error> SubscribeGuest(std::shared_ptr<const GuestContext> context,
+                                                              std::string_view connection_name,
+                                                              std::shared_ptr<incoming_handler::Guest> guest,
+                                                              const Subscription& subscription);
 
 /// What a connected client holds: its backend, the guest that connected it, and whether it is open.
 struct ClientState {

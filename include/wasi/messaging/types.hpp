@@ -95,6 +95,7 @@ class Message {
   std::optional<std::string> content_type_;
   types::Metadata metadata_;
   std::optional<std::string> reply_to_;
+  std::shared_ptr<host::Backend> origin_;  // the backend that delivered it (for Reply)
 };
 
 /// WIT `resource client`. Move-only. A client is bound to the backend its name resolved to and to
