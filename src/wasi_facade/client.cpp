@@ -1,6 +1,8 @@
 #include <wasi/messaging/host.hpp>
 #include <wasi/messaging/types.hpp>
 
+#include <wasmq/name.hpp>
+
 namespace wasi::messaging::types {
 
 Client::Client(std::shared_ptr<host::ClientState> state) noexcept : state_(std::move(state)) {}
@@ -33,3 +35,25 @@ std::expected<void, Error> Client::Disconnect() {
 }
 
 }  // namespace wasi::messaging::types
+
+namespace wasi::messaging::host {
+
+std::expected<const ClientState*, types::Error> ClientState::ForPublishing(const types::Client& client,
+                                                                           std::string_view topic,
+                                                                           std::string_view action) {
+  const ClientState* state = Of(client);
+  if (state == nullptr) return std::unexpected(types::Error::Connection("the client was moved from"));
+  if (!state->connected.load(std::memory_order_acquire)) {
+    return std::unexpected(types::Error::Connection("client of '" + state->connection_name + "' is disconnected"));
+  }
+  if (auto valid = wasmq::validate_name(topic); !valid) {
+    return std::unexpected(types::Error::Other("invalid topic: " + valid.error().message));
+  }
+  if (!state->guest->permissions.MayPublish(topic)) {
+    return std::unexpected(types::Error::PermissionDenied("guest '" + state->guest->identity + "' may not " +
+                                                          std::string(action) + " '" + std::string(topic) + "'"));
+  }
+  return state;
+}
+
+}  // namespace wasi::messaging::host

@@ -1,8 +1,6 @@
 #include <wasi/messaging/host.hpp>
 #include <wasi/messaging/request_reply.hpp>
 
-#include <wasmq/name.hpp>
-
 #include <limits>
 
 namespace wasi::messaging::request_reply {
@@ -10,18 +8,8 @@ namespace wasi::messaging::request_reply {
 std::expected<std::vector<types::Message>, types::Error> Request(const types::Client& c, std::string_view topic,
                                                                  const types::Message& message,
                                                                  std::optional<RequestOptions>&& options) {
-  const host::ClientState* state = host::ClientState::Of(c);
-  if (state == nullptr) return std::unexpected(types::Error::Connection("the client was moved from"));
-  if (!state->connected.load(std::memory_order_acquire)) {
-    return std::unexpected(types::Error::Connection("client of '" + state->connection_name + "' is disconnected"));
-  }
-  if (auto valid = wasmq::validate_name(topic); !valid) {
-    return std::unexpected(types::Error::Other("invalid topic: " + valid.error().message));
-  }
-  if (!state->guest->permissions.MayPublish(topic)) {
-    return std::unexpected(types::Error::PermissionDenied("guest '" + state->guest->identity +
-                                                          "' may not send requests to '" + std::string(topic) + "'"));
-  }
+  auto state = host::ClientState::ForPublishing(c, topic, "send requests to");
+  if (!state) return std::unexpected(state.error());
   std::optional<std::chrono::milliseconds> timeout;
   std::optional<std::uint32_t> expected;
   if (options) {
@@ -34,7 +22,7 @@ std::expected<std::vector<types::Message>, types::Error> Request(const types::Cl
   // The four behaviours of the WIT: nothing set → one reply; a timeout alone → all that arrive in
   // time; a count (with or without a timeout) → up to that many.
   const std::uint32_t wanted = expected ? *expected : timeout ? std::numeric_limits<std::uint32_t>::max() : 1;
-  return state->backend->Request(host::Backend::CopyToBrokerMessage(topic, message), timeout, wanted);
+  return (*state)->backend->Request(host::Backend::CopyToBrokerMessage(topic, message), timeout, wanted);
 }
 
 std::expected<void, types::Error> Reply(const types::Message& reply_to, types::Message&& message) {

@@ -40,6 +40,21 @@ std::vector<Message> prepared_messages(const char* topic) {
   return messages;
 }
 
+/// Runs `cycle` once over warm-up messages (first snapshot, queue blocks, timers), lets the lock
+/// sweeper go idle, then returns the allocations per message of a second, measured run.
+template <class Cycle>
+double allocations_per_message(ManualRuntime& runtime, const char* topic, Cycle&& cycle) {
+  auto warm_up = prepared_messages(topic);
+  cycle(warm_up);
+  runtime.advance(1h);
+  auto measured = prepared_messages(topic);
+  const auto before = allocations.load();
+  cycle(measured);
+  const auto per_message = static_cast<double>(allocations.load() - before) / rounds;
+  std::printf("allocations per message: %.4f\n", per_message);
+  return per_message;
+}
+
 TEST(AllocationTest, PullPathAllocatesOnlyTheMessage) {
   ManualRuntime runtime;
   Broker broker(runtime);
@@ -53,14 +68,7 @@ TEST(AllocationTest, PullPathAllocatesOnlyTheMessage) {
       ASSERT_TRUE(delivery->accept());
     }
   };
-  auto warm_up = prepared_messages("steady");
-  cycle(warm_up);  // first routing snapshot, queue blocks, sweeper timer
-  runtime.advance(1h);
-  auto measured = prepared_messages("steady");
-  const auto before = allocations.load();
-  cycle(measured);
-  const auto per_message = static_cast<double>(allocations.load() - before) / rounds;
-  std::printf("allocations per message: %.4f\n", per_message);
+  const double per_message = allocations_per_message(runtime, "steady", cycle);
   // One allocation: make_shared of the published Message. The lock sweeper's timer adds a little
   // (one std::function per lock period, not per message).
   EXPECT_LE(per_message, 1.01) << per_message << " allocations per publish → receive → accept";
@@ -77,14 +85,7 @@ TEST(AllocationTest, FanOutAllocatesOnceWhateverTheNumberOfSubscriptions) {
       for (auto& receiver : receivers) ASSERT_TRUE(receiver.try_receive()->accept());
     }
   };
-  auto warm_up = prepared_messages("fan.out");
-  cycle(warm_up);
-  runtime.advance(1h);
-  auto measured = prepared_messages("fan.out");
-  const auto before = allocations.load();
-  cycle(measured);
-  const auto per_message = static_cast<double>(allocations.load() - before) / rounds;
-  std::printf("allocations per message: %.4f\n", per_message);
+  const double per_message = allocations_per_message(runtime, "fan.out", cycle);
   EXPECT_LE(per_message, 1.01) << per_message << " allocations per message delivered to 8 subscriptions";
 }
 
@@ -101,14 +102,7 @@ TEST(AllocationTest, PushPathAllocatesPerWakeUpNotPerMessage) {
       if ((i + 1) % batch == 0) runtime.run_until_idle();
     }
   };
-  auto warm_up = prepared_messages("push");
-  cycle(warm_up);
-  runtime.advance(1h);
-  auto measured = prepared_messages("push");
-  const auto before = allocations.load();
-  cycle(measured);
-  const auto per_message = static_cast<double>(allocations.load() - before) / rounds;
-  std::printf("allocations per message: %.4f\n", per_message);
+  const double per_message = allocations_per_message(runtime, "push", cycle);
   EXPECT_LE(per_message, 1.05) << per_message << " allocations per message on the push path";
 }
 

@@ -161,6 +161,11 @@ struct ClientState {
 
   /// The state of `client`, or null for a moved-from client.
   static const ClientState* Of(const types::Client& client) noexcept { return client.state_.get(); }
+  /// The state of `client` if it may publish to `topic` now: it is connected (else `connection`),
+  /// `topic` is a valid name (else `other`), and its guest may publish there (else
+  /// `permission-denied`; `action` names what was refused, e.g. "publish to").
+  static std::expected<const ClientState*, types::Error> ForPublishing(const types::Client& client,
+                                                                       std::string_view topic, std::string_view action);
   static types::Client MakeClient(std::shared_ptr<ClientState> state) { return types::Client(std::move(state)); }
 };
 
