@@ -14,13 +14,13 @@ constexpr std::uint32_t index_mask = (1U << index_bits) - 1;
 constexpr std::uint32_t generation_mask = (1U << (32 - index_bits)) - 1;
 
 template <class R>
-constexpr std::string_view resource_name() {
+constexpr std::string_view ResourceName() {
   if constexpr (std::is_same_v<R, types::Client>) return "client";
   if constexpr (std::is_same_v<R, types::Message>) return "message";
   return "request-options";
 }
 
-std::string_view held_name(const std::variant<types::Client, types::Message, request_reply::RequestOptions>& held) {
+std::string_view HeldName(const std::variant<types::Client, types::Message, request_reply::RequestOptions>& held) {
   switch (held.index()) {
     case 0: return "client";
     case 1: return "message";
@@ -70,8 +70,8 @@ Call<std::shared_ptr<GuestInstance::Resource>> GuestInstance::borrow(Handle hand
   if (!index) return std::unexpected(index.error());
   const auto& resource = slots_[*index].resource;
   if (!std::holds_alternative<R>(*resource)) {
-    return std::unexpected(Trap{"handle " + std::to_string(handle) + " is a " + std::string(held_name(*resource)) +
-                                ", not a " + std::string(resource_name<R>())});
+    return std::unexpected(Trap{"handle " + std::to_string(handle) + " is a " + std::string(HeldName(*resource)) +
+                                ", not a " + std::string(ResourceName<R>())});
   }
   return resource;  // the caller's copy keeps it alive for the call
 }
@@ -86,8 +86,7 @@ Call<R> GuestInstance::take(Handle handle) {
     Slot& slot = slots_[*index];
     if (!std::holds_alternative<R>(*slot.resource)) {
       return std::unexpected(Trap{"handle " + std::to_string(handle) + " is a " +
-                                  std::string(held_name(*slot.resource)) + ", not a " +
-                                  std::string(resource_name<R>())});
+                                  std::string(HeldName(*slot.resource)) + ", not a " + std::string(ResourceName<R>())});
     }
     resource = std::move(slot.resource);
     slot.generation = (slot.generation + 1) & generation_mask;

@@ -12,14 +12,14 @@ namespace {
 
 thread_local std::shared_ptr<const GuestContext> current_guest;
 
-bool any_matches(const std::vector<std::string>& patterns, std::string_view topic) noexcept {
+bool AnyMatches(const std::vector<std::string>& patterns, std::string_view topic) noexcept {
   for (const auto& pattern : patterns) {
     if (wasmq::matches(pattern, topic)) return true;
   }
   return false;
 }
 
-types::Error to_wit_error(const wasmq::Error& error) {
+types::Error ToWitError(const wasmq::Error& error) {
   std::string text = std::string(wasmq::to_string(error.code)) + ": " + error.message;
   switch (error.code) {
     case wasmq::Errc::timeout: return types::Error::Timeout();
@@ -31,7 +31,7 @@ types::Error to_wit_error(const wasmq::Error& error) {
 std::atomic<std::uint64_t> next_inbox{1};
 
 /// Settles `delivery` by what the guest's handler returned (see incoming_handler::Guest).
-void settle(wasmq::Delivery& delivery, const std::expected<void, types::Error>& outcome, const OutcomePolicy& policy) {
+void Settle(wasmq::Delivery& delivery, const std::expected<void, types::Error>& outcome, const OutcomePolicy& policy) {
   if (outcome) {
     (void)delivery.accept();
     return;
@@ -58,7 +58,7 @@ class InprocBackend final : public Backend {
 
   std::expected<void, types::Error> Publish(wasmq::Message&& message) override {
     auto receipt = broker_.publish(std::move(message));
-    if (!receipt) return std::unexpected(to_wit_error(receipt.error()));
+    if (!receipt) return std::unexpected(ToWitError(receipt.error()));
     return {};
   }
 
@@ -81,12 +81,12 @@ class InprocBackend final : public Backend {
           (void)delivery.accept();
           runtime.notify_waiters();
         });
-    if (!collector) return std::unexpected(to_wit_error(collector.error()));
+    if (!collector) return std::unexpected(ToWitError(collector.error()));
 
     const std::string topic = request.topic;
     request.reply_to = inbox;
     auto receipt = broker_.publish(std::move(request));
-    if (!receipt) return std::unexpected(to_wit_error(receipt.error()));
+    if (!receipt) return std::unexpected(ToWitError(receipt.error()));
     if (receipt->routed == 0) {
       return std::unexpected(types::Error::Other("no responders: nothing receives '" + topic + "'"));
     }
@@ -111,14 +111,14 @@ class InprocBackend final : public Backend {
     auto on_delivery = [handler = std::move(handler), origin = shared_from_this(),
                         policy = subscription.outcome](wasmq::Delivery& delivery) {
       // A handler that throws propagates: the broker counts a failed delivery and applies backoff.
-      settle(delivery, handler(Delivered(delivery.message(), origin)), policy);
+      Settle(delivery, handler(Delivered(delivery.message(), origin)), policy);
     };
     auto consumer =
         subscription.queue
             ? broker_.consume(subscription.topic, subscription.consumer, std::move(on_delivery))
             : broker_.subscribe(subscription.topic, {.group = subscription.group, .consumer = subscription.consumer},
                                 std::move(on_delivery));
-    if (!consumer) return std::unexpected(to_wit_error(consumer.error()));
+    if (!consumer) return std::unexpected(ToWitError(consumer.error()));
     return std::make_shared<wasmq::Consumer>(std::move(*consumer));
   }
 
@@ -173,7 +173,7 @@ std::shared_ptr<Backend> MakeInprocBackend(wasmq::Broker& broker, std::string de
   return std::make_shared<InprocBackend>(broker, std::move(description));
 }
 
-bool Permissions::MayPublish(std::string_view topic) const noexcept { return any_matches(publish, topic); }
+bool Permissions::MayPublish(std::string_view topic) const noexcept { return AnyMatches(publish, topic); }
 bool Permissions::MaySubscribe(std::string_view topic) const noexcept {
   for (const auto& pattern : subscribe) {
     if (wasmq::covers(pattern, topic)) return true;
@@ -228,10 +228,11 @@ std::expected<GuestSubscription, types::Error> SubscribeGuest(std::shared_ptr<co
   }
   auto backend = context->registry->Resolve(connection_name);
   if (!backend) return std::unexpected(backend.error());
-  auto handle = (*backend)->Subscribe(subscription, [context, guest](types::Message&& message) {
-    ScopedGuest current(context);
-    return guest->Handle(std::move(message));
-  });
+  auto handle = (*backend)->Subscribe(
+      subscription, [context = std::move(context), guest = std::move(guest)](types::Message&& message) {
+        ScopedGuest current(context);
+        return guest->Handle(std::move(message));
+      });
   if (!handle) return std::unexpected(handle.error());
   return GuestSubscription(std::move(*handle));
 }

@@ -5,7 +5,7 @@
 namespace wasi::messaging::types {
 
 namespace {
-auto find_key(types::Metadata& metadata, std::string_view key) {
+auto FindKey(types::Metadata& metadata, std::string_view key) {
   return std::find_if(metadata.begin(), metadata.end(), [&](const auto& entry) { return std::get<0>(entry) == key; });
 }
 }  // namespace
@@ -35,7 +35,7 @@ std::optional<types::Metadata> Message::Metadata() const {
 }
 
 void Message::AddMetadata(std::string_view key, std::string_view value) {
-  if (auto found = find_key(metadata_, key); found != metadata_.end()) {
+  if (auto found = FindKey(metadata_, key); found != metadata_.end()) {
     std::get<1>(*found).assign(value);
   } else {
     metadata_.emplace_back(std::string(key), std::string(value));
@@ -47,7 +47,7 @@ void Message::SetMetadata(std::span<const std::tuple<std::string, std::string>> 
 }
 
 void Message::RemoveMetadata(std::string_view key) {
-  if (auto found = find_key(metadata_, key); found != metadata_.end()) metadata_.erase(found);
+  if (auto found = FindKey(metadata_, key); found != metadata_.end()) metadata_.erase(found);
 }
 
 }  // namespace wasi::messaging::types
