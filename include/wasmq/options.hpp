@@ -1,11 +1,13 @@
 #pragma once
 /// Knobs for the broker, its queues and its consumers. Defaults follow the established brokers.
 
+#include <wasmq/observer.hpp>
 #include <wasmq/runtime.hpp>
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -67,6 +69,8 @@ struct BrokerOptions {
   UndeclaredNames undeclared = UndeclaredNames::topic;
   /// Options of queues declared implicitly (UndeclaredNames::queue).
   QueueOptions default_queue{};
+  /// Told about every message event (see observer.hpp); null for none. Costs one branch when null.
+  std::shared_ptr<Observer> observer;
   /// Options of subscriptions' queues unless the subscriber gives its own.
   QueueOptions default_subscription = [] {
     QueueOptions options;

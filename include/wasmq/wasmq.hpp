@@ -8,6 +8,7 @@
 #include <wasmq/manual_runtime.hpp>
 #include <wasmq/message.hpp>
 #include <wasmq/name.hpp>
+#include <wasmq/observer.hpp>
 #include <wasmq/options.hpp>
 #include <wasmq/payload.hpp>
 #include <wasmq/runtime.hpp>

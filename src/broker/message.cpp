@@ -1,4 +1,5 @@
 #include <wasmq/message.hpp>
+#include <wasmq/observer.hpp>
 #include <wasmq/stats.hpp>
 
 #include <algorithm>
@@ -13,6 +14,22 @@ std::string_view to_string(DeadLetterReason reason) noexcept {
     case DeadLetterReason::expired: return "expired";
     case DeadLetterReason::overflow: return "overflow";
     case DeadLetterReason::removed: return "removed";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(EventKind kind) noexcept {
+  switch (kind) {
+    case EventKind::published: return "published";
+    case EventKind::refused: return "refused";
+    case EventKind::delivered: return "delivered";
+    case EventKind::accepted: return "accepted";
+    case EventKind::released: return "released";
+    case EventKind::lock_expired: return "lock_expired";
+    case EventKind::handler_failed: return "handler_failed";
+    case EventKind::rejected: return "rejected";
+    case EventKind::dead_lettered: return "dead_lettered";
+    case EventKind::dropped: return "dropped";
   }
   return "unknown";
 }

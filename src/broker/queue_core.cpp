@@ -25,9 +25,15 @@ QueueCore::QueueCore(BrokerCore& broker, std::string name, std::string binding, 
       name_(std::move(name)),
       binding_(std::move(binding)),
       options_(std::move(options)),
-      auto_delete_(auto_delete) {}
+      auto_delete_(auto_delete),
+      observer_(broker.options().observer.get()) {}
 
 QueueCore::~QueueCore() = default;
+
+void QueueCore::emit_to_observer(EventKind kind, const std::shared_ptr<const Message>& message,
+                                 std::uint32_t delivery_count, std::optional<DeadLetterReason> reason) const noexcept {
+  observer_->on_event(Event{kind, name_, message, delivery_count, reason, broker_.runtime().now()});
+}
 
 // --- publish side ------------------------------------------------------------------------------
 
@@ -75,6 +81,7 @@ Result<void> QueueCore::offer(const std::shared_ptr<const Message>& message) {
   const std::size_t bytes = message->payload.size();
   if (options_.max_bytes != 0 && bytes > options_.max_bytes) {
     refused_.fetch_add(1, std::memory_order_relaxed);
+    emit(EventKind::refused, message, 0);
     return make_error(Errc::payload_too_large, "message of " + std::to_string(bytes) + " bytes exceeds max_bytes " +
                                                    std::to_string(options_.max_bytes) + " of queue '" + name_ + "'");
   }
@@ -83,6 +90,7 @@ Result<void> QueueCore::offer(const std::shared_ptr<const Message>& message) {
     switch (options_.overflow) {
       case OverflowPolicy::reject_publish:
         refused_.fetch_add(1, std::memory_order_relaxed);
+        emit(EventKind::refused, message, 0);
         return std::unexpected(full_error(bytes));
       case OverflowPolicy::drop_oldest: {
         Entry oldest;
@@ -90,6 +98,7 @@ Result<void> QueueCore::offer(const std::shared_ptr<const Message>& message) {
           // Everything held is in flight or delayed: nothing may be dropped, so the new message is
           // refused instead (it never entered; the publisher is told).
           refused_.fetch_add(1, std::memory_order_relaxed);
+          emit(EventKind::refused, message, 0);
           return std::unexpected(full_error(bytes));
         }
         dead_letter(std::move(oldest), DeadLetterReason::overflow, "dropped as the oldest message of a full queue");
@@ -99,12 +108,14 @@ Result<void> QueueCore::offer(const std::shared_ptr<const Message>& message) {
         if (!block_deadline) block_deadline = std::chrono::steady_clock::now() + options_.block_timeout;
         if (auto waited = wait_for_room(bytes, *block_deadline); !waited) {
           refused_.fetch_add(1, std::memory_order_relaxed);
+          emit(EventKind::refused, message, 0);
           return waited;
         }
         break;  // room appeared; reserve again (another publisher may win it, then we wait again)
     }
   }
   published_.fetch_add(1, std::memory_order_relaxed);
+  emit(EventKind::published, message, 0);
   enqueue(Entry{message, 0});
   return {};
 }
@@ -226,17 +237,20 @@ void QueueCore::on_delivered(const Entry& entry) noexcept {
   delivered_.fetch_add(1, std::memory_order_relaxed);
   if (entry.delivery_count > 1) redelivered_.fetch_add(1, std::memory_order_relaxed);
   in_flight_.fetch_add(1, std::memory_order_relaxed);
+  emit(EventKind::delivered, entry.message, entry.delivery_count);
 }
 
 void QueueCore::on_accepted(Entry&& entry) noexcept {
   in_flight_.fetch_sub(1, std::memory_order_relaxed);
   accepted_.fetch_add(1, std::memory_order_relaxed);
+  emit(EventKind::accepted, entry.message, entry.delivery_count);
   leave(entry);
 }
 
 void QueueCore::on_rejected(Entry&& entry, std::string_view reason) {
   in_flight_.fetch_sub(1, std::memory_order_relaxed);
   rejected_.fetch_add(1, std::memory_order_relaxed);
+  emit(EventKind::rejected, entry.message, entry.delivery_count);
   dead_letter(std::move(entry), DeadLetterReason::rejected,
               reason.empty() ? std::string("rejected by a consumer") : std::string(reason));
 }
@@ -244,9 +258,18 @@ void QueueCore::on_rejected(Entry&& entry, std::string_view reason) {
 void QueueCore::on_returned(Entry&& entry, Return how, Duration delay) {
   in_flight_.fetch_sub(1, std::memory_order_relaxed);
   switch (how) {
-    case Return::released: released_.fetch_add(1, std::memory_order_relaxed); break;
-    case Return::lock_expired: lock_expired_.fetch_add(1, std::memory_order_relaxed); break;
-    case Return::handler_failed: handler_failures_.fetch_add(1, std::memory_order_relaxed); break;
+    case Return::released:
+      released_.fetch_add(1, std::memory_order_relaxed);
+      emit(EventKind::released, entry.message, entry.delivery_count);
+      break;
+    case Return::lock_expired:
+      lock_expired_.fetch_add(1, std::memory_order_relaxed);
+      emit(EventKind::lock_expired, entry.message, entry.delivery_count);
+      break;
+    case Return::handler_failed:
+      handler_failures_.fetch_add(1, std::memory_order_relaxed);
+      emit(EventKind::handler_failed, entry.message, entry.delivery_count);
+      break;
   }
   if (options_.max_deliveries != 0 && entry.delivery_count >= options_.max_deliveries) {
     dead_letter(std::move(entry), DeadLetterReason::max_deliveries,
@@ -320,6 +343,7 @@ void QueueCore::promote_due() {
 
 void QueueCore::drop(Entry&& entry, DeadLetterReason reason) noexcept {
   dropped_[index(reason)].fetch_add(1, std::memory_order_relaxed);
+  emit(EventKind::dropped, entry.message, entry.delivery_count, reason);
   leave(entry);
 }
 
@@ -354,6 +378,7 @@ void QueueCore::dead_letter(Entry&& entry, DeadLetterReason reason, std::string 
   // letter to its consumer): whoever has seen the letter also sees it counted here.
   dead_lettered_[index(reason)].fetch_add(1, std::memory_order_relaxed);
   if (broker_.publish_dead_letter(std::move(letter))) {
+    emit(EventKind::dead_lettered, entry.message, entry.delivery_count, reason);
     leave(entry);
   } else {
     // Nothing took it (unrouted, full, broker closed): it is a drop, and counted as one.

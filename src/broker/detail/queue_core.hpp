@@ -89,8 +89,16 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   void close();
   [[nodiscard]] bool closed() const noexcept { return closed_.load(std::memory_order_acquire); }
   [[nodiscard]] QueueStats stats() const;
+  /// Tells the broker's observer, if any, what happened to a message here. Nothing is built,
+  /// copied or counted unless an observer is set.
+  void emit(EventKind kind, const std::shared_ptr<const Message>& message, std::uint32_t delivery_count,
+            std::optional<DeadLetterReason> reason = std::nullopt) const noexcept {
+    if (observer_ != nullptr) emit_to_observer(kind, message, delivery_count, reason);
+  }
 
  private:
+  void emit_to_observer(EventKind kind, const std::shared_ptr<const Message>& message, std::uint32_t delivery_count,
+                        std::optional<DeadLetterReason> reason) const noexcept;
   struct Delayed {
     TimePoint due;
     std::uint64_t sequence;  // ties keep release order
@@ -121,6 +129,7 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   const std::string binding_;
   const QueueOptions options_;
   const bool auto_delete_;
+  Observer* const observer_;  // owned by the broker's options, which outlive every queue's use
 
   BlockingQueue<Entry> ready_;
 
