@@ -52,19 +52,7 @@ Delivery ConsumerCore::install(std::uint32_t slot, Entry&& entry) {
   return {shared_from_this(), slot, generation, std::move(message), count};
 }
 
-ConsumerCore::Acquire ConsumerCore::acquire(Delivery& out) {
-  const auto slot = table_.try_reserve();
-  if (!slot) return Acquire::no_slot;
-  Entry entry;
-  if (!queue_->try_take(entry)) {
-    table_.unreserve(*slot);
-    return Acquire::empty;
-  }
-  out = install(*slot, std::move(entry));
-  return Acquire::delivered;
-}
-
-ConsumerCore::Acquire ConsumerCore::acquire_waiting(Delivery& out, Duration timeout) {
+ConsumerCore::Acquire ConsumerCore::acquire(Delivery& out, Duration timeout) {
   const auto slot = table_.try_reserve();
   if (!slot) return Acquire::no_slot;
   Entry entry;
@@ -79,7 +67,7 @@ ConsumerCore::Acquire ConsumerCore::acquire_waiting(Delivery& out, Duration time
 Result<Delivery> ConsumerCore::receive(Duration timeout) {
   if (is_closed()) return make_error(Errc::closed, "receiver on '" + queue_name() + "' is closed");
   Delivery delivery;
-  switch (acquire_waiting(delivery, timeout)) {
+  switch (acquire(delivery, timeout)) {
     case Acquire::no_slot:
       return make_error(Errc::too_many_in_flight, "receiver on '" + queue_name() + "' holds its max_in_flight of " +
                                                       std::to_string(options_.max_in_flight) +

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 
 namespace wasmq::detail {
@@ -77,28 +78,28 @@ Error QueueCore::full_error(std::size_t bytes) const {
   return Error{Errc::queue_full, text + ")"};
 }
 
+void QueueCore::refuse(const std::shared_ptr<const Message>& message) noexcept {
+  refused_.fetch_add(1, std::memory_order_relaxed);  // relaxed: statistics
+  emit(EventKind::refused, message, 0);
+}
+
 Result<void> QueueCore::offer(const std::shared_ptr<const Message>& message) {
   const std::size_t bytes = message->payload.size();
   if (options_.max_bytes != 0 && bytes > options_.max_bytes) {
-    refused_.fetch_add(1, std::memory_order_relaxed);
-    emit(EventKind::refused, message, 0);
+    refuse(message);
     return make_error(Errc::payload_too_large, "message of " + std::to_string(bytes) + " bytes exceeds max_bytes " +
                                                    std::to_string(options_.max_bytes) + " of queue '" + name_ + "'");
   }
   std::optional<std::chrono::steady_clock::time_point> block_deadline;  // one deadline for all waits
   while (!reserve(bytes)) {
     switch (options_.overflow) {
-      case OverflowPolicy::reject_publish:
-        refused_.fetch_add(1, std::memory_order_relaxed);
-        emit(EventKind::refused, message, 0);
-        return std::unexpected(full_error(bytes));
+      case OverflowPolicy::reject_publish: refuse(message); return std::unexpected(full_error(bytes));
       case OverflowPolicy::drop_oldest: {
         Entry oldest;
         if (!dequeue_raw(oldest)) {
           // Everything held is in flight or delayed: nothing may be dropped, so the new message is
           // refused instead (it never entered; the publisher is told).
-          refused_.fetch_add(1, std::memory_order_relaxed);
-          emit(EventKind::refused, message, 0);
+          refuse(message);
           return std::unexpected(full_error(bytes));
         }
         dead_letter(std::move(oldest), DeadLetterReason::overflow, "dropped as the oldest message of a full queue");
@@ -107,8 +108,7 @@ Result<void> QueueCore::offer(const std::shared_ptr<const Message>& message) {
       case OverflowPolicy::block:
         if (!block_deadline) block_deadline = std::chrono::steady_clock::now() + options_.block_timeout;
         if (auto waited = wait_for_room(bytes, *block_deadline); !waited) {
-          refused_.fetch_add(1, std::memory_order_relaxed);
-          emit(EventKind::refused, message, 0);
+          refuse(message);
           return waited;
         }
         break;  // room appeared; reserve again (another publisher may win it, then we wait again)
@@ -127,8 +127,8 @@ void QueueCore::enqueue(Entry&& entry) {
   ready_count_.fetch_add(1, std::memory_order_seq_cst);
   ready_bytes_.fetch_add(bytes, std::memory_order_relaxed);  // relaxed: statistics only
   ready_.enqueue(std::move(entry));
-  // seq_cst: pairs with close(): it sets closed_ and then drains; either it sees our entry, or we
-  // see closed_ and drain it ourselves. Nothing is left behind in a closed queue.
+  // seq_cst: pairs with close(): either we see closed_ and drain ourselves, or close() sees our
+  // count in ready_count_ and drains until the entry is gone. Nothing stays in a closed queue.
   if (closed_.load(std::memory_order_seq_cst)) {
     drop_everything();
     return;
@@ -188,11 +188,15 @@ void QueueCore::notify_room() {
 
 // --- consume side ------------------------------------------------------------------------------
 
-bool QueueCore::dequeue_raw(Entry& out) {
-  if (!ready_.try_dequeue(out)) return false;
+void QueueCore::count_out(const Entry& entry) noexcept {
   // relaxed: counts; the entry itself was handed over by the queue's own synchronisation.
   ready_count_.fetch_sub(1, std::memory_order_relaxed);
-  ready_bytes_.fetch_sub(payload_size(out), std::memory_order_relaxed);
+  ready_bytes_.fetch_sub(payload_size(entry), std::memory_order_relaxed);
+}
+
+bool QueueCore::dequeue_raw(Entry& out) {
+  if (!ready_.try_dequeue(out)) return false;
+  count_out(out);
   return true;
 }
 
@@ -224,8 +228,7 @@ bool QueueCore::take_waiting(Entry& out, Duration timeout, const std::atomic<boo
     const auto left = deadline - steady_clock::now();
     if (left <= Duration::zero()) return false;
     if (ready_.wait_dequeue_timed(out, std::min<steady_clock::duration>(left, slice))) {
-      ready_count_.fetch_sub(1, std::memory_order_relaxed);
-      ready_bytes_.fetch_sub(payload_size(out), std::memory_order_relaxed);
+      count_out(out);
       if (admit(out)) return true;
     }
   }
@@ -286,8 +289,6 @@ void QueueCore::on_returned(Entry&& entry, Return how, Duration delay) {
     enqueue(std::move(entry));
   }
 }
-
-void QueueCore::put_back_undelivered(Entry&& entry) { enqueue(std::move(entry)); }
 
 std::int64_t QueueCore::now_ticks() const noexcept { return broker_.runtime().now().time_since_epoch().count(); }
 
@@ -405,9 +406,20 @@ void QueueCore::drop_everything() {
 }
 
 void QueueCore::close() {
-  // seq_cst: see enqueue().
+  // seq_cst: Dekker with enqueue(), which counts an entry in ready_count_ (seq_cst) before adding
+  // it and loads closed_ (seq_cst) after. If that load missed our store, our load of ready_count_
+  // below sees the count, and we wait for the entry to become visible instead of trusting a
+  // dequeue that may run ahead of it (moodycamel's own ordering is not seq_cst).
   closed_.store(true, std::memory_order_seq_cst);
   drop_everything();
+  while (ready_count_.load(std::memory_order_seq_cst) != 0) {
+    Entry straggler;
+    if (dequeue_raw(straggler)) {
+      drop(std::move(straggler), DeadLetterReason::removed);
+    } else {
+      std::this_thread::yield();  // an enqueue or a dequeue is between its count and the queue
+    }
+  }
   std::lock_guard lock(room_mutex_);
   room_cv_.notify_all();
 }

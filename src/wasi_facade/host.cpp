@@ -53,8 +53,7 @@ void Settle(wasmq::Delivery& delivery, const std::expected<void, types::Error>& 
 
 class InprocBackend final : public Backend {
  public:
-  InprocBackend(wasmq::Broker& broker, std::string description)
-      : broker_(broker), description_(std::move(description)) {}
+  explicit InprocBackend(wasmq::Broker& broker) : broker_(broker) {}
 
   std::expected<void, types::Error> Publish(wasmq::Message&& message) override {
     auto receipt = broker_.publish(std::move(message));
@@ -122,11 +121,8 @@ class InprocBackend final : public Backend {
     return std::make_shared<wasmq::Consumer>(std::move(*consumer));
   }
 
-  [[nodiscard]] std::string Describe() const override { return description_; }
-
  private:
   wasmq::Broker& broker_;
-  std::string description_;
 };
 
 }  // namespace
@@ -169,9 +165,7 @@ std::optional<std::pair<std::string, std::shared_ptr<Backend>>> Backend::ReplyRo
   return std::make_pair(*message.reply_to_, message.origin_);
 }
 
-std::shared_ptr<Backend> MakeInprocBackend(wasmq::Broker& broker, std::string description) {
-  return std::make_shared<InprocBackend>(broker, std::move(description));
-}
+std::shared_ptr<Backend> MakeInprocBackend(wasmq::Broker& broker) { return std::make_shared<InprocBackend>(broker); }
 
 bool Permissions::MayPublish(std::string_view topic) const noexcept { return AnyMatches(publish, topic); }
 bool Permissions::MaySubscribe(std::string_view topic) const noexcept {
@@ -183,7 +177,7 @@ bool Permissions::MaySubscribe(std::string_view topic) const noexcept {
 
 void ConnectionRegistry::AddBroker(std::string_view name, wasmq::Broker& broker) {
   const std::string url = "inproc://" + std::string(name);
-  auto backend = MakeInprocBackend(broker, url);
+  auto backend = MakeInprocBackend(broker);
   std::lock_guard lock(mutex_);
   backends_.insert_or_assign(url, backend);
   backends_.try_emplace("inproc", backend);  // the first broker is the default

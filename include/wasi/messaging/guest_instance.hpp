@@ -42,7 +42,6 @@ class GuestInstance {
  public:
   explicit GuestInstance(std::shared_ptr<const GuestContext> context);
 
-  [[nodiscard]] const std::shared_ptr<const GuestContext>& Context() const noexcept { return context_; }
   /// Live resources in the table (for leak checks when an instance ends).
   [[nodiscard]] std::size_t Size() const;
 

@@ -61,8 +61,6 @@ class Backend : public std::enable_shared_from_this<Backend> {
   /// Subscribes `handler` as `subscription` says (permissions already checked).
   virtual std::expected<SubscriptionHandle, types::Error> Subscribe(const Subscription& subscription,
                                                                     DeliveryHandler handler) = 0;
-  /// A description for error messages, e.g. "inproc://orders".
-  [[nodiscard]] virtual std::string Describe() const = 0;
 
   /// Turns a facade message into a broker message for `topic`, taking its buffers (no data copy).
   static wasmq::Message ToBrokerMessage(std::string_view topic, types::Message&& message);
@@ -76,7 +74,7 @@ class Backend : public std::enable_shared_from_this<Backend> {
 };
 
 /// A backend on an embedded wasmq::Broker, which must outlive it.
-std::shared_ptr<Backend> MakeInprocBackend(wasmq::Broker& broker, std::string description);
+std::shared_ptr<Backend> MakeInprocBackend(wasmq::Broker& broker);
 
 /// Topic patterns (NATS wildcards `*` and `>`) a guest may publish to and subscribe to.
 struct Permissions {

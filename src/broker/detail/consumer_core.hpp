@@ -49,8 +49,8 @@ class ConsumerCore : public std::enable_shared_from_this<ConsumerCore> {
 
  private:
   enum class Acquire : std::uint8_t { delivered, no_slot, empty };
-  Acquire acquire(Delivery& out);
-  Acquire acquire_waiting(Delivery& out, Duration timeout);
+  /// A slot and a message, waiting up to `timeout` for the message (zero: only what is there).
+  Acquire acquire(Delivery& out, Duration timeout = Duration::zero());
   Delivery install(std::uint32_t slot, Entry&& entry);
   void drain();
   void finish_drain();

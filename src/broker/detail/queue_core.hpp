@@ -66,8 +66,6 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   void on_accepted(Entry&& entry) noexcept;
   void on_rejected(Entry&& entry, std::string_view reason);
   void on_returned(Entry&& entry, Return how, Duration delay);
-  /// An entry taken from the queue but not delivered (its receiver closed meanwhile).
-  void put_back_undelivered(Entry&& entry);
   /// Lock deadline for a delivery starting now, in runtime clock ticks.
   [[nodiscard]] std::int64_t lock_deadline_from_now() const noexcept;
   [[nodiscard]] std::int64_t now_ticks() const noexcept;
@@ -113,6 +111,8 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   void leave(const Entry& entry) noexcept;  // the entry stops being held (accepted, dead, dropped)
   void enqueue(Entry&& entry);
   bool dequeue_raw(Entry& out);
+  void count_out(const Entry& entry) noexcept;  // an entry left the ready queue
+  void refuse(const std::shared_ptr<const Message>& message) noexcept;
   bool admit(Entry& entry);  // false when it expired (and was dealt with)
   void dead_letter(Entry&& entry, DeadLetterReason reason, std::string detail);
   void drop(Entry&& entry, DeadLetterReason reason) noexcept;
