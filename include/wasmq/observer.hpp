@@ -35,7 +35,7 @@ struct Event {
   const std::shared_ptr<const Message>& message;
   std::uint32_t delivery_count = 0;
   std::optional<DeadLetterReason> reason;  ///< dead_lettered and dropped
-  TimePoint time{};
+  TimePoint time;
 };
 
 /// Receives every event of a broker (BrokerOptions::observer), synchronously, on the thread that
