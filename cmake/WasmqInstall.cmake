@@ -11,6 +11,13 @@ install(TARGETS wasmq_broker wasmq_wasi_messaging EXPORT wasmqTargets
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/wasmq" "${PROJECT_SOURCE_DIR}/include/wasi"
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} PATTERN ".clang-tidy" EXCLUDE)
 install(EXPORT wasmqTargets NAMESPACE wasmq:: DESTINATION ${WASMQ_CONFIG_DIR})
+# The testing kit has an export set of its own: the package config loads it only where GoogleTest
+# is found, so that users of the library alone need no GoogleTest.
+if(TARGET wasmq_testing)
+  install(TARGETS wasmq_testing EXPORT wasmqTestingTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  install(EXPORT wasmqTestingTargets NAMESPACE wasmq:: DESTINATION ${WASMQ_CONFIG_DIR})
+  export(EXPORT wasmqTestingTargets NAMESPACE wasmq:: FILE "${PROJECT_BINARY_DIR}/wasmqTestingTargets.cmake")
+endif()
 
 configure_package_config_file("${PROJECT_SOURCE_DIR}/cmake/wasmqConfig.cmake.in"
                               "${PROJECT_BINARY_DIR}/wasmqConfig.cmake"

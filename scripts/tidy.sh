@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 preset=${1:-release}
 cmake --preset "$preset" >/dev/null
-mapfile -t files < <(git ls-files 'src/*.cpp')
+mapfile -t files < <(git ls-files 'src/*.cpp' 'examples/*.cpp')
 clang-tidy-19 -p "build/$preset" --quiet "${files[@]}"

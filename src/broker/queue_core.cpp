@@ -140,15 +140,22 @@ void QueueCore::notify_available() {
   // seq_cst: second half of the handshake described in enqueue().
   std::uint64_t parked = parked_.load(std::memory_order_seq_cst);
   while (parked != 0) {
-    const std::uint64_t bit = parked & (~parked + 1);
+    // Round robin: the first parked consumer at or after the one after the last woken, so that
+    // idle competing consumers take turns instead of the lowest slot taking every wake-up.
+    // relaxed: the cursor only spreads the work; any value it holds is correct.
+    const unsigned start = wake_cursor_.load(std::memory_order_relaxed) % max_consumers;
+    const unsigned slot =
+        (static_cast<unsigned>(std::countr_zero(std::rotr(parked, static_cast<int>(start)))) + start) % max_consumers;
+    const std::uint64_t bit = std::uint64_t{1} << slot;
     // acq_rel: whoever clears a consumer's bit owns waking it; nobody else will.
     if ((parked_.fetch_and(~bit, std::memory_order_acq_rel) & bit) != 0) {
+      wake_cursor_.store(slot + 1, std::memory_order_relaxed);
       std::shared_ptr<ConsumerCore> consumer;
       {
         // The wake-up path only: a parked consumer means an idle thread is about to be woken,
         // which costs far more than this uncontended lock.
         std::lock_guard lock(consumers_mutex_);
-        consumer = consumers_[static_cast<std::size_t>(std::countr_zero(bit))];
+        consumer = consumers_[slot];
       }
       if (consumer) consumer->wake();
       return;

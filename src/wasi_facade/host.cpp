@@ -32,22 +32,11 @@ std::atomic<std::uint64_t> next_inbox{1};
 
 /// Settles `delivery` by what the guest's handler returned (see incoming_handler::Guest).
 void Settle(wasmq::Delivery& delivery, const std::expected<void, types::Error>& outcome, const OutcomePolicy& policy) {
-  if (outcome) {
-    (void)delivery.accept();
-    return;
-  }
-  const types::Error& error = outcome.error();
-  switch (error.GetKind()) {
-    case types::Error::Kind::kTimeout:
-    case types::Error::Kind::kConnection: (void)delivery.release(policy.retry_delay); return;
-    case types::Error::Kind::kPermissionDenied: (void)delivery.reject(error.Message()); return;
-    case types::Error::Kind::kOther:
-      if (policy.reject_other) {
-        (void)delivery.reject(error.Message());
-      } else {
-        (void)delivery.release(policy.retry_delay);
-      }
-      return;
+  const Settlement settlement = policy.Decide(outcome);
+  switch (settlement.action) {
+    case Settlement::Action::kAccept: (void)delivery.accept(); return;
+    case Settlement::Action::kRelease: (void)delivery.release(settlement.delay); return;
+    case Settlement::Action::kReject: (void)delivery.reject(settlement.reason); return;
   }
 }
 
@@ -127,6 +116,29 @@ class InprocBackend final : public Backend {
 
 }  // namespace
 
+std::string_view ToString(Settlement::Action action) noexcept {
+  switch (action) {
+    case Settlement::Action::kAccept: return "accept";
+    case Settlement::Action::kRelease: return "release";
+    case Settlement::Action::kReject: return "reject";
+  }
+  return "unknown";
+}
+
+Settlement OutcomePolicy::Decide(const std::expected<void, types::Error>& result) const {
+  if (result) return {};
+  const types::Error& error = result.error();
+  switch (error.GetKind()) {
+    case types::Error::Kind::kTimeout:
+    case types::Error::Kind::kConnection: return {Settlement::Action::kRelease, retry_delay, {}};
+    case types::Error::Kind::kPermissionDenied: return {Settlement::Action::kReject, {}, error.Message()};
+    case types::Error::Kind::kOther:
+      if (reject_other) return {Settlement::Action::kReject, {}, error.Message()};
+      return {Settlement::Action::kRelease, retry_delay, {}};
+  }
+  return {};
+}
+
 wasmq::Message Backend::ToBrokerMessage(std::string_view topic, types::Message&& message) {
   wasmq::Message out;
   out.topic = std::string(topic);
@@ -163,6 +175,22 @@ types::Message Backend::Delivered(const wasmq::Message& message, std::shared_ptr
 std::optional<std::pair<std::string, std::shared_ptr<Backend>>> Backend::ReplyRoute(const types::Message& message) {
   if (!message.reply_to_ || !message.origin_) return std::nullopt;
   return std::make_pair(*message.reply_to_, message.origin_);
+}
+
+types::Message Backend::Redirect(types::Message&& delivered, std::shared_ptr<Backend> origin) {
+  delivered.origin_ = std::move(origin);
+  return std::move(delivered);
+}
+
+types::Message Backend::CopyDelivered(const types::Message& delivered) {
+  types::Message out;
+  out.payload_ = delivered.payload_;  // shares the buffer
+  out.topic_ = delivered.topic_;
+  out.content_type_ = delivered.content_type_;
+  out.metadata_ = delivered.metadata_;
+  out.reply_to_ = delivered.reply_to_;
+  out.origin_ = delivered.origin_;
+  return out;
 }
 
 std::shared_ptr<Backend> MakeInprocBackend(wasmq::Broker& broker) { return std::make_shared<InprocBackend>(broker); }

@@ -51,6 +51,26 @@ TEST_F(ConsumerTest, AnIdleConsumerIsWokenByTheNextPublish) {
   EXPECT_EQ(collector.deliveries.size(), 1u);
 }
 
+TEST_F(ConsumerTest, IdleCompetingConsumersTakeTurnsAtWakeUps) {
+  ASSERT_TRUE(broker.declare_queue("jobs"));
+  std::vector<int> order;
+  auto handler_of = [&order](int id) {
+    return [&order, id](Delivery& delivery) {
+      order.push_back(id);
+      (void)delivery.accept();
+    };
+  };
+  auto first = broker.consume("jobs", {}, handler_of(1));
+  auto second = broker.consume("jobs", {}, handler_of(2));
+  auto third = broker.consume("jobs", {}, handler_of(3));
+  runtime.run_until_idle();  // all three park
+  for (int i = 0; i < 6; ++i) {
+    publish("jobs");
+    runtime.run_until_idle();
+  }
+  EXPECT_EQ(order, (std::vector<int>{1, 2, 3, 1, 2, 3}));
+}
+
 TEST_F(ConsumerTest, ClosingReleasesEverythingItHolds) {
   ASSERT_TRUE(broker.declare_queue("jobs"));
   Collector collector;

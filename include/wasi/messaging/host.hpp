@@ -25,12 +25,27 @@ namespace wasi::messaging::host {
 
 struct GuestContext;
 
+/// What one Handle result does to its delivery.
+struct Settlement {
+  enum class Action : std::uint8_t { kAccept, kRelease, kReject };
+  Action action = Action::kAccept;
+  wasmq::Duration delay{};  ///< kRelease: before the message is offered again
+  std::string reason;       ///< kReject: the error's text, recorded on the dead letter
+};
+
+/// "accept", "release" or "reject".
+std::string_view ToString(Settlement::Action action) noexcept;
+
 /// How a guest's Handle result settles its delivery (see incoming_handler::Guest).
 struct OutcomePolicy {
   /// Delay before a message released after `timeout`, `connection` or `other` is offered again.
   wasmq::Duration retry_delay = std::chrono::seconds(1);
   /// Reject (dead-letter) on `other` instead of releasing.
   bool reject_other = false;
+
+  /// ok → accept; `timeout`, `connection` → release after retry_delay; `permission-denied` →
+  /// reject; `other` → release after retry_delay, or reject when reject_other.
+  [[nodiscard]] Settlement Decide(const std::expected<void, types::Error>& result) const;
 };
 
 /// What a guest is subscribed to, from host configuration.
@@ -71,6 +86,11 @@ class Backend : public std::enable_shared_from_this<Backend> {
   static types::Message Delivered(const wasmq::Message& message, std::shared_ptr<Backend> origin);
   /// Where Reply sends to, and through which backend; empty when the message is not a request.
   static std::optional<std::pair<std::string, std::shared_ptr<Backend>>> ReplyRoute(const types::Message& message);
+  /// A delivered message whose Reply goes through `origin` instead: for a backend that wraps
+  /// another (recording, fault injection) and must see the replies too.
+  static types::Message Redirect(types::Message&& delivered, std::shared_ptr<Backend> origin);
+  /// A second copy of a delivered message (data shared, the rest copied, same reply route).
+  static types::Message CopyDelivered(const types::Message& delivered);
 };
 
 /// A backend on an embedded wasmq::Broker, which must outlive it.

@@ -155,6 +155,7 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
 
   // Consumer wake-up: bit i set = consumer in slot i is idle and waits for a message.
   alignas(cache_line) std::atomic<std::uint64_t> parked_{0};
+  std::atomic<unsigned> wake_cursor_{0};  // the slot after the consumer woken last
   std::atomic<bool> closed_{false};
   std::atomic<std::uint32_t> receivers_{0};
   mutable std::mutex consumers_mutex_;  // guards consumers_; taken to wake a parked consumer

@@ -1,0 +1,220 @@
+// The example host: five native guests on an embedded broker, wired through the wasi:messaging
+// facade exactly as a WebAssembly host wires guest imports and exports. One run shows pub-sub
+// fan-out, a work queue with competing consumers, a poison message retried and dead-lettered,
+// request-reply with a timeout, and a permission denial; then prints what happened per channel.
+// Exits 0 when everything happened as the shop's rules say it must.
+
+#include "guests/checkout.hpp"
+#include "guests/ledger.hpp"
+#include "guests/mailer.hpp"
+#include "guests/packer.hpp"
+#include "guests/pricing.hpp"
+#include "guests/shop_text.hpp"
+
+#include <wasi/messaging/host.hpp>
+#include <wasi/messaging/producer.hpp>
+#include <wasmq/broker.hpp>
+#include <wasmq/thread_pool_runtime.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace std::chrono_literals;
+namespace host = wasi::messaging::host;
+namespace types = wasi::messaging::types;
+
+/// One guest as the host configures it: who it is, what it may do, what it receives.
+struct Wiring {
+  std::shared_ptr<wasi::messaging::incoming_handler::Guest> guest;
+  std::string identity;
+  host::Permissions permissions;
+  std::vector<host::Subscription> subscriptions;
+};
+
+int failures = 0;
+
+void Check(bool ok, const std::string& what) {
+  if (!ok) {
+    ++failures;
+    std::printf("  UNEXPECTED: %s\n", what.c_str());
+  }
+}
+
+void PrintChannels(const wasmq::BrokerStats& stats) {
+  std::printf("\n%-30s %9s %9s %8s %8s %8s %6s %5s\n", "channel (queue or subscription)", "published", "delivered",
+              "accepted", "released", "rejected", "dead", "depth");
+  for (const auto& queue : stats.queues) {
+    if (queue.name.starts_with("_INBOX.")) continue;  // request inboxes: one per request, gone after it
+    std::printf("%-30s %9llu %9llu %8llu %8llu %8llu %6llu %5llu\n", queue.name.c_str(),
+                static_cast<unsigned long long>(queue.published), static_cast<unsigned long long>(queue.delivered),
+                static_cast<unsigned long long>(queue.accepted), static_cast<unsigned long long>(queue.released),
+                static_cast<unsigned long long>(queue.rejected),
+                static_cast<unsigned long long>(queue.dead_lettered_total()),
+                static_cast<unsigned long long>(queue.depth));
+  }
+  std::printf("%-30s %9llu (publish calls; %llu reached nobody: mail.outbox has no reader here)\n", "broker",
+              static_cast<unsigned long long>(stats.published), static_cast<unsigned long long>(stats.unrouted));
+}
+
+}  // namespace
+
+int main() {
+  // --- the broker and its channels (host configuration) ----------------------------------------
+  wasmq::ThreadPoolRuntime runtime(2);
+  wasmq::Broker broker(runtime);
+  const wasmq::QueueOptions work_queue{.lock_duration = 5s, .max_deliveries = 3, .dead_letter = "fulfilment.dead"};
+  if (!broker.declare_queue("checkout", {.lock_duration = 5s, .max_deliveries = 3, .dead_letter = "checkout.dead"}) ||
+      !broker.declare_queue("checkout.dead") || !broker.declare_queue("fulfilment.jobs", work_queue)) {
+    std::puts("could not declare the shop's queues");
+    return 1;
+  }
+  auto registry = std::make_shared<host::ConnectionRegistry>();
+  registry->AddBroker("shop", broker);  // "inproc://shop", and "inproc" as the default
+
+  // --- the guests, their permissions and subscriptions ----------------------------------------
+  auto pricing = std::make_shared<shop::Pricing>(
+      std::map<std::string, long, std::less<>>{{"sku-book", 1250}, {"sku-mug", 800}, {"sku-lamp", 4500}});
+  auto checkout = std::make_shared<shop::Checkout>(shop::Checkout::Config{.quote_timeout_ms = 100});
+  auto packer_1 = std::make_shared<shop::Packer>(shop::Packer::Config{.name = "packer-1"});
+  auto packer_2 = std::make_shared<shop::Packer>(shop::Packer::Config{.name = "packer-2"});
+  auto ledger = std::make_shared<shop::Ledger>();
+  auto mailer = std::make_shared<shop::Mailer>();
+  const host::OutcomePolicy quick_retry{.retry_delay = 20ms};
+
+  const std::vector<Wiring> wiring = {
+      {pricing, "pricing", {.publish = {}, .subscribe = {"pricing.quote"}}, {{.topic = "pricing.quote"}}},
+      {checkout,
+       "checkout",
+       {.publish = {"pricing.quote", "orders.*", "fulfilment.jobs"}, .subscribe = {"checkout"}},
+       {{.topic = "checkout", .queue = true, .outcome = quick_retry}}},
+      {packer_1,
+       "packer-1",
+       {.publish = {"orders.packed"}, .subscribe = {"fulfilment.jobs"}},
+       {{.topic = "fulfilment.jobs", .queue = true, .outcome = quick_retry, .consumer = {.max_in_flight = 1}}}},
+      {packer_2,
+       "packer-2",
+       {.publish = {"orders.packed"}, .subscribe = {"fulfilment.jobs"}},
+       {{.topic = "fulfilment.jobs", .queue = true, .outcome = quick_retry, .consumer = {.max_in_flight = 1}}}},
+      {ledger,
+       "ledger",
+       {.publish = {}, .subscribe = {"orders.>", "fulfilment.dead"}},
+       {{.topic = "orders.>"}, {.topic = "fulfilment.dead"}}},
+      {mailer, "mailer", {.publish = {"mail.>"}, .subscribe = {"orders.created"}}, {{.topic = "orders.created"}}},
+  };
+  std::vector<host::GuestSubscription> subscriptions;
+  for (const auto& guest : wiring) {
+    auto context =
+        std::make_shared<const host::GuestContext>(host::GuestContext{guest.identity, guest.permissions, registry});
+    for (const auto& subscription : guest.subscriptions) {
+      auto subscribed = host::SubscribeGuest(context, "inproc", guest.guest, subscription);
+      if (!subscribed) {
+        std::printf("could not subscribe %s to %s: %s\n", guest.identity.c_str(), subscription.topic.c_str(),
+                    subscribed.error().Message().c_str());
+        return 1;
+      }
+      subscriptions.push_back(std::move(*subscribed));
+    }
+  }
+
+  // --- the storefront: host code running as a guest that may only start checkouts ------------
+  auto storefront = std::make_shared<const host::GuestContext>(
+      host::GuestContext{"storefront", {.publish = {"checkout"}, .subscribe = {}}, registry});
+  const std::vector<std::string> checkouts = {
+      "ord-1 sku-book 2",      // fine
+      "ord-2 sku-mug 1",       // fine
+      "ord-3 sku-lamp 500",    // priced, but no box fits 500 lamps: a poison fulfilment job
+      "ord-4 sku-unlisted 1",  // pricing never answers: the quote times out
+      "ord-5 sku-book 1",      // fine
+  };
+  std::string denial;
+  {
+    host::ScopedGuest as_storefront(storefront);
+    auto client = types::Client::Connect("inproc");
+    if (!client) {
+      std::printf("storefront could not connect: %s\n", client.error().Message().c_str());
+      return 1;
+    }
+    for (const auto& line : checkouts) {
+      if (auto sent = wasi::messaging::producer::Send(*client, "checkout", shop::TextMessage(line)); !sent) {
+        std::printf("checkout '%s' failed: %s\n", line.c_str(), sent.error().Message().c_str());
+        return 1;
+      }
+    }
+    // The storefront may not skip checkout and enqueue fulfilment jobs itself.
+    auto forbidden = wasi::messaging::producer::Send(*client, "fulfilment.jobs", shop::TextMessage("ord-6 sku-mug 1"));
+    denial = forbidden ? "(allowed!)"
+                       : std::string(types::ToString(forbidden.error().GetKind())) + ": " + forbidden.error().Message();
+    Check(!forbidden && forbidden.error().GetKind() == types::Error::Kind::kPermissionDenied,
+          "the storefront's direct fulfilment job was not refused");
+  }
+
+  // --- wait for the shop to settle --------------------------------------------------------------
+  const bool settled = ledger->WaitUntil(
+      [](const shop::Books& books) {
+        return books.created == 4 && books.failed == 1 && books.packed == 3 && books.dead_letters.size() == 1;
+      },
+      std::chrono::steady_clock::now() + 10s);
+  Check(settled, "the ledger did not see 4 created, 1 failed, 3 packed and 1 dead letter within 10 s");
+  // The last guest events are booked; let the brokers' last settlements land before reading stats.
+  const auto idle = [&broker] {
+    for (const auto& queue : broker.stats().queues) {
+      if (queue.depth + queue.in_flight + queue.delayed > 0) return false;
+    }
+    return true;
+  };
+  runtime.wait_until(idle, runtime.now() + 5s);
+
+  // --- what happened ---------------------------------------------------------------------------
+  const shop::Books books = ledger->Snapshot();
+  const wasmq::BrokerStats stats = broker.stats();
+  std::puts("wasmq example host: 6 guests on the embedded broker \"inproc://shop\" (2 runtime threads)");
+  PrintChannels(stats);
+
+  // A queue by the name or pattern it receives from.
+  const auto queue = [&stats](std::string_view binding) {
+    for (const auto& q : stats.queues) {
+      if (q.binding == binding) return q;
+    }
+    return wasmq::QueueStats{};
+  };
+  const auto fanout_ledger = queue("orders.>");
+  const auto fanout_mailer = queue("orders.created");
+  const auto jobs = queue("fulfilment.jobs");
+  const auto quotes = queue("pricing.quote");
+
+  std::puts("\nwhat happened");
+  std::printf("  %-18s orders.created reached both subscriptions: ledger %llu events on orders.>, mailer %llu orders\n",
+              "pub-sub fan-out", static_cast<unsigned long long>(fanout_ledger.accepted),
+              static_cast<unsigned long long>(fanout_mailer.accepted));
+  std::printf("  %-18s fulfilment.jobs: %s packed %zu, %s packed %zu (competing consumers, each job to one)\n",
+              "work queue", packer_1->Name().c_str(), packer_1->Packed(), packer_2->Name().c_str(), packer_2->Packed());
+  for (const auto& letter : books.dead_letters) std::printf("  %-18s %s\n", "poison message", letter.c_str());
+  std::printf("  %-18s %llu quote requests, %d answered; ", "request-reply",
+              static_cast<unsigned long long>(quotes.accepted), books.created);
+  for (const auto& failure : books.failures) std::printf("%s", failure.c_str());
+  std::printf("\n  %-18s storefront → fulfilment.jobs: %s\n", "permission denied", denial.c_str());
+  std::printf("  %-18s %d created, %d failed, %d packed, revenue %ld.%02ld\n", "ledger", books.created, books.failed,
+              books.packed, books.revenue_cents / 100, books.revenue_cents % 100);
+
+  Check(fanout_ledger.accepted == 8 && fanout_mailer.accepted == 4,
+        "fan-out: the ledger should book 8 order events (4 created, 1 failed, 3 packed) and the mailer 4 orders");
+  Check(packer_1->Packed() + packer_2->Packed() == 3, "work queue: 3 jobs should be packed");
+  Check(jobs.delivered == 6 && jobs.dead_lettered_total() == 1,
+        "poison: 3 jobs delivered once and one delivered 3 times, then dead-lettered");
+  Check(books.failures.size() == 1 && books.failures[0].starts_with("ord-4"),
+        "request-reply: ord-4's quote should time out");
+  Check(books.revenue_cents == 3 * 1250 + 800 + 500 * 4500, "ledger: revenue of ord-1, ord-2, ord-3 and ord-5");
+
+  subscriptions.clear();
+  broker.shutdown();
+  if (failures != 0) {
+    std::printf("\n%d unexpected results\n", failures);
+    return EXIT_FAILURE;
+  }
+  std::puts("\nall as expected");
+  return EXIT_SUCCESS;
+}
