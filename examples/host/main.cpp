@@ -48,7 +48,7 @@ void PrintChannels(const wasmq::BrokerStats& stats) {
   std::printf("\n%-30s %9s %9s %8s %8s %8s %6s %5s\n", "channel (queue or subscription)", "published", "delivered",
               "accepted", "released", "rejected", "dead", "depth");
   for (const auto& queue : stats.queues) {
-    if (queue.name.starts_with("_INBOX.")) continue;  // request inboxes: one per request, gone after it
+    if (queue.name.starts_with("_INBOX.")) continue;  // the facade's request inbox: replies, not a channel
     std::printf("%-30s %9llu %9llu %8llu %8llu %8llu %6llu %5llu\n", queue.name.c_str(),
                 static_cast<unsigned long long>(queue.published), static_cast<unsigned long long>(queue.delivered),
                 static_cast<unsigned long long>(queue.accepted), static_cast<unsigned long long>(queue.released),

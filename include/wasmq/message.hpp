@@ -5,6 +5,7 @@
 #include <wasmq/runtime.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,8 +63,10 @@ struct Message {
   std::optional<std::string> reply_to;   ///< where replies go (request-reply)
   std::optional<Duration> time_to_live;  ///< undelivered after this long → expired
 
-  TimePoint published_at;            ///< set by broker
-  std::optional<DeathRecord> death;  ///< set by broker on dead letters
+  TimePoint published_at;  ///< set by broker
+  /// Set by broker on dead letters. Shared, not inline: most messages never die, and a queued
+  /// message is 120 bytes smaller for it.
+  std::shared_ptr<const DeathRecord> death;
 
   /// The value of `key`, if present.
   [[nodiscard]] std::optional<std::string_view> find_metadata(std::string_view key) const noexcept;

@@ -54,6 +54,11 @@ struct ConsumerOptions {
   std::uint32_t max_in_flight = 64;
   /// Most deliveries a push consumer handles per scheduled run before yielding its thread.
   std::uint32_t batch_size = 32;
+  /// How long a push consumer that found its queue empty stays scheduled — re-queued behind the
+  /// runtime's other work, never holding a thread — before it sleeps, on runtimes with threads
+  /// of their own. A message published meanwhile needs no wake-up (a futex and a thread switch
+  /// for the publisher). Zero: sleep at once.
+  Duration idle_poll = std::chrono::microseconds(20);
 };
 
 /// What undeclared names mean to `publish` and `consume`.

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <span>
 #include <string_view>
@@ -15,31 +16,41 @@ namespace wasmq {
 class Payload {
  public:
   Payload() = default;
-  /// Takes the bytes without copying them.
-  explicit Payload(std::vector<std::uint8_t>&& bytes)
-      : bytes_(std::make_shared<const std::vector<std::uint8_t>>(std::move(bytes))) {}
-  /// Copies the bytes once.
+  /// Takes the bytes without copying them (one allocation: the shared owner of the vector).
+  explicit Payload(std::vector<std::uint8_t>&& bytes) {
+    if (bytes.empty()) return;
+    auto owner = std::make_shared<const std::vector<std::uint8_t>>(std::move(bytes));
+    size_ = owner->size();
+    bytes_ = std::shared_ptr<const std::uint8_t[]>(owner, owner->data());  // aliases into the vector
+  }
+  /// Copies the bytes once, into one allocation that holds the count and the bytes together.
   static Payload copy_of(std::span<const std::uint8_t> bytes) {
-    return Payload(std::vector<std::uint8_t>(bytes.begin(), bytes.end()));
+    Payload payload;
+    if (bytes.empty()) return payload;
+    auto buffer = std::make_shared_for_overwrite<std::uint8_t[]>(bytes.size());
+    std::memcpy(buffer.get(), bytes.data(), bytes.size());
+    payload.bytes_ = std::move(buffer);
+    payload.size_ = bytes.size();
+    return payload;
   }
-  static Payload copy_of(std::string_view text) { return Payload(std::vector<std::uint8_t>(text.begin(), text.end())); }
+  static Payload copy_of(std::string_view text) {
+    return copy_of(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+  }
 
-  [[nodiscard]] std::span<const std::uint8_t> bytes() const noexcept {
-    return bytes_ ? std::span<const std::uint8_t>(*bytes_) : std::span<const std::uint8_t>();
-  }
+  [[nodiscard]] std::span<const std::uint8_t> bytes() const noexcept { return {bytes_.get(), size_}; }
   [[nodiscard]] std::string_view as_string() const noexcept {
-    auto view = bytes();
-    return {reinterpret_cast<const char*>(view.data()), view.size()};
+    return {reinterpret_cast<const char*>(bytes_.get()), size_};
   }
-  [[nodiscard]] std::size_t size() const noexcept { return bytes_ ? bytes_->size() : 0; }
-  [[nodiscard]] bool empty() const noexcept { return size() == 0; }
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
   /// True when both refer to the same buffer (no copy was made between them).
   [[nodiscard]] bool shares_buffer_with(const Payload& other) const noexcept {
     return bytes_ && bytes_ == other.bytes_;
   }
 
  private:
-  std::shared_ptr<const std::vector<std::uint8_t>> bytes_;
+  std::shared_ptr<const std::uint8_t[]> bytes_;
+  std::size_t size_ = 0;
 };
 
 }  // namespace wasmq

@@ -35,6 +35,9 @@ class Runtime {
   virtual bool wait_until(const std::function<bool()>& done, TimePoint deadline) = 0;
   /// Wakes the callers of wait_until() to check their condition again.
   virtual void notify_waiters() = 0;
+  /// Whether the runtime runs work on threads of its own, beside its callers: only then may an
+  /// idle consumer keep itself scheduled for a moment before it sleeps (ConsumerOptions::idle_poll).
+  [[nodiscard]] virtual bool runs_in_parallel() const noexcept { return false; }
 };
 
 }  // namespace wasmq

@@ -30,6 +30,7 @@ class ThreadPoolRuntime final : public Runtime {
   void post_at(TimePoint when, Task task) override;
   bool wait_until(const std::function<bool()>& done, TimePoint deadline) override;
   void notify_waiters() override;
+  [[nodiscard]] bool runs_in_parallel() const noexcept override { return true; }
 
   /// Stops the threads and joins them; pending work is abandoned. Idempotent.
   void stop();

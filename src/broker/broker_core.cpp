@@ -1,5 +1,7 @@
 #include "detail/broker_core.hpp"
 
+#include "detail/message_pool.hpp"
+
 #include "detail/consumer_core.hpp"
 #include "detail/queue_core.hpp"
 
@@ -170,7 +172,7 @@ Result<PublishReceipt> BrokerCore::publish(Message&& message) {
   }
   message.published_at = runtime_.now();
   message.death.reset();  // only the broker writes death records
-  auto shared = std::make_shared<const Message>(std::move(message));
+  auto shared = make_pooled_shared<Message>(std::move(message));
 
   auto receipt = route(shared, routes());
   if (receipt && receipt->routed == 0 && options_.undeclared == UndeclaredNames::queue) {
@@ -194,7 +196,7 @@ Result<PublishReceipt> BrokerCore::publish(Message&& message) {
 bool BrokerCore::publish_dead_letter(Message&& letter) {
   if (closed_.load(std::memory_order_acquire)) return false;
   letter.published_at = runtime_.now();
-  auto shared = std::make_shared<const Message>(std::move(letter));
+  auto shared = make_pooled_shared<Message>(std::move(letter));
   // A dead letter may be produced while this thread is inside routes()' caller (drop_oldest during
   // a publish), so it takes its own reference to the snapshot instead of the thread's cache.
   std::shared_ptr<const RoutingTable> table;

@@ -120,9 +120,16 @@ void ConsumerCore::drain() {
     drain_scheduled_.store(false, std::memory_order_seq_cst);
     if (!is_closed()) {
       switch (last) {
-        case Acquire::delivered: wake(); break;  // batch used up: yield the thread, continue later
+        case Acquire::delivered:
+          idle_since_.reset();
+          wake();  // batch used up: yield the thread, continue later
+          break;
         case Acquire::empty:
-          if (queue_->park(queue_slot_)) wake();
+          if (keep_polling()) {
+            wake();  // behind whatever else the runtime has queued: this holds no thread
+          } else if (queue_->park(queue_slot_)) {
+            wake();
+          }
           break;
         case Acquire::no_slot:
           // seq_cst: Dekker with on_slot_freed(): we announce saturation, then look for a free slot;
@@ -136,6 +143,15 @@ void ConsumerCore::drain() {
     drain_scheduled_.store(false, std::memory_order_seq_cst);
   }
   finish_drain();
+}
+
+bool ConsumerCore::keep_polling() {
+  if (options_.idle_poll <= Duration::zero() || !broker_->runtime().runs_in_parallel()) return false;
+  const TimePoint now = broker_->runtime().now();
+  if (!idle_since_) idle_since_ = now;
+  if (now - *idle_since_ < options_.idle_poll) return true;
+  idle_since_.reset();
+  return false;
 }
 
 void ConsumerCore::finish_drain() {

@@ -381,7 +381,7 @@ void QueueCore::dead_letter(Entry&& entry, DeadLetterReason reason, std::string 
                       std::to_string(std::chrono::nanoseconds(death.published_at.time_since_epoch()).count()));
   letter.set_metadata(dead_letter_keys::dead_lettered_at_ns,
                       std::to_string(std::chrono::nanoseconds(death.dead_lettered_at.time_since_epoch()).count()));
-  letter.death = std::move(death);
+  letter.death = std::make_shared<const DeathRecord>(std::move(death));
   // Counted before it is published (relaxed, but sequenced before the enqueue that hands the
   // letter to its consumer): whoever has seen the letter also sees it counted here.
   dead_lettered_[index(reason)].fetch_add(1, std::memory_order_relaxed);

@@ -24,6 +24,7 @@ class CountingRuntime final : public Runtime {
     return inner_.wait_until(done, deadline);
   }
   void notify_waiters() override { inner_.notify_waiters(); }
+  [[nodiscard]] bool runs_in_parallel() const noexcept override { return inner_.runs_in_parallel(); }
 
   /// Waits until idle or `deadline` (on the inner clock); returns whether idle.
   bool wait_for_idle(TimePoint deadline);

@@ -3,7 +3,9 @@
 #include <wasmq/name.hpp>
 
 #include <atomic>
+#include <charconv>
 #include <mutex>
+#include <unordered_map>
 #include <vector>
 
 namespace wasi::messaging::host {
@@ -53,45 +55,41 @@ class InprocBackend final : public Backend {
   std::expected<std::vector<types::Message>, types::Error> Request(wasmq::Message&& request,
                                                                    std::optional<std::chrono::milliseconds> timeout,
                                                                    std::uint32_t expected_replies) override {
+    if (auto open = open_inbox(); !open) return std::unexpected(open.error());
     wasmq::Runtime& runtime = broker_.runtime();
-    struct Replies {
-      std::mutex mutex;
-      std::vector<types::Message> received;
+    auto waiting = std::make_shared<WaitingRequest>();
+    const std::uint64_t token = next_token_.fetch_add(1, std::memory_order_relaxed);  // relaxed: unique only
+    {
+      std::lock_guard lock(waiting_mutex_);
+      waiting_.emplace(token, waiting);
+    }
+    const auto forget = [&] {
+      std::lock_guard lock(waiting_mutex_);
+      waiting_.erase(token);
     };
-    auto replies = std::make_shared<Replies>();
-    const std::string inbox = "_INBOX." + std::to_string(next_inbox.fetch_add(1, std::memory_order_relaxed));
-    auto collector =
-        broker_.subscribe(inbox, {}, [replies, origin = shared_from_this(), &runtime](wasmq::Delivery& delivery) {
-          {
-            std::lock_guard lock(replies->mutex);
-            replies->received.push_back(Delivered(delivery.message(), origin));
-          }
-          (void)delivery.accept();
-          runtime.notify_waiters();
-        });
-    if (!collector) return std::unexpected(ToWitError(collector.error()));
 
     const std::string topic = request.topic;
-    request.reply_to = inbox;
+    request.reply_to = inbox_prefix_ + std::to_string(token);
     auto receipt = broker_.publish(std::move(request));
-    if (!receipt) return std::unexpected(ToWitError(receipt.error()));
-    if (receipt->routed == 0) {
+    if (!receipt || receipt->routed == 0) {
+      forget();
+      if (!receipt) return std::unexpected(ToWitError(receipt.error()));
       return std::unexpected(types::Error::Other("no responders: nothing receives '" + topic + "'"));
     }
     const wasmq::TimePoint deadline = timeout ? runtime.now() + *timeout : wasmq::TimePoint::max();
     runtime.wait_until(
         [&] {
-          std::lock_guard lock(replies->mutex);
-          return replies->received.size() >= expected_replies;
+          std::lock_guard lock(waiting->mutex);
+          return waiting->received.size() >= expected_replies;
         },
         deadline);
-    collector->close();  // the inbox goes away; later replies are unrouted
-    std::lock_guard lock(replies->mutex);
-    if (replies->received.empty()) return std::unexpected(types::Error::Timeout());
-    if (replies->received.size() > expected_replies) {
-      replies->received.erase(replies->received.begin() + expected_replies, replies->received.end());
+    forget();  // later replies find nobody waiting and are dropped
+    std::lock_guard lock(waiting->mutex);
+    if (waiting->received.empty()) return std::unexpected(types::Error::Timeout());
+    if (waiting->received.size() > expected_replies) {
+      waiting->received.erase(waiting->received.begin() + expected_replies, waiting->received.end());
     }
-    return std::move(replies->received);
+    return std::move(waiting->received);
   }
 
   std::expected<SubscriptionHandle, types::Error> Subscribe(const Subscription& subscription,
@@ -111,7 +109,55 @@ class InprocBackend final : public Backend {
   }
 
  private:
+  /// Replies collected for one request.
+  struct WaitingRequest {
+    std::mutex mutex;
+    std::vector<types::Message> received;
+  };
+
+  /// Subscribes this backend's one inbox, `_INBOX.<backend>.*`, on first use. A reply goes to
+  /// `_INBOX.<backend>.<request>` and is handed to the request waiting under that token: one
+  /// subscription for every request, instead of a subscription made and removed per request
+  /// (each of which rebuilds the broker's routing).
+  std::expected<void, types::Error> open_inbox() {
+    std::lock_guard lock(inbox_mutex_);
+    if (inbox_) return {};
+    auto inbox = broker_.subscribe(inbox_prefix_ + "*", {}, [weak = weak_from_this()](wasmq::Delivery& delivery) {
+      (void)delivery.accept();
+      auto self = std::static_pointer_cast<InprocBackend>(weak.lock());
+      if (self) self->on_reply(delivery.message());
+    });
+    if (!inbox) return std::unexpected(ToWitError(inbox.error()));
+    inbox_.emplace(std::move(*inbox));
+    return {};
+  }
+
+  void on_reply(const wasmq::Message& reply) {
+    const std::string_view topic = reply.topic;
+    std::uint64_t token = 0;
+    const auto digits = topic.substr(inbox_prefix_.size());
+    if (std::from_chars(digits.data(), digits.data() + digits.size(), token).ec != std::errc{}) return;
+    std::shared_ptr<WaitingRequest> waiting;
+    {
+      std::lock_guard lock(waiting_mutex_);
+      if (auto found = waiting_.find(token); found != waiting_.end()) waiting = found->second;
+    }
+    if (!waiting) return;  // its request has returned already
+    {
+      std::lock_guard lock(waiting->mutex);
+      waiting->received.push_back(Delivered(reply, shared_from_this()));
+    }
+    broker_.runtime().notify_waiters();
+  }
+
   wasmq::Broker& broker_;
+  const std::string inbox_prefix_ =
+      "_INBOX." + std::to_string(next_inbox.fetch_add(1, std::memory_order_relaxed)) + ".";
+  std::mutex inbox_mutex_;
+  std::optional<wasmq::Consumer> inbox_;  // guarded by inbox_mutex_ until set
+  std::atomic<std::uint64_t> next_token_{1};
+  std::mutex waiting_mutex_;
+  std::unordered_map<std::uint64_t, std::shared_ptr<WaitingRequest>> waiting_;
 };
 
 }  // namespace

@@ -115,12 +115,29 @@ TEST_F(RequestTest, ATopicNobodyServesFailsAtOnce) {
   EXPECT_EQ(runtime.now(), start) << "no waiting";
 }
 
-TEST_F(RequestTest, RepliesArriveOnThePrivateReplyAddress) {
+TEST_F(RequestTest, EachRequestHasItsOwnReplyAddressOnTheBackendsOneInbox) {
   auto service = serve(1);
-  auto replies = request(std::nullopt);
+  auto first = request(std::nullopt);
+  ASSERT_TRUE(first);
+  EXPECT_TRUE(first->front().Topic()->starts_with("_INBOX.")) << *first->front().Topic();
+  const auto queues = broker.stats().queues.size();
+  EXPECT_EQ(queues, 2u) << "the service's subscription and the inbox";
+  auto second = request(std::nullopt);
+  ASSERT_TRUE(second);
+  EXPECT_NE(*first->front().Topic(), *second->front().Topic());
+  EXPECT_EQ(broker.stats().queues.size(), queues) << "requests share one inbox subscription: no routing change each";
+}
+
+TEST_F(RequestTest, AReplyAfterTheRequestReturnedIsDropped) {
+  auto service = serve(3);
+  auto replies = request(options(std::nullopt, 1));
   ASSERT_TRUE(replies);
-  EXPECT_TRUE(replies->front().Topic()->starts_with("_INBOX.")) << *replies->front().Topic();
-  EXPECT_TRUE(broker.stats().queues.size() == 1) << "the inbox is gone once the request returns";
+  EXPECT_EQ(replies->size(), 1u);
+  runtime.run_until_idle();  // the two late replies reach the inbox and find nobody waiting
+  auto next = request(options(std::nullopt, 3));
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->size(), 3u);
+  for (const auto& reply : *next) EXPECT_EQ(reply.Topic(), next->front().Topic()) << "no stale reply mixed in";
 }
 
 TEST_F(RequestTest, TheRequestMessageIsBorrowed) {

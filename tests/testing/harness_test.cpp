@@ -93,6 +93,17 @@ TEST(HarnessTest, ThreadedWaitForIdleDoesNotWaitForTimersDueLater) {
   EXPECT_EQ(guest->calls(), 1u);
 }
 
+TEST(HarnessTest, ThreadedWaitForIdleWaitsOutAConsumersIdlePoll) {
+  Harness harness({.threads = 1});
+  auto guest = accepting();
+  // Once its queue is empty the consumer keeps itself scheduled for 5 ms; that is work, and then
+  // it must end (the consumer parks), or the harness would never be idle.
+  auto subscription = harness.subscribe(guest, {.topic = "a", .consumer = {.idle_poll = std::chrono::milliseconds(5)}});
+  ASSERT_TRUE(harness.publish("a", "x"));
+  EXPECT_TRUE(harness.wait_for_idle(30s));
+  EXPECT_EQ(guest->calls(), 1u);
+}
+
 TEST(HarnessTest, DeliverReportsHowTheHostWouldSettle) {
   Harness harness;
   std::expected<void, Error> next;

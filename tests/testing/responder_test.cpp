@@ -95,7 +95,7 @@ TEST_F(ResponderTest, RepliesAreCapturedAsSendsFromTheResponder) {
   ASSERT_EQ(sent.size(), 2u);
   EXPECT_THAT(sent[0], AllOf(OnTopic("pricing.quote"), WithPayload("sku-1")));
   EXPECT_EQ(sent[0].producer, "guest 'test-guest'");
-  EXPECT_THAT(sent[1], AllOf(OnTopic("_INBOX.*"), WithPayload("9.99")));
+  EXPECT_THAT(sent[1], AllOf(OnTopic("_INBOX.>"), WithPayload("9.99")));
   EXPECT_EQ(sent[1].producer, "guest 'responder:pricing.quote'");
 }
 

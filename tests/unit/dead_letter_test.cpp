@@ -140,7 +140,7 @@ TEST_F(DeadLetterTest, ALetterCanGoToATopicWithSubscribers) {
 
 TEST_F(DeadLetterTest, AMessageCannotForgeADeathRecord) {
   Message forged = make_message("orders", "x");
-  forged.death = DeathRecord{};
+  forged.death = std::make_shared<const DeathRecord>();
   ASSERT_TRUE(broker.publish(std::move(forged)));
   auto delivery = orders.try_receive();
   ASSERT_TRUE(delivery);

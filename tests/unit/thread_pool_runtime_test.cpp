@@ -123,3 +123,44 @@ TEST(ThreadPoolRuntimeTest, AnOutsideWaiterIsNotified) {
 
 }  // namespace
 }  // namespace wasmq
+
+namespace wasmq {
+namespace {
+
+/// Waits up to ten seconds for `count` to reach `target`.
+bool reaches(const std::atomic<int>& count, int target) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (count.load(std::memory_order_acquire) < target) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::yield();
+  }
+  return true;
+}
+
+TEST(IdlePollTest, AnIdlePollingConsumerHoldsNoThread) {
+  ThreadPoolRuntime runtime(1);
+  Broker broker(runtime);
+  ASSERT_TRUE(broker.declare_queue("a"));
+  ASSERT_TRUE(broker.declare_queue("b"));
+  std::atomic<int> a_handled{0};
+  std::atomic<int> b_handled{0};
+  auto count = [](std::atomic<int>& handled) {
+    return [&handled](Delivery& delivery) {
+      (void)delivery.accept();
+      handled.fetch_add(1, std::memory_order_release);
+    };
+  };
+  // `a` polls for an hour once idle; the runtime's one thread must still serve `b`, and `a`.
+  auto a = broker.consume("a", {.idle_poll = std::chrono::hours(1)}, count(a_handled));
+  auto b = broker.consume("b", {.idle_poll = Duration::zero()}, count(b_handled));
+  ASSERT_TRUE(broker.publish({.topic = "a", .payload = Payload::copy_of("1")}));
+  ASSERT_TRUE(reaches(a_handled, 1));
+  ASSERT_TRUE(broker.publish({.topic = "b", .payload = Payload::copy_of("2")}));
+  EXPECT_TRUE(reaches(b_handled, 1)) << "the polling consumer kept the only thread";
+  ASSERT_TRUE(broker.publish({.topic = "a", .payload = Payload::copy_of("3")}));
+  EXPECT_TRUE(reaches(a_handled, 2)) << "a message arriving while polling is taken without a wake-up";
+  a->close();
+}
+
+}  // namespace
+}  // namespace wasmq

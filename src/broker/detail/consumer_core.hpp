@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 namespace wasmq::detail {
 
@@ -54,6 +55,8 @@ class ConsumerCore : public std::enable_shared_from_this<ConsumerCore> {
   Delivery install(std::uint32_t slot, Entry&& entry);
   void drain();
   void finish_drain();
+  /// Whether an idle push consumer stays scheduled a little longer instead of parking.
+  bool keep_polling();
   void invoke(Delivery& delivery);
   void arm_sweeper(std::int64_t deadline);
   void sweep();
@@ -74,6 +77,9 @@ class ConsumerCore : public std::enable_shared_from_this<ConsumerCore> {
   std::atomic<bool> saturated_{false};
   std::atomic<bool> sweeper_armed_{false};
   std::atomic<std::uint32_t> running_drains_{0};
+  // When the queue was first found empty in the current idle spell; only drain() touches it, and
+  // runs of drain() are serialised by drain_scheduled_.
+  std::optional<TimePoint> idle_since_;
   std::mutex close_mutex_;
   std::condition_variable drains_done_;
 
