@@ -8,5 +8,7 @@ namespace wasmq::detail {
 
 template <class T>
 using BlockingQueue = moodycamel::BlockingConcurrentQueue<T>;
+template <class T>
+using Queue = moodycamel::ConcurrentQueue<T>;
 
 }  // namespace wasmq::detail

@@ -2,12 +2,17 @@
 // Recycles the one allocation behind each published message — the shared_ptr control block that
 // holds the Message — through a lock-free freelist. A message is made on the publishing thread
 // and released on a consumer's; through malloc, that pattern takes the allocator's arena lock on
-// both sides (measured: a fifth of the producer's time in bench/p2p_bench.cpp). Boost.Lockfree's
-// fixed-capacity stack is the freelist: no allocation of its own, one CAS per take or give.
+// both sides (measured: a fifth of the producer's time in bench/p2p_bench.cpp). The freelist is a
+// moodycamel::ConcurrentQueue of blocks: each thread gives into its own sub-queue and takes from
+// any, and once warm it allocates nothing. (Boost.Lockfree's fixed-size stack was tried first:
+// its freelist reads a node's next index without an atomic, which ThreadSanitizer rightly reports
+// as a data race — boostorg/lockfree issues 22 and 78.)
 //
-// Under AddressSanitizer the pool steps aside, so that a use after free is still caught.
+// Under the sanitizers the pool steps aside: under AddressSanitizer so that a use after free is
+// still caught, under ThreadSanitizer because a block handed between threads is ordered by the
+// queue's fences, which TSan does not model (see tests/tsan.supp).
 
-#include <boost/lockfree/stack.hpp>
+#include "detail/concurrent_queue.hpp"
 
 #include <cstddef>
 #include <memory>
@@ -26,18 +31,19 @@ class BlockPool {
   }
   void* take() {
     void* block = nullptr;
-    if (free_.pop(block)) return block;
+    if (free_.try_dequeue(block)) return block;
     return ::operator new(Size, std::align_val_t(Align));
   }
   void give(void* block) noexcept {
-    if (!free_.bounded_push(block)) ::operator delete(block, std::align_val_t(Align));
+    // Enough for the messages in flight between a fast publisher and its consumers; beyond it
+    // (approximately: the count is a hint), blocks go back to the allocator.
+    if (free_.size_approx() >= capacity || !free_.enqueue(block)) ::operator delete(block, std::align_val_t(Align));
   }
 
  private:
+  static constexpr std::size_t capacity = 16384;
   BlockPool() = default;
-  // Enough for the messages in flight between a fast publisher and its consumers; beyond it,
-  // blocks go back to the allocator.
-  boost::lockfree::stack<void*, boost::lockfree::capacity<16384>> free_;
+  Queue<void*> free_;
 };
 
 /// An allocator for std::allocate_shared that takes single objects from a BlockPool.
@@ -65,19 +71,24 @@ struct PooledAllocator {
   }
 };
 
-/// A shared immutable object whose control block comes from the pool (or from new under ASan).
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define WASMQ_POOL_MESSAGES 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define WASMQ_POOL_MESSAGES 0
+#endif
+#endif
+#ifndef WASMQ_POOL_MESSAGES
+#define WASMQ_POOL_MESSAGES 1
+#endif
+
+/// A shared immutable object whose control block comes from the pool (from new under sanitizers).
 template <typename T, typename... Args>
 std::shared_ptr<const T> make_pooled_shared(Args&&... args) {
-#if defined(__SANITIZE_ADDRESS__)
-  return std::make_shared<const T>(std::forward<Args>(args)...);
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-  return std::make_shared<const T>(std::forward<Args>(args)...);
-#else
+#if WASMQ_POOL_MESSAGES
   return std::allocate_shared<const T>(PooledAllocator<T>(), std::forward<Args>(args)...);
-#endif
 #else
-  return std::allocate_shared<const T>(PooledAllocator<T>(), std::forward<Args>(args)...);
+  return std::make_shared<const T>(std::forward<Args>(args)...);
 #endif
 }
 
