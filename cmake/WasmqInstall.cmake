@@ -19,6 +19,15 @@ if(TARGET wasmq_testing)
   export(EXPORT wasmqTestingTargets NAMESPACE wasmq:: FILE "${PROJECT_BINARY_DIR}/wasmqTestingTargets.cmake")
 endif()
 
+# The NATS backend likewise: loaded where the NATS C client is found (cnats::nats, defined by
+# WasmqFindCnats.cmake, which is installed beside the config for that).
+if(TARGET wasmq_nats)
+  install(TARGETS wasmq_nats EXPORT wasmqNatsTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  install(EXPORT wasmqNatsTargets NAMESPACE wasmq:: DESTINATION ${WASMQ_CONFIG_DIR})
+  install(FILES "${PROJECT_SOURCE_DIR}/cmake/WasmqFindCnats.cmake" DESTINATION ${WASMQ_CONFIG_DIR})
+  export(EXPORT wasmqNatsTargets NAMESPACE wasmq:: FILE "${PROJECT_BINARY_DIR}/wasmqNatsTargets.cmake")
+endif()
+
 configure_package_config_file("${PROJECT_SOURCE_DIR}/cmake/wasmqConfig.cmake.in"
                               "${PROJECT_BINARY_DIR}/wasmqConfig.cmake"
                               INSTALL_DESTINATION ${WASMQ_CONFIG_DIR})

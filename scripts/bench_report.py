@@ -90,7 +90,10 @@ def main():
              ("boost::lockfree::queue", "BM_P2P_BoostLockfreeQueue"),
              ("boost::lockfree::spsc_queue", "BM_P2P_BoostSpscQueue"),
              ("std::mutex + deque + condvar", "BM_P2P_MutexQueue"),
-             ("ZeroMQ inproc PUSH/PULL", "BM_P2P_ZmqPushPull")]
+             ("ZeroMQ inproc PUSH/PULL", "BM_P2P_ZmqPushPull"),
+             ("NATS core, loopback server (raw C client)", "BM_P2P_NatsCore"),
+             ("WASI facade on NATS, core", "BM_P2P_FacadeOnNats"),
+             ("WASI facade on NATS, JetStream durable queue", "BM_P2P_FacadeOnNatsDurable")]
     p2p = lambda key, size: rate(get(f"{key}/{size}/real_time"))
     add("## 1. Point-to-point, 1 producer → 1 consumer (send → handle → accept)")
     add("")
@@ -108,7 +111,8 @@ def main():
     add("| | 16 B × 1 | 16 B × 4 | 16 B × 16 | 1 KiB × 4 |")
     add("| --- | ---: | ---: | ---: | ---: |")
     fan_args = ["16/1", "16/4", "16/16", "1024/4"]
-    for label, key in [("Broker core", "BM_FanOut_Broker"), ("ZeroMQ inproc PUB/SUB", "BM_FanOut_ZmqPubSub")]:
+    for label, key in [("Broker core", "BM_FanOut_Broker"), ("ZeroMQ inproc PUB/SUB", "BM_FanOut_ZmqPubSub"),
+                       ("NATS core, loopback server", "BM_FanOut_NatsCore")]:
         add(f"| {label} | " + " | ".join(fmt_rate(rate(get(f"{key}/{a}/real_time"))) for a in fan_args) + " |")
     add("| broker ÷ ZeroMQ | " + " | ".join(fmt_ratio(ratio(rate(get(f"BM_FanOut_Broker/{a}/real_time")),
                                                           rate(get(f"BM_FanOut_ZmqPubSub/{a}/real_time"))))
@@ -134,7 +138,9 @@ def main():
     rr = {}
     for label, key in [("WASI facade (request → responder guest → reply)", "BM_RequestReply_Facade"),
                        ("condition-variable ping-pong, two threads", "BM_RequestReply_CondVarPingPong"),
-                       ("ZeroMQ inproc REQ/REP", "BM_RequestReply_ZmqReqRep")]:
+                       ("ZeroMQ inproc REQ/REP", "BM_RequestReply_ZmqReqRep"),
+                       ("NATS core request, loopback server (raw C client)", "BM_RequestReply_NatsCore"),
+                       ("WASI facade on NATS (request → responder guest → reply)", "BM_RequestReply_FacadeOnNats")]:
         b = get(f"{key}/real_time")
         rr[key] = b
         add(f"| {label} | " + " | ".join(fmt_ns(b.get(c) if b else None) for c in ("p50_ns", "p99_ns", "p999_ns"))

@@ -16,7 +16,9 @@ std::expected<void, types::Error> Mailer::Handle(types::Message&& order) {
   auto mail = TextMessage("Your order " + line->order_id + " (" + std::to_string(line->quantity) + " × " + line->sku +
                           ") is confirmed.");
   mail.AddMetadata("order-id", line->order_id);
-  return wasi::messaging::producer::Send(*client, "mail.outbox", std::move(mail));
+  auto sent = wasi::messaging::producer::Send(*client, "mail.outbox", std::move(mail));
+  if (sent) confirmed_.fetch_add(1, std::memory_order_relaxed);
+  return sent;
 }
 
 }  // namespace shop

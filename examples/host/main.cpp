@@ -1,8 +1,13 @@
-// The example host: five native guests on an embedded broker, wired through the wasi:messaging
-// facade exactly as a WebAssembly host wires guest imports and exports. One run shows pub-sub
-// fan-out, a work queue with competing consumers, a poison message retried and dead-lettered,
-// request-reply with a timeout, and a permission denial; then prints what happened per channel.
-// Exits 0 when everything happened as the shop's rules say it must.
+// The example host: six native guests wired through the wasi:messaging facade exactly as a
+// WebAssembly host wires guest imports and exports. One run shows pub-sub fan-out, a work queue
+// with competing consumers, a poison message retried and dead-lettered, request-reply with a
+// timeout, and a permission denial; then prints what happened. Exits 0 when everything happened
+// as the shop's rules say it must.
+//
+//   wasmq_example                         the embedded broker (the guests' "shop" is in-process)
+//   wasmq_example --nats nats://host:port the same guests on a NATS server with JetStream
+//
+// The guests connect to "shop" either way: only this host's configuration changes.
 
 #include "guests/checkout.hpp"
 #include "guests/ledger.hpp"
@@ -15,9 +20,14 @@
 #include <wasi/messaging/producer.hpp>
 #include <wasmq/broker.hpp>
 #include <wasmq/thread_pool_runtime.hpp>
+#ifdef WASMQ_EXAMPLE_WITH_NATS
+#include <wasi/messaging/nats_backend.hpp>
+#endif
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +44,19 @@ struct Wiring {
   host::Permissions permissions;
   std::vector<host::Subscription> subscriptions;
 };
+
+/// A queue the shop keeps whatever the backend: work that must not be lost.
+struct ShopQueue {
+  std::string name;
+  std::uint32_t max_deliveries = 10;
+  std::string dead_letter;
+};
+const std::vector<ShopQueue> kShopQueues = {
+    {"checkout", 3, "checkout.dead"},
+    {"checkout.dead", 10, ""},
+    {"fulfilment.jobs", 3, "fulfilment.dead"},
+};
+constexpr auto kLockDuration = 5s;
 
 int failures = 0;
 
@@ -60,29 +83,69 @@ void PrintChannels(const wasmq::BrokerStats& stats) {
               static_cast<unsigned long long>(stats.published), static_cast<unsigned long long>(stats.unrouted));
 }
 
+int Usage(const char* program) {
+  std::fprintf(stderr, "usage: %s [--nats nats://host:port]\n", program);
+  return 2;
+}
+
 }  // namespace
 
-int main() {
-  // --- the broker and its channels (host configuration) ----------------------------------------
+int main(int argc, char** argv) {
+  std::optional<std::string> nats_url;
+  if (argc == 3 && std::strcmp(argv[1], "--nats") == 0) {
+    nats_url = argv[2];
+  } else if (argc != 1) {
+    return Usage(argv[0]);
+  }
+
+  // --- the backend behind the name "shop", and its queues (host configuration) -----------------
   wasmq::ThreadPoolRuntime runtime(2);
   wasmq::Broker broker(runtime);
-  const wasmq::QueueOptions work_queue{.lock_duration = 5s, .max_deliveries = 3, .dead_letter = "fulfilment.dead"};
-  if (!broker.declare_queue("checkout", {.lock_duration = 5s, .max_deliveries = 3, .dead_letter = "checkout.dead"}) ||
-      !broker.declare_queue("checkout.dead") || !broker.declare_queue("fulfilment.jobs", work_queue)) {
-    std::puts("could not declare the shop's queues");
-    return 1;
-  }
   auto registry = std::make_shared<host::ConnectionRegistry>();
-  registry->AddBroker("shop", broker);  // "inproc://shop", and "inproc" as the default
+#ifdef WASMQ_EXAMPLE_WITH_NATS
+  std::shared_ptr<host::NatsBackend> nats;
+#endif
+  if (!nats_url) {
+    for (const auto& queue : kShopQueues) {
+      if (!broker.declare_queue(queue.name, {.lock_duration = kLockDuration,
+                                             .max_deliveries = queue.max_deliveries,
+                                             .dead_letter = queue.dead_letter})) {
+        std::printf("could not declare queue %s\n", queue.name.c_str());
+        return 1;
+      }
+    }
+    registry->Add("shop", host::MakeInprocBackend(broker));
+  } else {
+#ifdef WASMQ_EXAMPLE_WITH_NATS
+    host::NatsOptions options{.url = *nats_url, .connection_name = "wasmq-example"};
+    for (const auto& queue : kShopQueues) {
+      options.durable.push_back({.name = queue.name,
+                                 .lock_duration = kLockDuration,
+                                 .max_deliveries = queue.max_deliveries,
+                                 .dead_letter = queue.dead_letter});
+    }
+    auto backend = host::MakeNatsBackend(std::move(options));
+    if (!backend) {
+      std::printf("could not connect to %s: %s\n", nats_url->c_str(), backend.error().Message().c_str());
+      return 1;
+    }
+    nats = *backend;
+    registry->Add("shop", nats);
+#else
+    std::puts("this wasmq_example was built without the NATS backend (WASMQ_WITH_NATS=OFF)");
+    return 1;
+#endif
+  }
 
   // --- the guests, their permissions and subscriptions ----------------------------------------
   auto pricing = std::make_shared<shop::Pricing>(
       std::map<std::string, long, std::less<>>{{"sku-book", 1250}, {"sku-mug", 800}, {"sku-lamp", 4500}});
-  auto checkout = std::make_shared<shop::Checkout>(shop::Checkout::Config{.quote_timeout_ms = 100});
-  auto packer_1 = std::make_shared<shop::Packer>(shop::Packer::Config{.name = "packer-1"});
-  auto packer_2 = std::make_shared<shop::Packer>(shop::Packer::Config{.name = "packer-2"});
+  auto checkout =
+      std::make_shared<shop::Checkout>(shop::Checkout::Config{.connection = "shop", .quote_timeout_ms = 100});
+  auto packer_1 = std::make_shared<shop::Packer>(shop::Packer::Config{.name = "packer-1", .connection = "shop"});
+  auto packer_2 = std::make_shared<shop::Packer>(shop::Packer::Config{.name = "packer-2", .connection = "shop"});
   auto ledger = std::make_shared<shop::Ledger>();
-  auto mailer = std::make_shared<shop::Mailer>();
+  auto mailer = std::make_shared<shop::Mailer>("shop");
   const host::OutcomePolicy quick_retry{.retry_delay = 20ms};
 
   const std::vector<Wiring> wiring = {
@@ -110,7 +173,7 @@ int main() {
     auto context =
         std::make_shared<const host::GuestContext>(host::GuestContext{guest.identity, guest.permissions, registry});
     for (const auto& subscription : guest.subscriptions) {
-      auto subscribed = host::SubscribeGuest(context, "inproc", guest.guest, subscription);
+      auto subscribed = host::SubscribeGuest(context, "shop", guest.guest, subscription);
       if (!subscribed) {
         std::printf("could not subscribe %s to %s: %s\n", guest.identity.c_str(), subscription.topic.c_str(),
                     subscribed.error().Message().c_str());
@@ -133,7 +196,7 @@ int main() {
   std::string denial;
   {
     host::ScopedGuest as_storefront(storefront);
-    auto client = types::Client::Connect("inproc");
+    auto client = types::Client::Connect("shop");
     if (!client) {
       std::printf("storefront could not connect: %s\n", client.error().Message().c_str());
       return 1;
@@ -159,52 +222,65 @@ int main() {
       },
       std::chrono::steady_clock::now() + 10s);
   Check(settled, "the ledger did not see 4 created, 1 failed, 3 packed and 1 dead letter within 10 s");
-  // The last guest events are booked; let the brokers' last settlements land before reading stats.
-  const auto idle = [&broker] {
-    for (const auto& queue : broker.stats().queues) {
-      if (queue.depth + queue.in_flight + queue.delayed > 0) return false;
-    }
-    return true;
-  };
-  runtime.wait_until(idle, runtime.now() + 5s);
-
-  // --- what happened ---------------------------------------------------------------------------
   const shop::Books books = ledger->Snapshot();
-  const wasmq::BrokerStats stats = broker.stats();
-  std::puts("wasmq example host: 6 guests on the embedded broker \"inproc://shop\" (2 runtime threads)");
-  PrintChannels(stats);
-
-  // A queue by the name or pattern it receives from.
-  const auto queue = [&stats](std::string_view binding) {
-    for (const auto& q : stats.queues) {
-      if (q.binding == binding) return q;
-    }
-    return wasmq::QueueStats{};
-  };
-  const auto fanout_ledger = queue("orders.>");
-  const auto fanout_mailer = queue("orders.created");
-  const auto jobs = queue("fulfilment.jobs");
-  const auto quotes = queue("pricing.quote");
+  if (!nats_url) {
+    // The last guest events are booked; let the broker's last settlements land before reading stats.
+    const auto idle = [&broker] {
+      for (const auto& queue : broker.stats().queues) {
+        if (queue.depth + queue.in_flight + queue.delayed > 0) return false;
+      }
+      return true;
+    };
+    runtime.wait_until(idle, runtime.now() + 5s);
+    const wasmq::BrokerStats stats = broker.stats();
+    std::puts("wasmq example host: 6 guests on the embedded broker, connection \"shop\" (2 runtime threads)");
+    PrintChannels(stats);
+    // A queue by the name or pattern it receives from.
+    const auto queue = [&stats](std::string_view binding) {
+      for (const auto& q : stats.queues) {
+        if (q.binding == binding) return q;
+      }
+      return wasmq::QueueStats{};
+    };
+    const auto jobs = queue("fulfilment.jobs");
+    Check(queue("orders.>").accepted == 8 && queue("orders.created").accepted == 4,
+          "fan-out: the ledger's subscription should accept 8 order events and the mailer's 4 orders");
+    Check(jobs.delivered == 6 && jobs.dead_lettered_total() == 1,
+          "poison: 3 jobs delivered once and one delivered 3 times, then dead-lettered");
+    std::printf("\n%-18s %llu quote requests reached pricing\n", "pricing.quote",
+                static_cast<unsigned long long>(queue("pricing.quote").accepted));
+  } else {
+#ifdef WASMQ_EXAMPLE_WITH_NATS
+    const auto stats = nats->Stats();
+    std::printf("wasmq example host: 6 guests on NATS at %s, connection \"shop\" (%s)\n", nats_url->c_str(),
+                std::string(host::ToString(nats->Status())).c_str());
+    std::printf("\n%-30s %9s %9s %8s %8s %8s %6s %7s\n", "backend", "published", "delivered", "accepted", "released",
+                "rejected", "dead", "dropped");
+    std::printf("%-30s %9llu %9llu %8llu %8llu %8llu %6llu %7llu\n", "NATS (core + JetStream)",
+                static_cast<unsigned long long>(stats.published), static_cast<unsigned long long>(stats.delivered),
+                static_cast<unsigned long long>(stats.accepted), static_cast<unsigned long long>(stats.released),
+                static_cast<unsigned long long>(stats.rejected), static_cast<unsigned long long>(stats.dead_lettered),
+                static_cast<unsigned long long>(stats.dropped));
+#endif
+  }
 
   std::puts("\nwhat happened");
-  std::printf("  %-18s orders.created reached both subscriptions: ledger %llu events on orders.>, mailer %llu orders\n",
-              "pub-sub fan-out", static_cast<unsigned long long>(fanout_ledger.accepted),
-              static_cast<unsigned long long>(fanout_mailer.accepted));
+  std::printf("  %-18s orders.* reached both subscribers: ledger booked %d events on orders.>, mailer confirmed %zu\n",
+              "pub-sub fan-out", books.created + books.failed + books.packed, mailer->Confirmed());
   std::printf("  %-18s fulfilment.jobs: %s packed %zu, %s packed %zu (competing consumers, each job to one)\n",
               "work queue", packer_1->Name().c_str(), packer_1->Packed(), packer_2->Name().c_str(), packer_2->Packed());
   for (const auto& letter : books.dead_letters) std::printf("  %-18s %s\n", "poison message", letter.c_str());
-  std::printf("  %-18s %llu quote requests, %d answered; ", "request-reply",
-              static_cast<unsigned long long>(quotes.accepted), books.created);
+  std::printf("  %-18s %d checkouts priced; ", "request-reply", books.created);
   for (const auto& failure : books.failures) std::printf("%s", failure.c_str());
   std::printf("\n  %-18s storefront → fulfilment.jobs: %s\n", "permission denied", denial.c_str());
   std::printf("  %-18s %d created, %d failed, %d packed, revenue %ld.%02ld\n", "ledger", books.created, books.failed,
               books.packed, books.revenue_cents / 100, books.revenue_cents % 100);
 
-  Check(fanout_ledger.accepted == 8 && fanout_mailer.accepted == 4,
-        "fan-out: the ledger should book 8 order events (4 created, 1 failed, 3 packed) and the mailer 4 orders");
+  Check(books.created + books.failed + books.packed == 8 && mailer->Confirmed() == 4,
+        "fan-out: the ledger should book 8 order events (4 created, 1 failed, 3 packed) and the mailer confirm 4");
   Check(packer_1->Packed() + packer_2->Packed() == 3, "work queue: 3 jobs should be packed");
-  Check(jobs.delivered == 6 && jobs.dead_lettered_total() == 1,
-        "poison: 3 jobs delivered once and one delivered 3 times, then dead-lettered");
+  Check(books.dead_letters.size() == 1 && books.dead_letters[0].find("max_deliveries after 3") != std::string::npos,
+        "poison: ord-3's job should be dead-lettered as max_deliveries after 3 deliveries");
   Check(books.failures.size() == 1 && books.failures[0].starts_with("ord-4"),
         "request-reply: ord-4's quote should time out");
   Check(books.revenue_cents == 3 * 1250 + 800 + 500 * 4500, "ledger: revenue of ord-1, ord-2, ord-3 and ord-5");

@@ -1,0 +1,63 @@
+#pragma once
+/// The durable channels' JetStream side: their streams and shared consumers, how a subscription
+/// binds to them, dead-letter messages, and the server's max-deliveries advisories.
+
+#include "nats_handles.hpp"
+
+#include <wasi/messaging/nats_backend.hpp>
+#include <wasmq/message.hpp>
+
+#include <cstdint>
+#include <expected>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace wasi::messaging::host::nats_detail {
+
+/// The consumer every subscriber of a durable queue shares, and its deliver group.
+inline constexpr std::string_view kQueueConsumer = "wasmq";
+
+/// The channel's stream name: its own, or "WASMQ_" + name with '.' as '_'.
+std::string StreamName(const DurableChannel& channel);
+/// A stream-safe consumer name for a topic subscription's group.
+std::string ConsumerName(std::string_view group);
+
+/// Checks `channel` (a valid name without wildcards; a dead-letter name that is not itself).
+std::expected<void, types::Error> ValidateChannel(const DurableChannel& channel);
+
+/// Creates the channel's stream, or updates it to this configuration when it exists; a queue
+/// also gets its shared push consumer (kQueueConsumer, delivered to a deliver group).
+std::expected<void, types::Error> EnsureStream(jsCtx* js, const DurableChannel& channel);
+
+/// Creates (or finds) the durable consumer of a topic channel's group `group`.
+std::expected<void, types::Error> EnsureGroupConsumer(jsCtx* js, const DurableChannel& channel, std::string_view group);
+
+/// Consumer settings for a subscription on `channel`, ack wait and max deliveries included.
+void InitConsumerConfig(jsConsumerConfig& config, const DurableChannel& channel);
+
+/// What the broker writes on a dead letter, for a message that died in `channel`.
+struct DeathNotice {
+  wasmq::DeadLetterReason reason{};
+  std::string detail;
+  std::string queue;
+  std::uint64_t delivery_count = 0;
+  std::int64_t published_at_ns = 0;  ///< the stream's timestamp, ns since the Unix epoch
+};
+/// The dead letter of `message` (payload shared), addressed to `dead_letter`, with
+/// wasmq::dead_letter_keys metadata as the in-process broker writes it.
+wasmq::Message DeadLetterOf(const wasmq::Message& message, std::string_view dead_letter, const DeathNotice& notice);
+
+/// A JetStream max-deliveries advisory: which stored message ran out of deliveries.
+struct MaxDeliveriesAdvisory {
+  std::string stream;
+  std::string consumer;
+  std::uint64_t stream_seq = 0;
+  std::uint64_t deliveries = 0;
+};
+/// Parses the advisory's JSON body; nothing when it is not one.
+std::optional<MaxDeliveriesAdvisory> ParseMaxDeliveriesAdvisory(std::string_view json);
+/// The subject the server publishes a stream's max-deliveries advisories on (any consumer).
+std::string MaxDeliveriesAdvisorySubject(std::string_view stream);
+
+}  // namespace wasi::messaging::host::nats_detail

@@ -1,0 +1,238 @@
+// What only the NATS backend has: a server that goes away and comes back, JetStream's storage,
+// and what NATS headers cannot carry. Each test runs its own nats-server.
+
+#include "backend_fixture.hpp"
+
+#include <wasi/messaging/nats_backend.hpp>
+#include <wasmq/testing/nats_server.hpp>
+
+#include <gmock/gmock.h>
+
+namespace wasmq::backend_tests {
+namespace {
+
+using ::testing::HasSubstr;
+
+class NatsBackendTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto started = wasmq::testing::NatsServer::start();
+    ASSERT_TRUE(started) << started.error();
+    server = std::move(*started);
+  }
+  void TearDown() override { subscriptions.clear(); }
+
+  std::shared_ptr<host::NatsBackend> Connect(host::NatsOptions options = {}) {
+    options.url = server->url();
+    auto backend = host::MakeNatsBackend(std::move(options));
+    EXPECT_TRUE(backend) << backend.error().Message();
+    if (!backend) return nullptr;
+    auto registry = std::make_shared<host::ConnectionRegistry>();
+    registry->Add("shop", *backend);
+    guest = std::make_shared<const host::GuestContext>(host::GuestContext{"guest", {}, registry});
+    return *backend;
+  }
+
+  std::expected<void, types::Error> Send(std::string_view topic, types::Message message) {
+    host::ScopedGuest as(guest);
+    auto client = types::Client::Connect("shop");
+    if (!client) return std::unexpected(client.error());
+    return wasi::messaging::producer::Send(*client, topic, std::move(message));
+  }
+
+  void Subscribe(std::shared_ptr<wasi::messaging::incoming_handler::Guest> handler, host::Subscription subscription) {
+    auto subscribed = host::SubscribeGuest(guest, "shop", std::move(handler), subscription);
+    ASSERT_TRUE(subscribed) << subscribed.error().Message();
+    subscriptions.push_back(std::move(*subscribed));
+  }
+
+  std::unique_ptr<wasmq::testing::NatsServer> server;
+  std::shared_ptr<const host::GuestContext> guest;
+  std::vector<host::GuestSubscription> subscriptions;
+};
+
+TEST_F(NatsBackendTest, AnUnreachableServerIsAConnectionError) {
+  const std::string url = server->url();
+  server->stop();
+  auto backend = host::MakeNatsBackend({.url = url, .connect_timeout = 500ms});
+  ASSERT_FALSE(backend);
+  EXPECT_EQ(backend.error().GetKind(), types::Error::Kind::kConnection);
+  EXPECT_THAT(backend.error().Message(), HasSubstr(url));
+}
+
+TEST_F(NatsBackendTest, SendsDuringAnOutageGoOutAfterReconnecting) {
+  auto backend = Connect({.reconnect_wait = 50ms});
+  ASSERT_TRUE(backend);
+  auto seen = std::make_shared<Collector>();
+  Subscribe(seen, {.topic = "outage.orders"});
+  ASSERT_TRUE(Send("outage.orders", Text("before")));
+  ASSERT_TRUE(seen->WaitFor(1));
+
+  server->stop();
+  ASSERT_TRUE(backend->WaitForStatus(host::NatsStatus::kReconnecting, std::chrono::steady_clock::now() + 10s));
+  for (const char* text : {"during-1", "during-2", "during-3"}) {
+    auto sent = Send("outage.orders", Text(text));
+    ASSERT_TRUE(sent) << sent.error().Message();  // buffered by the client
+  }
+  ASSERT_TRUE(server->restart()) << server->log();
+  ASSERT_TRUE(backend->WaitForStatus(host::NatsStatus::kConnected, std::chrono::steady_clock::now() + 10s));
+  // The client subscribes again before it flushes what it buffered: nothing is lost.
+  ASSERT_TRUE(seen->WaitFor(4));
+  EXPECT_THAT(seen->Texts(), ::testing::ElementsAre("before", "during-1", "during-2", "during-3"));
+  EXPECT_EQ(backend->Stats().reconnects, 1U);
+}
+
+TEST_F(NatsBackendTest, ASendThatDoesNotFitTheReconnectBufferFailsWithConnection) {
+  auto backend = Connect({.reconnect_wait = 50ms, .reconnect_buffer_bytes = 4096});
+  ASSERT_TRUE(backend);
+  server->stop();
+  ASSERT_TRUE(backend->WaitForStatus(host::NatsStatus::kReconnecting, std::chrono::steady_clock::now() + 10s));
+  // The client checks the buffer before it appends: what is already in it decides.
+  const std::vector<std::uint8_t> chunk(3000, 'x');
+  std::expected<void, types::Error> sent;
+  int accepted = 0;
+  for (; accepted < 10; ++accepted) {
+    sent = Send("outage.big", types::Message(chunk));
+    if (!sent) break;
+  }
+  ASSERT_FALSE(sent);
+  EXPECT_EQ(sent.error().GetKind(), types::Error::Kind::kConnection);
+  EXPECT_LE(accepted, 2);  // 4096 bytes of buffer hold one or two 3000-byte sends, never ten
+}
+
+TEST_F(NatsBackendTest, ARequestDuringAnOutageFailsWithConnectionInsteadOfWaiting) {
+  auto backend = Connect({.reconnect_wait = 50ms});
+  ASSERT_TRUE(backend);
+  server->stop();
+  ASSERT_TRUE(backend->WaitForStatus(host::NatsStatus::kReconnecting, std::chrono::steady_clock::now() + 10s));
+  host::ScopedGuest as(guest);
+  auto client = types::Client::Connect("shop");
+  ASSERT_TRUE(client);
+  auto replies = wasi::messaging::request_reply::Request(*client, "outage.quote", Text("?"), std::nullopt);
+  ASSERT_FALSE(replies);  // no timeout was given: without the check it would wait forever
+  EXPECT_EQ(replies.error().GetKind(), types::Error::Kind::kConnection);
+}
+
+TEST_F(NatsBackendTest, ARequestWaitingWhenTheConnectionDropsFailsWithConnection) {
+  auto backend = Connect({.reconnect_wait = 50ms});
+  ASSERT_TRUE(backend);
+  auto silent = std::make_shared<Collector>();
+  Subscribe(silent, {.topic = "drop.quote"});
+  std::expected<std::vector<types::Message>, types::Error> replies = std::unexpected(types::Error::Other("not run"));
+  std::thread requester([&] {
+    host::ScopedGuest as(guest);
+    auto client = types::Client::Connect("shop");
+    replies = wasi::messaging::request_reply::Request(*client, "drop.quote", Text("?"), std::nullopt);
+  });
+  ASSERT_TRUE(silent->WaitFor(1));  // the request is out, and nobody will answer it
+  server->stop();
+  requester.join();
+  ASSERT_FALSE(replies);
+  EXPECT_EQ(replies.error().GetKind(), types::Error::Kind::kConnection);
+}
+
+TEST_F(NatsBackendTest, WhenTheClientGivesUpSendsFailWithConnection) {
+  auto backend = Connect({.max_reconnects = 1, .reconnect_wait = 20ms});
+  ASSERT_TRUE(backend);
+  server->stop();
+  ASSERT_TRUE(backend->WaitForStatus(host::NatsStatus::kClosed, std::chrono::steady_clock::now() + 10s));
+  auto sent = Send("closed.orders", Text("too late"));
+  ASSERT_FALSE(sent);
+  EXPECT_EQ(sent.error().GetKind(), types::Error::Kind::kConnection);
+}
+
+TEST_F(NatsBackendTest, ASendToADurableChannelDuringAnOutageFailsWithConnectionAfterTheAckTimeout) {
+  auto backend =
+      Connect({.reconnect_wait = 50ms, .publish_ack_timeout = 200ms, .durable = {{.name = "durable.orders"}}});
+  ASSERT_TRUE(backend);
+  server->stop();
+  ASSERT_TRUE(backend->WaitForStatus(host::NatsStatus::kReconnecting, std::chrono::steady_clock::now() + 10s));
+  auto sent = Send("durable.orders", Text("unacknowledged"));
+  ASSERT_FALSE(sent);
+  EXPECT_EQ(sent.error().GetKind(), types::Error::Kind::kConnection);
+}
+
+TEST_F(NatsBackendTest, ADurableQueueKeepsItsMessagesAcrossAServerRestart) {
+  host::NatsOptions options{.reconnect_wait = 50ms, .durable = {{.name = "kept.jobs"}}};
+  auto backend = Connect(options);
+  ASSERT_TRUE(backend);
+  for (const char* text : {"job-1", "job-2"}) ASSERT_TRUE(Send("kept.jobs", Text(text)));
+  server->stop();
+  ASSERT_TRUE(server->restart()) << server->log();
+  ASSERT_TRUE(backend->WaitForStatus(host::NatsStatus::kConnected, std::chrono::steady_clock::now() + 10s));
+  auto worker = std::make_shared<Collector>();
+  Subscribe(worker, {.topic = "kept.jobs", .queue = true});
+  ASSERT_TRUE(worker->WaitFor(2));
+  EXPECT_THAT(worker->Texts(), ::testing::ElementsAre("job-1", "job-2"));
+}
+
+TEST_F(NatsBackendTest, MetadataANatsHeaderCannotCarryIsRefused) {
+  ASSERT_TRUE(Connect());
+  types::Message message = Text("x");
+  message.AddMetadata("has space", "v");
+  auto sent = Send("headers.bad", std::move(message));
+  ASSERT_FALSE(sent);
+  EXPECT_EQ(sent.error().GetKind(), types::Error::Kind::kOther);
+  EXPECT_THAT(sent.error().Message(), HasSubstr("NATS header"));
+
+  types::Message multiline = Text("x");
+  multiline.AddMetadata("note", "line\r\nbreak");
+  auto also = Send("headers.bad", std::move(multiline));
+  ASSERT_FALSE(also);
+  EXPECT_EQ(also.error().GetKind(), types::Error::Kind::kOther);
+}
+
+TEST_F(NatsBackendTest, APayloadOverTheServersMaximumIsRefused) {
+  ASSERT_TRUE(Connect());
+  const std::vector<std::uint8_t> huge(2 * 1024 * 1024, 'x');  // the server's max_payload is 1 MiB
+  auto sent = Send("big.payload", types::Message(huge));
+  ASSERT_FALSE(sent);
+  EXPECT_EQ(sent.error().GetKind(), types::Error::Kind::kOther);
+}
+
+TEST_F(NatsBackendTest, CoreNatsCannotRedeliverSoAReleaseIsCountedAsDropped) {
+  auto backend = Connect();
+  ASSERT_TRUE(backend);
+  auto refusing =
+      std::make_shared<Collector>([](types::Message&, std::size_t call) -> std::expected<void, types::Error> {
+        if (call == 1) return std::unexpected(types::Error::Timeout());  // release: core NATS cannot
+        return {};
+      });
+  Subscribe(refusing, {.topic = "core.only"});
+  ASSERT_TRUE(Send("core.only", Text("released")));
+  ASSERT_TRUE(Send("core.only", Text("accepted")));
+  // One subscription's messages are handled one after another: once the second is handled, the
+  // first was settled.
+  ASSERT_TRUE(refusing->WaitFor(2));
+  EXPECT_THAT(refusing->Texts(), ::testing::ElementsAre("released", "accepted"));  // never redelivered
+  const auto stats = backend->Stats();
+  EXPECT_EQ(stats.released, 1U);
+  EXPECT_EQ(stats.dropped, 1U);
+}
+
+TEST_F(NatsBackendTest, ADurableTopicGivesEachSubscriptionAndEachGroupEveryMessage) {
+  auto backend = Connect({.durable = {{.name = "events.audit", .queue = false, .max_deliveries = 3}}});
+  ASSERT_TRUE(backend);
+  auto group = std::make_shared<Tally>();
+  auto alone = std::make_shared<Collector>();
+  auto member_1 = std::make_shared<Collector>(Collector::Respond{}, group);
+  auto member_2 = std::make_shared<Collector>(Collector::Respond{}, group);
+  Subscribe(alone, {.topic = "events.audit"});
+  Subscribe(member_1, {.topic = "events.audit", .group = "auditors"});
+  Subscribe(member_2, {.topic = "events.audit", .group = "auditors"});
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(Send("events.audit", Text("e" + std::to_string(i))));
+  ASSERT_TRUE(alone->WaitFor(10));
+  ASSERT_TRUE(group->WaitFor(10));
+  EXPECT_EQ(member_1->Count() + member_2->Count(), 10U);
+}
+
+TEST_F(NatsBackendTest, ABadDurableChannelDeclarationIsRefused) {
+  auto backend = host::MakeNatsBackend({.url = server->url(), .durable = {{.name = "jobs.*"}}});
+  ASSERT_FALSE(backend);
+  EXPECT_EQ(backend.error().GetKind(), types::Error::Kind::kOther);
+  auto own = host::MakeNatsBackend({.url = server->url(), .durable = {{.name = "jobs", .dead_letter = "jobs"}}});
+  ASSERT_FALSE(own);
+}
+
+}  // namespace
+}  // namespace wasmq::backend_tests
