@@ -37,10 +37,18 @@ bool skip_without_server(benchmark::State& state) {
   return true;
 }
 
-/// A raw client connection, destroyed with its holder.
+/// A raw client connection, destroyed with its holder. `send_asap`: writes each publish at once
+/// (what the client's documentation advises for a connection that sends replies).
 struct Connection {
   natsConnection* connection = nullptr;
-  Connection() { (void)natsConnection_ConnectTo(&connection, server_url().c_str()); }
+  explicit Connection(bool send_asap = false) {
+    natsOptions* options = nullptr;
+    (void)natsOptions_Create(&options);
+    (void)natsOptions_SetURL(options, server_url().c_str());
+    (void)natsOptions_SetSendAsap(options, send_asap);
+    (void)natsConnection_Connect(&connection, options);
+    natsOptions_Destroy(options);
+  }
   ~Connection() { natsConnection_Destroy(connection); }
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -136,14 +144,14 @@ struct NatsHost {
 /// The facade on NATS: producer::Send → the NATS backend → server → a guest's Handle. `durable`:
 /// through a JetStream work queue (each send waits for the stream's acknowledgement, each
 /// delivery is acked).
-void run_facade(benchmark::State& state, bool durable) {
+void run_facade(benchmark::State& state, bool durable, bool send_asap = false) {
   if (skip_without_server(state)) return;
   const auto size = static_cast<std::size_t>(state.range(0));
   const Bytes payload = payload_of(size);
   const std::int64_t batch = durable ? 256 : batch_for(size);
   static int run = 0;
   const std::string topic = "bench.facade." + std::to_string(++run);  // a fresh stream per run
-  host::NatsOptions options;
+  host::NatsOptions options{.send_asap = send_asap};
   if (durable) options.durable.push_back({.name = topic});
   NatsHost nats(options);
   if (!nats.backend) {
@@ -174,6 +182,9 @@ void run_facade(benchmark::State& state, bool durable) {
 void BM_P2P_FacadeOnNats(benchmark::State& state) { run_facade(state, false); }
 BENCHMARK(BM_P2P_FacadeOnNats)->Apply(payload_sizes)->UseRealTime();
 
+void BM_P2P_FacadeOnNatsAsap(benchmark::State& state) { run_facade(state, false, true); }
+BENCHMARK(BM_P2P_FacadeOnNatsAsap)->Arg(16)->UseRealTime();
+
 void BM_P2P_FacadeOnNatsDurable(benchmark::State& state) { run_facade(state, true); }
 BENCHMARK(BM_P2P_FacadeOnNatsDurable)->Arg(16)->UseRealTime();
 
@@ -186,7 +197,7 @@ void BM_RequestReply_NatsCore(benchmark::State& state) {
   if (skip_without_server(state)) return;
   const Bytes payload = payload_of(16);
   Connection requester;
-  Connection responder;
+  Connection responder(/*send_asap=*/true);
   natsSubscription* subscription = nullptr;
   (void)natsConnection_Subscribe(&subscription, responder.connection, "bench.echo", echo_reply, nullptr);
   (void)natsConnection_Flush(responder.connection);
@@ -207,10 +218,10 @@ void BM_RequestReply_NatsCore(benchmark::State& state) {
 }
 BENCHMARK(BM_RequestReply_NatsCore)->UseRealTime();
 
-void BM_RequestReply_FacadeOnNats(benchmark::State& state) {
+void run_request_reply_facade(benchmark::State& state, bool send_asap) {
   if (skip_without_server(state)) return;
   const Bytes payload = payload_of(16);
-  NatsHost nats({});
+  NatsHost nats({.send_asap = send_asap});
   if (!nats.backend) {
     state.SkipWithError("could not connect the NATS backend");
     return;
@@ -234,7 +245,12 @@ void BM_RequestReply_FacadeOnNats(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
   report_latency(state, samples);
 }
+
+void BM_RequestReply_FacadeOnNats(benchmark::State& state) { run_request_reply_facade(state, false); }
 BENCHMARK(BM_RequestReply_FacadeOnNats)->UseRealTime();
+
+void BM_RequestReply_FacadeOnNatsAsap(benchmark::State& state) { run_request_reply_facade(state, true); }
+BENCHMARK(BM_RequestReply_FacadeOnNatsAsap)->UseRealTime();
 
 }  // namespace
 }  // namespace wasmq::bench

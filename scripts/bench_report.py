@@ -93,6 +93,7 @@ def main():
              ("ZeroMQ inproc PUSH/PULL", "BM_P2P_ZmqPushPull"),
              ("NATS core, loopback server (raw C client)", "BM_P2P_NatsCore"),
              ("WASI facade on NATS, core", "BM_P2P_FacadeOnNats"),
+             ("WASI facade on NATS, core, `send_asap`", "BM_P2P_FacadeOnNatsAsap"),
              ("WASI facade on NATS, JetStream durable queue", "BM_P2P_FacadeOnNatsDurable")]
     p2p = lambda key, size: rate(get(f"{key}/{size}/real_time"))
     add("## 1. Point-to-point, 1 producer → 1 consumer (send → handle → accept)")
@@ -140,7 +141,8 @@ def main():
                        ("condition-variable ping-pong, two threads", "BM_RequestReply_CondVarPingPong"),
                        ("ZeroMQ inproc REQ/REP", "BM_RequestReply_ZmqReqRep"),
                        ("NATS core request, loopback server (raw C client)", "BM_RequestReply_NatsCore"),
-                       ("WASI facade on NATS (request → responder guest → reply)", "BM_RequestReply_FacadeOnNats")]:
+                       ("WASI facade on NATS (request → responder guest → reply)", "BM_RequestReply_FacadeOnNats"),
+                       ("WASI facade on NATS, `send_asap`", "BM_RequestReply_FacadeOnNatsAsap")]:
         b = get(f"{key}/real_time")
         rr[key] = b
         add(f"| {label} | " + " | ".join(fmt_ns(b.get(c) if b else None) for c in ("p50_ns", "p99_ns", "p999_ns"))

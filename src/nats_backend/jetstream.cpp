@@ -10,7 +10,7 @@ namespace wasi::messaging::host::nats_detail {
 
 namespace {
 
-constexpr std::int64_t kNanosPerMilli = 1'000'000;
+constexpr std::int64_t nanos_per_milli = 1'000'000;
 
 std::string Sanitized(std::string_view text) {
   std::string out(text);
@@ -92,7 +92,7 @@ std::expected<void, types::Error> ValidateChannel(const DurableChannel& channel)
 void InitConsumerConfig(jsConsumerConfig& config, const DurableChannel& channel) {
   jsConsumerConfig_Init(&config);
   config.AckPolicy = js_AckExplicit;
-  config.AckWait = channel.lock_duration.count() * kNanosPerMilli;
+  config.AckWait = channel.lock_duration.count() * nanos_per_milli;
   config.MaxDeliver = channel.max_deliveries == 0 ? -1 : static_cast<std::int64_t>(channel.max_deliveries);
   config.DeliverPolicy = channel.queue ? js_DeliverAll : js_DeliverNew;
 }
@@ -109,15 +109,15 @@ std::expected<void, types::Error> EnsureStream(jsCtx* js, const DurableChannel& 
   config.Storage = js_FileStorage;
 
   jsStreamInfo* info = nullptr;
-  jsErrCode code = static_cast<jsErrCode>(0);
+  auto code = static_cast<jsErrCode>(0);
   natsStatus status = js_AddStream(&info, js, &config, nullptr, &code);
   if (status != NATS_OK && code == JSStreamNameExistErr) status = js_UpdateStream(&info, js, &config, nullptr, &code);
   NatsPtr<jsStreamInfo> owned(info);
   if (status != NATS_OK) return std::unexpected(JetStreamError(status, code, "creating JetStream stream " + stream));
   if (!channel.queue) return {};
 
-  const std::string deliver = DeliverSubject(channel, kQueueConsumer);
-  const std::string name(kQueueConsumer);
+  const std::string deliver = DeliverSubject(channel, queue_consumer);
+  const std::string name(queue_consumer);
   jsConsumerConfig consumer;
   InitConsumerConfig(consumer, channel);
   consumer.Durable = name.c_str();
@@ -144,7 +144,7 @@ std::expected<void, types::Error> EnsureGroupConsumer(jsCtx* js, const DurableCh
   consumer.DeliverSubject = deliver.c_str();
   consumer.DeliverGroup = name.c_str();
   jsConsumerInfo* consumer_info = nullptr;
-  jsErrCode code = static_cast<jsErrCode>(0);
+  auto code = static_cast<jsErrCode>(0);
   natsStatus status = js_AddConsumer(&consumer_info, js, stream.c_str(), &consumer, nullptr, &code);
   if (status != NATS_OK && code == JSConsumerNameExistErr) status = NATS_OK;
   jsConsumerInfo_Destroy(consumer_info);

@@ -16,7 +16,7 @@
 namespace wasi::messaging::host::nats_detail {
 
 /// The consumer every subscriber of a durable queue shares, and its deliver group.
-inline constexpr std::string_view kQueueConsumer = "wasmq";
+inline constexpr std::string_view queue_consumer = "wasmq";
 
 /// The channel's stream name: its own, or "WASMQ_" + name with '.' as '_'.
 std::string StreamName(const DurableChannel& channel);
@@ -27,7 +27,7 @@ std::string ConsumerName(std::string_view group);
 std::expected<void, types::Error> ValidateChannel(const DurableChannel& channel);
 
 /// Creates the channel's stream, or updates it to this configuration when it exists; a queue
-/// also gets its shared push consumer (kQueueConsumer, delivered to a deliver group).
+/// also gets its shared push consumer (queue_consumer, delivered to a deliver group).
 std::expected<void, types::Error> EnsureStream(jsCtx* js, const DurableChannel& channel);
 
 /// Creates (or finds) the durable consumer of a topic channel's group `group`.

@@ -29,9 +29,11 @@ namespace {
 using namespace nats_detail;
 
 /// Queue group of guest subscriptions on a queue that is not durable (core NATS).
-constexpr const char* kCoreQueueGroup = "wasmq.queue";
+constexpr const char* core_queue_group = "wasmq.queue";
+/// How long a request or reply waits for the server to confirm its flush before going on.
+constexpr std::int64_t flush_timeout_ms = 1000;
 /// Queue group of every host's dead-letter republisher: one host republishes each advisory.
-constexpr const char* kRepublisherGroup = "wasmq.dead-letters";
+constexpr const char* republisher_group = "wasmq.dead-letters";
 
 /// relaxed everywhere: statistics, read for reports only.
 struct Counters {
@@ -188,7 +190,7 @@ class NatsBackendImpl final : public NatsBackend {
     auto closure = std::make_unique<GuestDeliveries>(Weak(), std::move(handler), subscription.outcome, durable);
     std::expected<StartedSubscription, types::Error> started;
     if (!durable) {
-      const char* group = subscription.queue           ? kCoreQueueGroup
+      const char* group = subscription.queue           ? core_queue_group
                           : subscription.group.empty() ? nullptr
                                                        : subscription.group.c_str();
       started = StartSubscription(
@@ -226,6 +228,7 @@ class NatsBackendImpl final : public NatsBackend {
     stats.dead_lettered = read(counters_.dead_lettered);
     stats.dropped = read(counters_.dropped);
     stats.reconnects = connection_->Reconnects();
+    stats.async_errors = connection_->AsyncErrors();
     return stats;
   }
 
@@ -306,7 +309,7 @@ class NatsBackendImpl final : public NatsBackend {
   /// remove it from a work-queue stream (JetStream keeps it there otherwise).
   void OnMaxDeliveries(const MaxDeliveriesAdvisory& advisory, const DurableChannel& channel) {
     natsMsg* raw = nullptr;
-    jsErrCode code = static_cast<jsErrCode>(0);
+    auto code = static_cast<jsErrCode>(0);
     if (js_GetMsg(&raw, js_.get(), advisory.stream.c_str(), advisory.stream_seq, nullptr, &code) != NATS_OK) {
       return;  // gone already: settled meanwhile, or republished by a host before us
     }
@@ -350,7 +353,7 @@ class NatsBackendImpl final : public NatsBackend {
       auto started = StartSubscription(
           std::make_unique<DeadLetterRepublisher>(Weak(), channel),
           [&](natsSubscription** sub, natsMsgHandler deliver, void* closure) {
-            return natsConnection_QueueSubscribe(sub, connection_->get(), subject.c_str(), kRepublisherGroup, deliver,
+            return natsConnection_QueueSubscribe(sub, connection_->get(), subject.c_str(), republisher_group, deliver,
                                                  closure);
           },
           "subscribing to " + subject);
@@ -375,7 +378,7 @@ class NatsBackendImpl final : public NatsBackend {
     options.Stream = stream.c_str();
     options.ManualAck = true;
     if (channel.queue) {
-      consumer = std::string(kQueueConsumer);
+      consumer = std::string(queue_consumer);
     } else if (!subscription.group.empty()) {
       if (auto ready = EnsureGroupConsumer(js_.get(), channel, subscription.group); !ready) {
         return std::unexpected(ready.error());
@@ -388,7 +391,7 @@ class NatsBackendImpl final : public NatsBackend {
       options.Consumer = consumer.c_str();
       options.Queue = consumer.c_str();
     }
-    jsErrCode code = static_cast<jsErrCode>(0);
+    auto code = static_cast<jsErrCode>(0);
     return StartSubscription(
         std::move(closure),
         [&](natsSubscription** sub, natsMsgHandler deliver, void* closure_ptr) {
@@ -428,7 +431,7 @@ class NatsBackendImpl final : public NatsBackend {
     jsPubOptions_Init(&options);
     options.MaxWait = options_.publish_ack_timeout.count();
     jsPubAck* raw_ack = nullptr;
-    jsErrCode code = static_cast<jsErrCode>(0);
+    auto code = static_cast<jsErrCode>(0);
     const natsStatus status = js_PublishMsg(&raw_ack, js_.get(), msg->get(), &options, &code);
     NatsPtr<jsPubAck> ack(raw_ack);
     if (status != NATS_OK) {
@@ -442,6 +445,12 @@ class NatsBackendImpl final : public NatsBackend {
     if (!msg) return std::unexpected(msg.error());
     if (natsStatus status = natsConnection_PublishMsg(connection_->get(), msg->get()); status != NATS_OK) {
       return std::unexpected(ErrorOf(status, "sending to " + message.topic));
+    }
+    // A request (it has a reply subject) or a reply (to an inbox) has someone waiting for it:
+    // flush now rather than when the client's flusher thread gets to it, up to a millisecond
+    // later per hop. A failed flush changes nothing: the message stays buffered.
+    if (!options_.send_asap && (!reply.empty() || message.topic.starts_with("_INBOX."))) {
+      (void)natsConnection_FlushTimeout(connection_->get(), flush_timeout_ms);
     }
     return {};
   }

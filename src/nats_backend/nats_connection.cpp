@@ -40,7 +40,8 @@ std::expected<std::unique_ptr<NatsConnection>, types::Error> NatsConnection::Ope
     self->id_ = live.next_id++;
     live.by_id.emplace(self->id_, self.get());
   }
-  void* closure = reinterpret_cast<void*>(static_cast<std::uintptr_t>(self->id_));
+  // An id carried as the callbacks' closure, never dereferenced.
+  void* closure = reinterpret_cast<void*>(static_cast<std::uintptr_t>(self->id_));  // NOLINT(performance-no-int-to-ptr)
   natsOptions* raw_options = nullptr;
   natsStatus status = natsOptions_Create(&raw_options);
   if (status != NATS_OK) return std::unexpected(ErrorOf(status, "creating NATS options"));
@@ -54,6 +55,7 @@ std::expected<std::unique_ptr<NatsConnection>, types::Error> NatsConnection::Ope
   apply(natsOptions_SetMaxReconnect(raw_options, options.max_reconnects));
   apply(natsOptions_SetReconnectWait(raw_options, options.reconnect_wait.count()));
   apply(natsOptions_SetReconnectBufSize(raw_options, options.reconnect_buffer_bytes));
+  apply(natsOptions_SetSendAsap(raw_options, options.send_asap));
   if (!options.user.empty())
     apply(natsOptions_SetUserInfo(raw_options, options.user.c_str(), options.password.c_str()));
   if (!options.token.empty()) apply(natsOptions_SetToken(raw_options, options.token.c_str()));

@@ -18,7 +18,7 @@ std::expected<void, types::Error> CheckHeader(std::string_view key, std::string_
                                                "' cannot travel as a NATS header (empty, or has ':', a space or a "
                                                "control character)"));
   }
-  if (key == kContentTypeHeader || key == kReplyToHeader || key == kEmptyKeysHeader) {
+  if (key == content_type_header || key == reply_to_header || key == empty_keys_header) {
     return std::unexpected(types::Error::Other("metadata key '" + std::string(key) + "' is reserved by wasmq"));
   }
   if (value.find_first_of("\r\n") != std::string_view::npos) {
@@ -54,9 +54,9 @@ std::expected<NatsPtr<natsMsg>, types::Error> ToNatsMessage(const wasmq::Message
       empty_keys += (empty_keys.empty() ? "" : " ") + key;
     }
   }
-  if (!empty_keys.empty()) set(std::string(kEmptyKeysHeader), empty_keys);
-  if (message.content_type) set(std::string(kContentTypeHeader), *message.content_type);
-  if (message.reply_to) set(std::string(kReplyToHeader), *message.reply_to);
+  if (!empty_keys.empty()) set(std::string(empty_keys_header), empty_keys);
+  if (message.content_type) set(std::string(content_type_header), *message.content_type);
+  if (message.reply_to) set(std::string(reply_to_header), *message.reply_to);
   if (status != NATS_OK) return std::unexpected(ErrorOf(status, "setting NATS headers"));
   return msg;
 }
@@ -76,11 +76,11 @@ wasmq::Message FromNatsMessage(natsMsg* msg, bool from_stream) {
       const std::string_view key = keys[i];
       const char* value = nullptr;
       if (natsMsgHeader_Get(msg, keys[i], &value) != NATS_OK || value == nullptr) continue;
-      if (key == kContentTypeHeader) {
+      if (key == content_type_header) {
         out.content_type = value;
-      } else if (key == kReplyToHeader) {
+      } else if (key == reply_to_header) {
         if (from_stream) out.reply_to = value;
-      } else if (key == kEmptyKeysHeader) {
+      } else if (key == empty_keys_header) {
         std::string_view rest = value;
         while (!rest.empty()) {
           const auto end = rest.find(' ');

@@ -12,13 +12,13 @@
 namespace wasi::messaging::host::nats_detail {
 
 /// Header carrying the content type.
-inline constexpr std::string_view kContentTypeHeader = "wasmq-content-type";
+inline constexpr std::string_view content_type_header = "wasmq-content-type";
 /// Header carrying a request's reply address through JetStream, which keeps the NATS reply
 /// subject of a stored message for its own acknowledgement.
-inline constexpr std::string_view kReplyToHeader = "wasmq-reply-to";
+inline constexpr std::string_view reply_to_header = "wasmq-reply-to";
 
 /// Header listing the metadata keys whose values are empty.
-inline constexpr std::string_view kEmptyKeysHeader = "wasmq-empty-keys";
+inline constexpr std::string_view empty_keys_header = "wasmq-empty-keys";
 
 /// A NATS message for `message`, replying to `reply` (empty: none). Errors: `other` for metadata
 /// that a NATS header cannot carry (an empty key, or a key or value with control characters, a
@@ -26,7 +26,7 @@ inline constexpr std::string_view kEmptyKeysHeader = "wasmq-empty-keys";
 std::expected<NatsPtr<natsMsg>, types::Error> ToNatsMessage(const wasmq::Message& message, std::string_view reply);
 
 /// The broker form of a delivered NATS message. From JetStream (`from_stream`) the reply
-/// address comes from kReplyToHeader, otherwise from the message's reply subject.
+/// address comes from reply_to_header, otherwise from the message's reply subject.
 wasmq::Message FromNatsMessage(natsMsg* msg, bool from_stream);
 
 }  // namespace wasi::messaging::host::nats_detail

@@ -3,31 +3,32 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <sstream>
 #include <vector>
 
-extern char** environ;
-
 namespace wasmq::testing {
 
 namespace {
+
+/// strerror, without its shared buffer.
+std::string error_text(int error) { return std::generic_category().message(error); }
 
 bool executable_file(const std::filesystem::path& path) { return ::access(path.c_str(), X_OK) == 0; }
 
 /// A port nobody listens on now: bound, read, released. The server binds it a moment later.
 std::expected<std::uint16_t, std::string> free_loopback_port() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return std::unexpected(std::string("socket: ") + std::strerror(errno));
+  if (fd < 0) return std::unexpected(std::string("socket: ") + error_text(errno));
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -35,7 +36,7 @@ std::expected<std::uint16_t, std::string> free_loopback_port() {
   socklen_t length = sizeof(address);
   const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
                   ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
-  const std::string error = ok ? "" : std::string("bind: ") + std::strerror(errno);
+  const std::string error = ok ? "" : std::string("bind: ") + error_text(errno);
   ::close(fd);
   if (!ok) return std::unexpected(error);
   return ntohs(address.sin_port);
@@ -45,10 +46,12 @@ std::expected<std::uint16_t, std::string> free_loopback_port() {
 
 std::string find_nats_server(const NatsServerOptions& options) {
   if (!options.executable.empty()) return executable_file(options.executable) ? options.executable : "";
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): the environment is read, never changed, by the kit
   if (const char* configured = std::getenv("WASMQ_NATS_SERVER"); configured != nullptr && *configured != '\0') {
     return executable_file(configured) ? configured : "";
   }
   std::vector<std::filesystem::path> directories;
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): as above
   if (const char* path = std::getenv("PATH"); path != nullptr) {
     std::stringstream parts(path);
     for (std::string part; std::getline(parts, part, ':');) {
@@ -67,7 +70,7 @@ std::expected<std::unique_ptr<NatsServer>, std::string> NatsServer::start(NatsSe
   std::unique_ptr<NatsServer> server(new NatsServer());
   server->options_ = std::move(options);
   std::string pattern = (std::filesystem::temp_directory_path() / "wasmq-nats-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr) return std::unexpected(std::string("mkdtemp: ") + std::strerror(errno));
+  if (::mkdtemp(pattern.data()) == nullptr) return std::unexpected(std::string("mkdtemp: ") + error_text(errno));
   server->store_dir_ = pattern;
   auto port = free_loopback_port();
   if (!port) return std::unexpected(port.error());
@@ -120,11 +123,12 @@ std::expected<void, std::string> NatsServer::launch() {
   std::vector<std::string> args = {executable, "-a", "127.0.0.1", "-p", std::to_string(port_)};
   if (options_.jetstream) args.insert(args.end(), {"-js", "-sd", store_dir_ + "/store"});
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (auto& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
 
   int out[2];
-  if (::pipe2(out, O_CLOEXEC) != 0) return std::unexpected(std::string("pipe: ") + std::strerror(errno));
+  if (::pipe2(out, O_CLOEXEC) != 0) return std::unexpected(std::string("pipe: ") + error_text(errno));
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
@@ -135,7 +139,7 @@ std::expected<void, std::string> NatsServer::launch() {
   ::close(out[1]);
   if (error != 0) {
     ::close(out[0]);
-    return std::unexpected("could not run " + executable + ": " + std::strerror(error));
+    return std::unexpected("could not run " + executable + ": " + error_text(error));
   }
   pid_ = pid;
   std::size_t log_offset = 0;
