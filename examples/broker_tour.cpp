@@ -13,7 +13,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-wasmq::Message text_message(std::string topic, std::string_view text) {
+wasmq::Message TextMessage(std::string topic, std::string_view text) {
   return {.topic = std::move(topic), .payload = wasmq::Payload::copy_of(text)};
 }
 
@@ -21,11 +21,11 @@ wasmq::Message text_message(std::string topic, std::string_view text) {
 class Countdown {
  public:
   explicit Countdown(int count) : count_(count) {}
-  void done_one() {
+  void DoneOne() {
     std::lock_guard lock(mutex_);
     if (--count_ == 0) cv_.notify_all();
   }
-  bool wait() {
+  bool Wait() {
     std::unique_lock lock(mutex_);
     return cv_.wait_for(lock, 10s, [&] { return count_ <= 0; });
   }
@@ -36,7 +36,7 @@ class Countdown {
   int count_;
 };
 
-void print_table(const wasmq::BrokerStats& stats) {
+void PrintTable(const wasmq::BrokerStats& stats) {
   std::printf("\n%-32s %9s %9s %8s %8s %8s %8s %7s %6s\n", "queue / subscription", "published", "delivered", "accepted",
               "released", "rejected", "dead", "dropped", "depth");
   for (const auto& queue : stats.queues) {
@@ -68,13 +68,13 @@ int main() {
   auto audit = broker.subscribe("orders.>", {}, [&](wasmq::Delivery& d) {
     say("  audit      got " + d.message().topic);
     (void)d.accept();
-    fan_out.done_one();
+    fan_out.DoneOne();
   });
   auto billing_handler = [&](const char* who) {
     return [&, who](wasmq::Delivery& d) {
       say(std::string("  ") + who + " got " + d.message().topic);
       (void)d.accept();
-      fan_out.done_one();
+      fan_out.DoneOne();
     };
   };
   auto billing_a = broker.subscribe("orders.*", {.group = "billing", .consumer = {.max_in_flight = 1, .batch_size = 1}},
@@ -84,9 +84,9 @@ int main() {
   if (!audit || !billing_a || !billing_b) return 1;
   say("topic fan-out: 3 orders to audit (solo) and billing (group of 2)");
   for (const char* topic : {"orders.created", "orders.paid", "orders.shipped"}) {
-    if (!broker.publish(text_message(topic, "order 17"))) return 1;
+    if (!broker.publish(TextMessage(topic, "order 17"))) return 1;
   }
-  if (!fan_out.wait()) return 1;
+  if (!fan_out.Wait()) return 1;
 
   // 2. A work queue with competing consumers, a release, and a poison message.
   if (!broker.declare_queue("shipments.dead")) return 1;
@@ -105,7 +105,7 @@ int main() {
       } else {
         say(std::string("  ") + who + " packed '" + text + "' (attempt " + attempt + ")");
         (void)d.accept();
-        work.done_one();
+        work.DoneOne();
       }
     };
   };
@@ -114,22 +114,22 @@ int main() {
     say("  dead letter: '" + std::string(d.message().payload.as_string()) + "' from " + death.queue + ", " +
         std::string(wasmq::to_string(death.reason)) + " after " + std::to_string(death.delivery_count) + " deliveries");
     (void)d.accept();
-    work.done_one();
+    work.DoneOne();
   });
   auto packer_1 = broker.consume("shipments", {.max_in_flight = 1, .batch_size = 1}, packer("packer-1"));
   auto packer_2 = broker.consume("shipments", {.max_in_flight = 1, .batch_size = 1}, packer("packer-2"));
   if (!dead_letters || !packer_1 || !packer_2) return 1;
   say("work queue: 5 shipments to 2 competing packers (max 3 deliveries, then dead letter)");
   for (const char* text : {"books", "flaky", "poison", "lamp", "chair"}) {
-    if (!broker.publish(text_message("shipments", text))) return 1;
+    if (!broker.publish(TextMessage("shipments", text))) return 1;
   }
-  if (!work.wait()) return 1;
+  if (!work.Wait()) return 1;
 
   // 3. Bad input is an error, not a crash.
-  auto refused = broker.publish(text_message("orders.*", "x"));
+  auto refused = broker.publish(TextMessage("orders.*", "x"));
   say("publishing to a wildcard: " + std::string(wasmq::to_string(refused.error().code)) + ": " +
       refused.error().message);
 
-  print_table(broker.stats());
+  PrintTable(broker.stats());
   return 0;
 }

@@ -51,12 +51,12 @@ struct ShopQueue {
   std::uint32_t max_deliveries = 10;
   std::string dead_letter;
 };
-const std::vector<ShopQueue> kShopQueues = {
+const std::vector<ShopQueue> shop_queues = {
     {"checkout", 3, "checkout.dead"},
     {"checkout.dead", 10, ""},
     {"fulfilment.jobs", 3, "fulfilment.dead"},
 };
-constexpr auto kLockDuration = 5s;
+constexpr auto shop_lock_duration = 5s;
 
 int failures = 0;
 
@@ -106,8 +106,8 @@ int main(int argc, char** argv) {
   std::shared_ptr<host::NatsBackend> nats;
 #endif
   if (!nats_url) {
-    for (const auto& queue : kShopQueues) {
-      if (!broker.declare_queue(queue.name, {.lock_duration = kLockDuration,
+    for (const auto& queue : shop_queues) {
+      if (!broker.declare_queue(queue.name, {.lock_duration = shop_lock_duration,
                                              .max_deliveries = queue.max_deliveries,
                                              .dead_letter = queue.dead_letter})) {
         std::printf("could not declare queue %s\n", queue.name.c_str());
@@ -118,9 +118,9 @@ int main(int argc, char** argv) {
   } else {
 #ifdef WASMQ_EXAMPLE_WITH_NATS
     host::NatsOptions options{.url = *nats_url, .connection_name = "wasmq-example"};
-    for (const auto& queue : kShopQueues) {
+    for (const auto& queue : shop_queues) {
       options.durable.push_back({.name = queue.name,
-                                 .lock_duration = kLockDuration,
+                                 .lock_duration = shop_lock_duration,
                                  .max_deliveries = queue.max_deliveries,
                                  .dead_letter = queue.dead_letter});
     }

@@ -125,11 +125,9 @@ void ConsumerCore::drain() {
           wake();  // batch used up: yield the thread, continue later
           break;
         case Acquire::empty:
-          if (keep_polling()) {
-            wake();  // behind whatever else the runtime has queued: this holds no thread
-          } else if (queue_->park(queue_slot_)) {
-            wake();
-          }
+          // Polling: wake (re-post) behind whatever else the runtime has queued, holding no
+          // thread. Otherwise park; park() says when a message slipped in meanwhile.
+          if (keep_polling() || queue_->park(queue_slot_)) wake();
           break;
         case Acquire::no_slot:
           // seq_cst: Dekker with on_slot_freed(): we announce saturation, then look for a free slot;

@@ -115,28 +115,13 @@ std::expected<void, types::Error> EnsureStream(jsCtx* js, const DurableChannel& 
   NatsPtr<jsStreamInfo> owned(info);
   if (status != NATS_OK) return std::unexpected(JetStreamError(status, code, "creating JetStream stream " + stream));
   if (!channel.queue) return {};
-
-  const std::string deliver = DeliverSubject(channel, queue_consumer);
-  const std::string name(queue_consumer);
-  jsConsumerConfig consumer;
-  InitConsumerConfig(consumer, channel);
-  consumer.Durable = name.c_str();
-  consumer.DeliverSubject = deliver.c_str();
-  consumer.DeliverGroup = name.c_str();
-  jsConsumerInfo* consumer_info = nullptr;
-  status = js_AddConsumer(&consumer_info, js, stream.c_str(), &consumer, nullptr, &code);
-  if (status != NATS_OK && code == JSConsumerNameExistErr) {
-    status = js_UpdateConsumer(&consumer_info, js, stream.c_str(), &consumer, nullptr, &code);
-  }
-  jsConsumerInfo_Destroy(consumer_info);
-  if (status != NATS_OK) return std::unexpected(JetStreamError(status, code, "creating the consumer of " + stream));
-  return {};
+  return EnsureSharedConsumer(js, channel, queue_consumer);
 }
 
-std::expected<void, types::Error> EnsureGroupConsumer(jsCtx* js, const DurableChannel& channel,
-                                                      std::string_view group) {
+std::expected<void, types::Error> EnsureSharedConsumer(jsCtx* js, const DurableChannel& channel,
+                                                       std::string_view consumer_name) {
   const std::string stream = StreamName(channel);
-  const std::string name = ConsumerName(group);
+  const std::string name(consumer_name);
   const std::string deliver = DeliverSubject(channel, name);
   jsConsumerConfig consumer;
   InitConsumerConfig(consumer, channel);
@@ -146,7 +131,9 @@ std::expected<void, types::Error> EnsureGroupConsumer(jsCtx* js, const DurableCh
   jsConsumerInfo* consumer_info = nullptr;
   auto code = static_cast<jsErrCode>(0);
   natsStatus status = js_AddConsumer(&consumer_info, js, stream.c_str(), &consumer, nullptr, &code);
-  if (status != NATS_OK && code == JSConsumerNameExistErr) status = NATS_OK;
+  if (status != NATS_OK && code == JSConsumerNameExistErr) {
+    status = js_UpdateConsumer(&consumer_info, js, stream.c_str(), &consumer, nullptr, &code);
+  }
   jsConsumerInfo_Destroy(consumer_info);
   if (status != NATS_OK) {
     return std::unexpected(JetStreamError(status, code, "creating consumer " + name + " of " + stream));

@@ -30,8 +30,11 @@ std::expected<void, types::Error> ValidateChannel(const DurableChannel& channel)
 /// also gets its shared push consumer (queue_consumer, delivered to a deliver group).
 std::expected<void, types::Error> EnsureStream(jsCtx* js, const DurableChannel& channel);
 
-/// Creates (or finds) the durable consumer of a topic channel's group `group`.
-std::expected<void, types::Error> EnsureGroupConsumer(jsCtx* js, const DurableChannel& channel, std::string_view group);
+/// Creates the durable push consumer `consumer_name` of the channel's stream, delivered to a
+/// deliver group of the same name (a queue's shared consumer, or a topic group's), or updates it
+/// to the channel's settings when it exists.
+std::expected<void, types::Error> EnsureSharedConsumer(jsCtx* js, const DurableChannel& channel,
+                                                       std::string_view consumer_name);
 
 /// Consumer settings for a subscription on `channel`, ack wait and max deliveries included.
 void InitConsumerConfig(jsConsumerConfig& config, const DurableChannel& channel);

@@ -239,8 +239,7 @@ class NatsBackendImpl final : public NatsBackend {
   void CountDelivered() { Counters::Add(counters_.delivered); }
 
   /// Settles one delivery by the guest's result. `durable`: the channel it came through, if any.
-  void Settle(natsMsg* msg, const wasmq::Message& message, const Settlement& settlement,
-              const std::optional<DurableChannel>& durable) {
+  void Settle(natsMsg* msg, const Settlement& settlement, const std::optional<DurableChannel>& durable) {
     switch (settlement.action) {
       case Settlement::Action::kAccept:
         Counters::Add(counters_.accepted);
@@ -273,7 +272,8 @@ class NatsBackendImpl final : public NatsBackend {
           notice.delivery_count = meta->NumDelivered;
           notice.published_at_ns = meta->Timestamp;
         }
-        if (PublishMessage(DeadLetterOf(message, durable->dead_letter, notice))) {
+        // Decoded again here, off the common path: the guest took the first copy.
+        if (PublishMessage(DeadLetterOf(FromNatsMessage(msg, true), durable->dead_letter, notice))) {
           Counters::Add(counters_.dead_lettered);
           (void)natsMsg_Term(msg, nullptr);
         } else {
@@ -380,7 +380,7 @@ class NatsBackendImpl final : public NatsBackend {
     if (channel.queue) {
       consumer = std::string(queue_consumer);
     } else if (!subscription.group.empty()) {
-      if (auto ready = EnsureGroupConsumer(js_.get(), channel, subscription.group); !ready) {
+      if (auto ready = EnsureSharedConsumer(js_.get(), channel, ConsumerName(subscription.group)); !ready) {
         return std::unexpected(ready.error());
       }
       consumer = ConsumerName(subscription.group);
@@ -476,15 +476,15 @@ void GuestDeliveries::OnMessage(NatsPtr<natsMsg> msg) {
     return;
   }
   backend->CountDelivered();
-  const wasmq::Message message = FromNatsMessage(msg.get(), durable_.has_value());
   Settlement settlement;
   try {
-    settlement = policy_.Decide(handler_(Backend::Delivered(message, backend)));
+    settlement =
+        policy_.Decide(handler_(Backend::Delivered(FromNatsMessage(msg.get(), durable_.has_value()), backend)));
   } catch (...) {
     // A handler that throws is a failed delivery, as in the broker: offered again after a delay.
     settlement = {Settlement::Action::kRelease, policy_.retry_delay, {}};
   }
-  backend->Settle(msg.get(), message, settlement, durable_);
+  backend->Settle(msg.get(), settlement, durable_);
 }
 
 void ReplyInbox::OnMessage(NatsPtr<natsMsg> msg) {

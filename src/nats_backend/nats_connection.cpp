@@ -92,11 +92,6 @@ NatsStatus NatsConnection::Status() const {
   return status_;
 }
 
-std::uint64_t NatsConnection::Disconnects() const {
-  std::lock_guard lock(mutex_);
-  return disconnects_;
-}
-
 std::uint64_t NatsConnection::Reconnects() const {
   std::lock_guard lock(mutex_);
   return reconnects_;

@@ -27,8 +27,6 @@ class NatsConnection {
 
   [[nodiscard]] natsConnection* get() const noexcept { return connection_.get(); }
   [[nodiscard]] NatsStatus Status() const;
-  /// Times the connection was lost; a wait that began in another epoch lost its replies.
-  [[nodiscard]] std::uint64_t Disconnects() const;
   [[nodiscard]] std::uint64_t Reconnects() const;
   [[nodiscard]] std::uint64_t AsyncErrors() const noexcept { return async_errors_.load(std::memory_order_relaxed); }
   /// Closes the connection (idempotent): blocked calls return, subscriptions end.
@@ -38,7 +36,8 @@ class NatsConnection {
   /// holds `mutex()` and re-checks on every notification, so a lost connection ends it at once.
   [[nodiscard]] std::mutex& mutex() const noexcept { return mutex_; }
   [[nodiscard]] std::condition_variable& changed() const noexcept { return changed_; }
-  /// The status and disconnect count, for a caller that holds mutex().
+  /// The status, and the times the connection was lost (a wait that began in another epoch lost
+  /// its replies), for a caller that holds mutex().
   [[nodiscard]] NatsStatus StatusLocked() const noexcept { return status_; }
   [[nodiscard]] std::uint64_t DisconnectsLocked() const noexcept { return disconnects_; }
   /// Waits, holding `lock` on mutex(), until `done()` or the deadline.

@@ -56,7 +56,7 @@ std::optional<Error> Faults::take_send_fault(std::string_view topic) {
   std::lock_guard lock(mutex_);
   for (auto it = pending_.begin(); it != pending_.end(); ++it) {
     if (it->kind == FaultKind::fail_send && matches(it->pattern, topic)) {
-      Error error = *it->error;
+      std::optional<Error> error = std::move(it->error);  // fail_send faults always carry one
       pending_.erase(it);
       ++injected_;
       return error;

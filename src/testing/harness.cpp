@@ -111,13 +111,15 @@ std::shared_ptr<const host::GuestContext> Harness::guest(std::string identity, h
 }
 
 host::ScopedGuest Harness::as_guest(std::shared_ptr<const host::GuestContext> context) const {
-  return host::ScopedGuest(context ? std::move(context) : default_guest_);
+  if (!context) context = default_guest_;
+  return host::ScopedGuest(std::move(context));
 }
 
 std::expected<host::GuestSubscription, types::Error> Harness::subscribe(
     std::shared_ptr<wasi::messaging::incoming_handler::Guest> guest, const host::Subscription& subscription,
     std::shared_ptr<const host::GuestContext> as) {
-  return host::SubscribeGuest(as ? std::move(as) : default_guest_, "inproc", std::move(guest), subscription);
+  if (!as) as = default_guest_;
+  return host::SubscribeGuest(std::move(as), "inproc", std::move(guest), subscription);
 }
 
 Outcome Harness::deliver(wasi::messaging::incoming_handler::Guest& guest, std::string_view topic, std::string_view data,

@@ -69,6 +69,7 @@ std::string find_nats_server(const NatsServerOptions& options) {
 std::expected<std::unique_ptr<NatsServer>, std::string> NatsServer::start(NatsServerOptions options) {
   std::unique_ptr<NatsServer> server(new NatsServer());
   server->options_ = std::move(options);
+  // mkdtemp's template: it replaces the six X with a unique suffix and creates the directory.
   std::string pattern = (std::filesystem::temp_directory_path() / "wasmq-nats-XXXXXX").string();
   if (::mkdtemp(pattern.data()) == nullptr) return std::unexpected(std::string("mkdtemp: ") + error_text(errno));
   server->store_dir_ = pattern;

@@ -55,7 +55,7 @@ class InprocBackend final : public Backend {
   std::expected<std::vector<types::Message>, types::Error> Request(wasmq::Message&& request,
                                                                    std::optional<std::chrono::milliseconds> timeout,
                                                                    std::uint32_t expected_replies) override {
-    if (auto open = open_inbox(); !open) return std::unexpected(open.error());
+    if (auto open = OpenInbox(); !open) return std::unexpected(open.error());
     wasmq::Runtime& runtime = broker_.runtime();
     auto waiting = std::make_shared<WaitingRequest>();
     const std::uint64_t token = next_token_.fetch_add(1, std::memory_order_relaxed);  // relaxed: unique only
@@ -119,20 +119,20 @@ class InprocBackend final : public Backend {
   /// `_INBOX.<backend>.<request>` and is handed to the request waiting under that token: one
   /// subscription for every request, instead of a subscription made and removed per request
   /// (each of which rebuilds the broker's routing).
-  std::expected<void, types::Error> open_inbox() {
+  std::expected<void, types::Error> OpenInbox() {
     std::lock_guard lock(inbox_mutex_);
     if (inbox_) return {};
     auto inbox = broker_.subscribe(inbox_prefix_ + "*", {}, [weak = weak_from_this()](wasmq::Delivery& delivery) {
       (void)delivery.accept();
       auto self = std::static_pointer_cast<InprocBackend>(weak.lock());
-      if (self) self->on_reply(delivery.message());
+      if (self) self->OnReply(delivery.message());
     });
     if (!inbox) return std::unexpected(ToWitError(inbox.error()));
     inbox_.emplace(std::move(*inbox));
     return {};
   }
 
-  void on_reply(const wasmq::Message& reply) {
+  void OnReply(const wasmq::Message& reply) {
     const std::string_view topic = reply.topic;
     std::uint64_t token = 0;
     const auto digits = topic.substr(inbox_prefix_.size());
@@ -214,6 +214,18 @@ types::Message Backend::Delivered(const wasmq::Message& message, std::shared_ptr
   out.metadata_.reserve(message.metadata.size());
   for (const auto& [key, value] : message.metadata) out.metadata_.emplace_back(key, value);
   out.reply_to_ = message.reply_to;
+  out.origin_ = std::move(origin);
+  return out;
+}
+
+types::Message Backend::Delivered(wasmq::Message&& message, std::shared_ptr<Backend> origin) {
+  types::Message out;
+  out.payload_ = std::move(message.payload);
+  out.topic_ = std::move(message.topic);
+  out.content_type_ = std::move(message.content_type);
+  out.metadata_.reserve(message.metadata.size());
+  for (auto& [key, value] : message.metadata) out.metadata_.emplace_back(std::move(key), std::move(value));
+  out.reply_to_ = std::move(message.reply_to);
   out.origin_ = std::move(origin);
   return out;
 }

@@ -9,6 +9,7 @@
 #include <wasi/messaging/request_reply.hpp>
 #include <wasi/messaging/types.hpp>
 #include <wasmq/broker.hpp>
+#include <wasmq/testing/text.hpp>
 #include <wasmq/thread_pool_runtime.hpp>
 #ifdef WASMQ_WITH_NATS
 #include <wasi/messaging/nats_backend.hpp>
@@ -38,18 +39,15 @@ inline std::string BackendName(const ::testing::TestParamInfo<BackendKind>& info
   return info.param == BackendKind::kInproc ? "inproc" : "nats";
 }
 
-inline types::Message Text(std::string_view text) {
-  return types::Message(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
-}
-inline std::string TextOf(const types::Message& message) {
-  auto data = message.DataView();
-  return {data.begin(), data.end()};
-}
-inline std::string MetadataOf(const types::Message& message, std::string_view key) {
-  for (const auto& [name, value] : message.Metadata().value_or(types::Metadata{})) {
+using wasmq::testing::message_of;
+using wasmq::testing::text_of;
+
+/// The value of `key` in `metadata`, or "(missing)".
+inline std::string MetadataOf(const types::Metadata& metadata, std::string_view key) {
+  for (const auto& [name, value] : metadata) {
     if (name == key) return value;
   }
-  return {};
+  return "(missing)";
 }
 
 /// What a guest saw of one message.
@@ -92,7 +90,7 @@ class Collector final : public wasi::messaging::incoming_handler::Guest {
     std::size_t call = 0;
     {
       std::lock_guard lock(mutex_);
-      seen_.push_back({message.Topic().value_or(""), TextOf(message), message.ContentType(),
+      seen_.push_back({message.Topic().value_or(""), text_of(message), message.ContentType(),
                        message.Metadata().value_or(types::Metadata{})});
       call = seen_.size();
     }
@@ -230,7 +228,7 @@ class BackendTest : public ::testing::TestWithParam<BackendKind> {
     return wasi::messaging::producer::Send(*client, topic, std::move(message));
   }
   void SendOk(std::string_view topic, std::string_view text) {
-    auto sent = Send(topic, Text(text));
+    auto sent = Send(topic, message_of(text));
     ASSERT_TRUE(sent) << sent.error().Message();
   }
 
@@ -246,7 +244,7 @@ class BackendTest : public ::testing::TestWithParam<BackendKind> {
       if (timeout_ms) options->SetTimeoutMs(*timeout_ms);
       if (expected) options->SetExpectedReplies(*expected);
     }
-    return wasi::messaging::request_reply::Request(*client, topic, Text(text), std::move(options));
+    return wasi::messaging::request_reply::Request(*client, topic, message_of(text), std::move(options));
   }
 
   [[nodiscard]] bool IsNats() const { return GetParam() == BackendKind::kNats; }
@@ -267,8 +265,8 @@ inline std::shared_ptr<Collector> Responder(int replies) {
   return std::make_shared<Collector>(
       [replies](types::Message& request, std::size_t) -> std::expected<void, types::Error> {
         for (int n = 1; n <= replies; ++n) {
-          auto reply =
-              wasi::messaging::request_reply::Reply(request, Text("re:" + TextOf(request) + "#" + std::to_string(n)));
+          auto reply = wasi::messaging::request_reply::Reply(
+              request, message_of("re:" + text_of(request) + "#" + std::to_string(n)));
           if (!reply) return reply;
         }
         return {};

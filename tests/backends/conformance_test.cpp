@@ -94,7 +94,7 @@ TEST_P(Conformance, MetadataAndContentTypeArriveAsSent) {
   Open();
   auto seen = std::make_shared<Collector>();
   Subscribe(seen, {.topic = Name("meta")});
-  types::Message message = Text("{}");
+  types::Message message = message_of("{}");
   message.SetContentType("application/json");
   message.AddMetadata("order-id", "ord-7");
   message.AddMetadata("priority", "high");
@@ -120,7 +120,7 @@ TEST_P(Conformance, RequestWithoutOptionsReturnsTheFirstReply) {
   auto replies = Request(Name("echo"), "ping");
   ASSERT_TRUE(replies) << replies.error().Message();
   ASSERT_EQ(replies->size(), 1U);
-  EXPECT_EQ(TextOf(replies->front()), "re:ping#1");
+  EXPECT_EQ(text_of(replies->front()), "re:ping#1");
 }
 
 TEST_P(Conformance, RequestCollectsTheExpectedNumberOfReplies) {
@@ -129,7 +129,7 @@ TEST_P(Conformance, RequestCollectsTheExpectedNumberOfReplies) {
   auto replies = Request(Name("quote"), "sku", 5000, 3);
   ASSERT_TRUE(replies) << replies.error().Message();
   std::vector<std::string> texts;
-  for (const auto& reply : *replies) texts.push_back(TextOf(reply));
+  for (const auto& reply : *replies) texts.push_back(text_of(reply));
   EXPECT_THAT(texts, ElementsAre("re:sku#1", "re:sku#1", "re:sku#1"));
 }
 
@@ -140,7 +140,7 @@ TEST_P(Conformance, RequestWithOnlyATimeoutCollectsEveryReplyInTime) {
   auto replies = Request(Name("multi"), "x", 300);
   ASSERT_TRUE(replies) << replies.error().Message();
   std::vector<std::string> texts;
-  for (const auto& reply : *replies) texts.push_back(TextOf(reply));
+  for (const auto& reply : *replies) texts.push_back(text_of(reply));
   EXPECT_THAT(texts, UnorderedElementsAre("re:x#1", "re:x#2", "re:x#1"));
 }
 
@@ -168,7 +168,7 @@ TEST_P(Conformance, ReplyingToAMessageThatWasNotARequestIsAnError) {
   Open();
   std::optional<types::Error> error;
   auto replier = std::make_shared<Collector>([&](types::Message& message, std::size_t) {
-    auto replied = wasi::messaging::request_reply::Reply(message, Text("nobody asked"));
+    auto replied = wasi::messaging::request_reply::Reply(message, message_of("nobody asked"));
     if (!replied) error = replied.error();
     return std::expected<void, types::Error>{};
   });
@@ -217,12 +217,7 @@ TEST_P(Conformance, ARejectedMessageIsDeadLetteredWithItsStory) {
   ASSERT_TRUE(dead->WaitFor(1));
   const auto letter = dead->All().front();
   EXPECT_EQ(letter.text, "pay 10");
-  const auto value = [&](std::string_view key) {
-    for (const auto& [name, v] : letter.metadata) {
-      if (name == key) return v;
-    }
-    return std::string("(missing)");
-  };
+  const auto value = [&](std::string_view key) { return MetadataOf(letter.metadata, key); };
   EXPECT_EQ(value(dead_letter_keys::reason), "rejected");
   EXPECT_THAT(value(dead_letter_keys::detail), HasSubstr("card blocked"));
   EXPECT_EQ(value(dead_letter_keys::original_topic), Name("payments"));
@@ -258,14 +253,14 @@ TEST_P(Conformance, TheFacadeRefusesWhatTheGuestMayNotDo) {
   host::ScopedGuest as(Guest("limited", {.publish = {"allowed.>"}, .subscribe = {}}));
   auto client = types::Client::Connect("shop");
   ASSERT_TRUE(client);
-  auto denied = wasi::messaging::producer::Send(*client, "secret.plans", Text("x"));
+  auto denied = wasi::messaging::producer::Send(*client, "secret.plans", message_of("x"));
   ASSERT_FALSE(denied);
   EXPECT_EQ(denied.error().GetKind(), types::Error::Kind::kPermissionDenied);
-  auto invalid = wasi::messaging::producer::Send(*client, "allowed..double", Text("x"));
+  auto invalid = wasi::messaging::producer::Send(*client, "allowed..double", message_of("x"));
   ASSERT_FALSE(invalid);
   EXPECT_EQ(invalid.error().GetKind(), types::Error::Kind::kOther);
   ASSERT_TRUE(client->Disconnect());
-  auto after = wasi::messaging::producer::Send(*client, "allowed.x", Text("x"));
+  auto after = wasi::messaging::producer::Send(*client, "allowed.x", message_of("x"));
   ASSERT_FALSE(after);
   EXPECT_EQ(after.error().GetKind(), types::Error::Kind::kConnection);
 }

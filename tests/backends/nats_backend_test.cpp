@@ -65,13 +65,13 @@ TEST_F(NatsBackendTest, SendsDuringAnOutageGoOutAfterReconnecting) {
   ASSERT_TRUE(backend);
   auto seen = std::make_shared<Collector>();
   Subscribe(seen, {.topic = "outage.orders"});
-  ASSERT_TRUE(Send("outage.orders", Text("before")));
+  ASSERT_TRUE(Send("outage.orders", message_of("before")));
   ASSERT_TRUE(seen->WaitFor(1));
 
   server->stop();
   ASSERT_TRUE(backend->WaitForStatus(host::NatsStatus::kReconnecting, std::chrono::steady_clock::now() + 10s));
   for (const char* text : {"during-1", "during-2", "during-3"}) {
-    auto sent = Send("outage.orders", Text(text));
+    auto sent = Send("outage.orders", message_of(text));
     ASSERT_TRUE(sent) << sent.error().Message();  // buffered by the client
   }
   ASSERT_TRUE(server->restart()) << server->log();
@@ -108,7 +108,7 @@ TEST_F(NatsBackendTest, ARequestDuringAnOutageFailsWithConnectionInsteadOfWaitin
   host::ScopedGuest as(guest);
   auto client = types::Client::Connect("shop");
   ASSERT_TRUE(client);
-  auto replies = wasi::messaging::request_reply::Request(*client, "outage.quote", Text("?"), std::nullopt);
+  auto replies = wasi::messaging::request_reply::Request(*client, "outage.quote", message_of("?"), std::nullopt);
   ASSERT_FALSE(replies);  // no timeout was given: without the check it would wait forever
   EXPECT_EQ(replies.error().GetKind(), types::Error::Kind::kConnection);
 }
@@ -122,7 +122,7 @@ TEST_F(NatsBackendTest, ARequestWaitingWhenTheConnectionDropsFailsWithConnection
   std::thread requester([&] {
     host::ScopedGuest as(guest);
     auto client = types::Client::Connect("shop");
-    replies = wasi::messaging::request_reply::Request(*client, "drop.quote", Text("?"), std::nullopt);
+    replies = wasi::messaging::request_reply::Request(*client, "drop.quote", message_of("?"), std::nullopt);
   });
   ASSERT_TRUE(silent->WaitFor(1));  // the request is out, and nobody will answer it
   server->stop();
@@ -136,7 +136,7 @@ TEST_F(NatsBackendTest, WhenTheClientGivesUpSendsFailWithConnection) {
   ASSERT_TRUE(backend);
   server->stop();
   ASSERT_TRUE(backend->WaitForStatus(host::NatsStatus::kClosed, std::chrono::steady_clock::now() + 10s));
-  auto sent = Send("closed.orders", Text("too late"));
+  auto sent = Send("closed.orders", message_of("too late"));
   ASSERT_FALSE(sent);
   EXPECT_EQ(sent.error().GetKind(), types::Error::Kind::kConnection);
 }
@@ -147,7 +147,7 @@ TEST_F(NatsBackendTest, ASendToADurableChannelDuringAnOutageFailsWithConnectionA
   ASSERT_TRUE(backend);
   server->stop();
   ASSERT_TRUE(backend->WaitForStatus(host::NatsStatus::kReconnecting, std::chrono::steady_clock::now() + 10s));
-  auto sent = Send("durable.orders", Text("unacknowledged"));
+  auto sent = Send("durable.orders", message_of("unacknowledged"));
   ASSERT_FALSE(sent);
   EXPECT_EQ(sent.error().GetKind(), types::Error::Kind::kConnection);
 }
@@ -156,7 +156,7 @@ TEST_F(NatsBackendTest, ADurableQueueKeepsItsMessagesAcrossAServerRestart) {
   host::NatsOptions options{.reconnect_wait = 50ms, .durable = {{.name = "kept.jobs"}}};
   auto backend = Connect(options);
   ASSERT_TRUE(backend);
-  for (const char* text : {"job-1", "job-2"}) ASSERT_TRUE(Send("kept.jobs", Text(text)));
+  for (const char* text : {"job-1", "job-2"}) ASSERT_TRUE(Send("kept.jobs", message_of(text)));
   server->stop();
   ASSERT_TRUE(server->restart()) << server->log();
   ASSERT_TRUE(backend->WaitForStatus(host::NatsStatus::kConnected, std::chrono::steady_clock::now() + 10s));
@@ -168,14 +168,14 @@ TEST_F(NatsBackendTest, ADurableQueueKeepsItsMessagesAcrossAServerRestart) {
 
 TEST_F(NatsBackendTest, MetadataANatsHeaderCannotCarryIsRefused) {
   ASSERT_TRUE(Connect());
-  types::Message message = Text("x");
+  types::Message message = message_of("x");
   message.AddMetadata("has space", "v");
   auto sent = Send("headers.bad", std::move(message));
   ASSERT_FALSE(sent);
   EXPECT_EQ(sent.error().GetKind(), types::Error::Kind::kOther);
   EXPECT_THAT(sent.error().Message(), HasSubstr("NATS header"));
 
-  types::Message multiline = Text("x");
+  types::Message multiline = message_of("x");
   multiline.AddMetadata("note", "line\r\nbreak");
   auto also = Send("headers.bad", std::move(multiline));
   ASSERT_FALSE(also);
@@ -199,8 +199,8 @@ TEST_F(NatsBackendTest, CoreNatsCannotRedeliverSoAReleaseIsCountedAsDropped) {
         return {};
       });
   Subscribe(refusing, {.topic = "core.only"});
-  ASSERT_TRUE(Send("core.only", Text("released")));
-  ASSERT_TRUE(Send("core.only", Text("accepted")));
+  ASSERT_TRUE(Send("core.only", message_of("released")));
+  ASSERT_TRUE(Send("core.only", message_of("accepted")));
   // One subscription's messages are handled one after another: once the second is handled, the
   // first was settled.
   ASSERT_TRUE(refusing->WaitFor(2));
@@ -220,7 +220,7 @@ TEST_F(NatsBackendTest, ADurableTopicGivesEachSubscriptionAndEachGroupEveryMessa
   Subscribe(alone, {.topic = "events.audit"});
   Subscribe(member_1, {.topic = "events.audit", .group = "auditors"});
   Subscribe(member_2, {.topic = "events.audit", .group = "auditors"});
-  for (int i = 0; i < 10; ++i) ASSERT_TRUE(Send("events.audit", Text("e" + std::to_string(i))));
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(Send("events.audit", message_of("e" + std::to_string(i))));
   ASSERT_TRUE(alone->WaitFor(10));
   ASSERT_TRUE(group->WaitFor(10));
   EXPECT_EQ(member_1->Count() + member_2->Count(), 10U);

@@ -84,6 +84,8 @@ class Backend : public std::enable_shared_from_this<Backend> {
   /// A delivered message as the guest sees it: topic and reply address set, data shared, and
   /// `origin` remembered so that Reply needs no client.
   static types::Message Delivered(const wasmq::Message& message, std::shared_ptr<Backend> origin);
+  /// The same for a message the backend owns alone (one it decoded itself): its buffers move.
+  static types::Message Delivered(wasmq::Message&& message, std::shared_ptr<Backend> origin);
   /// Where Reply sends to, and through which backend; empty when the message is not a request.
   static std::optional<std::pair<std::string, std::shared_ptr<Backend>>> ReplyRoute(const types::Message& message);
   /// A delivered message whose Reply goes through `origin` instead: for a backend that wraps

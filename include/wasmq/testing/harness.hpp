@@ -52,23 +52,23 @@ struct HarnessOptions {
   /// The broker's options. Its observer, if any, still gets every event (after the traffic).
   BrokerOptions broker{};
   /// Connection names that reach the harness's broker besides "inproc" and "inproc://test".
-  std::vector<std::string> connection_names{};
+  std::vector<std::string> connection_names;
   /// Whether the destructor prints the timeline when the test failed; decides "failed" with
   /// `test_failed` (default: ::testing::Test::HasFailure()).
   bool print_timeline_on_failure = true;
-  std::function<bool()> test_failed{};
+  std::function<bool()> test_failed;
 };
 
 /// What Harness::deliver hands the guest besides the data.
 struct DeliverOptions {
   /// Sets a reply address: the guest may Reply, and the replies are captured as sends to it.
-  std::optional<std::string> reply_to{};
-  std::optional<std::string> content_type{};
-  Metadata metadata{};
+  std::optional<std::string> reply_to;
+  std::optional<std::string> content_type;
+  Metadata metadata;
   /// How the result is settled (the same policy a host gives a subscription).
   wasi::messaging::host::OutcomePolicy policy{};
   /// The guest to run as (its identity and permissions); null: the harness's default guest.
-  std::shared_ptr<const wasi::messaging::host::GuestContext> as{};
+  std::shared_ptr<const wasi::messaging::host::GuestContext> as;
 };
 
 /// See the file comment. Not thread-safe itself: drive it from the test's thread (the broker and

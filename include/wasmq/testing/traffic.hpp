@@ -134,7 +134,7 @@ class Traffic final : public Observer {
 
  private:
   struct Identity {
-    std::uint64_t message_id;
+    std::uint64_t message_id = 0;
     std::string producer;
   };
   /// The identity of `message`, creating one on first sight. Call with mutex_ held.
