@@ -9,7 +9,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libzmq3-dev                              # benchmark baselines
   nats-server libnats-dev                  # NATS backend
-  clang-19 libclang-rt-19-dev clang-format-19 clang-tidy-19
+  nlohmann-json3-dev                       # JSON (JetStream advisories)
+  clang-19 libclang-rt-19-dev clang-format-19 clang-tidy-19   # second compiler, libFuzzer, lint
 )
 
 missing=()

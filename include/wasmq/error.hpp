@@ -13,7 +13,7 @@ enum class Errc : std::uint8_t {
   invalid_name,        ///< empty name, empty token, space or control character, too long
   invalid_pattern,     ///< a subscription pattern with a misplaced `*` or `>`
   wildcard_in_name,    ///< a publish or queue name that contains `*` or `>`
-  payload_too_large,   ///< payload above BrokerOptions::max_message_bytes or the queue's max_bytes
+  payload_too_large,   ///< message above max_message_bytes, max_metadata_entries or the queue's max_bytes
   queue_full,          ///< a bounded queue refused the message (overflow policy reject_publish)
   timeout,             ///< a bounded wait ran out (blocked publish, pull receive)
   no_such_queue,       ///< consume or stats on a name that was never declared

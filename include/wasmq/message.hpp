@@ -72,6 +72,9 @@ struct Message {
   [[nodiscard]] std::optional<std::string_view> find_metadata(std::string_view key) const noexcept;
   /// Sets `key` to `value`, overwriting an existing value in place.
   void set_metadata(std::string_view key, std::string_view value);
+  /// What counts against BrokerOptions::max_message_bytes and QueueOptions::max_bytes: the
+  /// payload, the content type, and every metadata key and value.
+  [[nodiscard]] std::size_t size_bytes() const noexcept;
 };
 
 }  // namespace wasmq

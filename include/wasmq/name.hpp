@@ -12,8 +12,9 @@ namespace wasmq {
 /// Longest accepted name or pattern, in bytes.
 inline constexpr std::size_t max_name_length = 256;
 
-/// Checks a name that messages are published to or a queue is declared with: non-empty tokens,
-/// no spaces or control characters, no wildcards. Errors: invalid_name, wildcard_in_name.
+/// Checks a name that messages are published to or a queue is declared with: valid UTF-8,
+/// non-empty tokens, no spaces or control characters, no wildcards. Errors: invalid_name,
+/// wildcard_in_name.
 Result<void> validate_name(std::string_view name);
 
 /// Checks a subscription pattern: like a name, but a token may be exactly `*`, and the last

@@ -34,7 +34,8 @@ struct QueueOptions {
   std::vector<Duration> redelivery_backoff;
   /// Most messages waiting (not counting those delivered and unsettled); 0 means unbounded.
   std::size_t max_length = 0;
-  /// Most payload bytes waiting; 0 means unbounded.
+  /// Most message bytes waiting (Message::size_bytes: payload, content type and metadata); 0
+  /// means unbounded.
   std::size_t max_bytes = 0;
   /// Applied when max_length or max_bytes would be exceeded.
   OverflowPolicy overflow = OverflowPolicy::reject_publish;
@@ -69,8 +70,11 @@ enum class UndeclaredNames : std::uint8_t {
 
 /// Settings of one broker.
 struct BrokerOptions {
-  /// Largest payload accepted by publish (NATS's default maximum payload is 1 MiB too).
+  /// Largest message accepted by publish, counted by Message::size_bytes (payload, content type
+  /// and metadata); NATS's default maximum payload, headers included, is 1 MiB too.
   std::size_t max_message_bytes = std::size_t{1024} * 1024;
+  /// Most metadata entries on one published message.
+  std::size_t max_metadata_entries = 256;
   UndeclaredNames undeclared = UndeclaredNames::topic;
   /// Options of queues declared implicitly (UndeclaredNames::queue).
   QueueOptions default_queue{};

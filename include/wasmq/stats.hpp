@@ -32,7 +32,7 @@ struct QueueStats {
   std::uint64_t depth = 0;             ///< waiting, available now
   std::uint64_t delayed = 0;           ///< waiting for a release delay or backoff to pass
   std::uint64_t in_flight = 0;         ///< delivered, not yet settled
-  std::uint64_t bytes = 0;             ///< payload bytes waiting (depth)
+  std::uint64_t bytes = 0;             ///< message bytes waiting (depth), as Message::size_bytes counts them
   std::uint32_t consumers = 0;
 
   [[nodiscard]] std::uint64_t dead_lettered_total() const noexcept;

@@ -165,9 +165,15 @@ Result<PublishReceipt> BrokerCore::route(const std::shared_ptr<const Message>& m
 Result<PublishReceipt> BrokerCore::publish(Message&& message) {
   if (auto open = check_open(); !open) return std::unexpected(open.error());
   if (auto valid = validate_name(message.topic); !valid) return std::unexpected(valid.error());
-  if (message.payload.size() > options_.max_message_bytes) {
-    return make_error(Errc::payload_too_large, "payload of " + std::to_string(message.payload.size()) +
-                                                   " bytes exceeds the broker's max_message_bytes of " +
+  if (message.metadata.size() > options_.max_metadata_entries) {
+    return make_error(Errc::payload_too_large, "message has " + std::to_string(message.metadata.size()) +
+                                                   " metadata entries; the broker's max_metadata_entries is " +
+                                                   std::to_string(options_.max_metadata_entries));
+  }
+  if (const std::size_t bytes = message.size_bytes(); bytes > options_.max_message_bytes) {
+    return make_error(Errc::payload_too_large, "message of " + std::to_string(bytes) +
+                                                   " bytes (payload, content type and metadata) exceeds the "
+                                                   "broker's max_message_bytes of " +
                                                    std::to_string(options_.max_message_bytes));
   }
   message.published_at = runtime_.now();

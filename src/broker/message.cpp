@@ -49,6 +49,12 @@ void Message::set_metadata(std::string_view key, std::string_view value) {
   }
 }
 
+std::size_t Message::size_bytes() const noexcept {
+  std::size_t bytes = payload.size() + (content_type ? content_type->size() : 0);
+  for (const auto& [key, value] : metadata) bytes += key.size() + value.size();
+  return bytes;
+}
+
 std::uint64_t QueueStats::dead_lettered_total() const noexcept {
   return std::accumulate(dead_lettered.begin(), dead_lettered.end(), std::uint64_t{0});
 }

@@ -1,4 +1,5 @@
 #include <wasmq/name.hpp>
+#include <wasmq/utf8.hpp>
 
 #include <cstdint>
 #include <string>
@@ -9,11 +10,14 @@ namespace {
 
 enum class Kind : std::uint8_t { name, pattern };
 
+// Control characters are escaped, and so is every non-ASCII byte of text that is not UTF-8: an
+// error's sentence is itself always valid UTF-8.
 std::string quoted(std::string_view text) {
+  const bool utf8 = is_valid_utf8(text);
   std::string out = "'";
   for (char c : text) {
     const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f) {
+    if (byte < 0x20 || byte == 0x7f || (byte > 0x7f && !utf8)) {
       static constexpr char hex[] = "0123456789abcdef";
       out += "\\x";
       out += hex[byte >> 4];
@@ -31,6 +35,9 @@ Result<void> validate(std::string_view text, Kind kind) {
   if (text.size() > max_name_length) {
     return make_error(Errc::invalid_name, std::string(what) + " is " + std::to_string(text.size()) +
                                               " bytes long; the limit is " + std::to_string(max_name_length));
+  }
+  if (!is_valid_utf8(text)) {
+    return make_error(Errc::invalid_name, std::string(what) + " " + quoted(text) + " is not valid UTF-8");
   }
   std::size_t start = 0;
   while (true) {

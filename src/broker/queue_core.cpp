@@ -15,7 +15,9 @@ namespace wasmq::detail {
 
 namespace {
 
-std::size_t payload_size(const Entry& entry) noexcept { return entry.message->payload.size(); }
+// Bounds and statistics count the whole message (payload, content type, metadata), not only
+// the payload: metadata is as much a publisher's to grow.
+std::size_t message_bytes(const Entry& entry) noexcept { return entry.message->size_bytes(); }
 
 constexpr std::size_t index(DeadLetterReason reason) noexcept { return static_cast<std::size_t>(reason); }
 
@@ -64,7 +66,7 @@ void QueueCore::leave(const Entry& entry) noexcept {
   if (!bounded()) return;
   // seq_cst: first half of the Dekker handshake with wait_for_room(), completed in notify_room().
   held_.fetch_sub(1, std::memory_order_seq_cst);
-  held_bytes_.fetch_sub(payload_size(entry), std::memory_order_seq_cst);
+  held_bytes_.fetch_sub(message_bytes(entry), std::memory_order_seq_cst);
   notify_room();
 }
 
@@ -84,7 +86,7 @@ void QueueCore::refuse(const std::shared_ptr<const Message>& message) noexcept {
 }
 
 Result<void> QueueCore::offer(const std::shared_ptr<const Message>& message) {
-  const std::size_t bytes = message->payload.size();
+  const std::size_t bytes = message->size_bytes();
   if (options_.max_bytes != 0 && bytes > options_.max_bytes) {
     refuse(message);
     return make_error(Errc::payload_too_large, "message of " + std::to_string(bytes) + " bytes exceeds max_bytes " +
@@ -121,7 +123,7 @@ Result<void> QueueCore::offer(const std::shared_ptr<const Message>& message) {
 }
 
 void QueueCore::enqueue(Entry&& entry) {
-  const std::size_t bytes = payload_size(entry);
+  const std::size_t bytes = message_bytes(entry);
   // seq_cst: the Dekker handshake with park(): this increment precedes our load of parked_ in
   // notify_available(); park() sets its bit and then loads ready_count_. One of us sees the other.
   ready_count_.fetch_add(1, std::memory_order_seq_cst);
@@ -198,7 +200,7 @@ void QueueCore::notify_room() {
 void QueueCore::count_out(const Entry& entry) noexcept {
   // relaxed: counts; the entry itself was handed over by the queue's own synchronisation.
   ready_count_.fetch_sub(1, std::memory_order_relaxed);
-  ready_bytes_.fetch_sub(payload_size(entry), std::memory_order_relaxed);
+  ready_bytes_.fetch_sub(message_bytes(entry), std::memory_order_relaxed);
 }
 
 bool QueueCore::dequeue_raw(Entry& out) {

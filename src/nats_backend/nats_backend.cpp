@@ -4,10 +4,10 @@
 #include "nats_subscription.hpp"
 
 #include <wasi/messaging/nats_backend.hpp>
+#include <wasi/messaging/reply_inbox.hpp>
 #include <wasmq/name.hpp>
 
 #include <atomic>
-#include <charconv>
 #include <map>
 #include <optional>
 #include <string>
@@ -65,8 +65,8 @@ class GuestDeliveries final : public SubscriptionClosure {
   std::optional<DurableChannel> durable_;
 };
 
-/// The backend's one reply inbox: replies to `<prefix>.<token>` go to the request waiting under
-/// that token.
+/// The backend's one reply inbox: replies to `_INBOX.<connection nuid>.<token>` go to the request
+/// waiting under that token (128 random bits, reply_inbox.hpp).
 class ReplyInbox final : public SubscriptionClosure {
  public:
   explicit ReplyInbox(std::weak_ptr<NatsBackendImpl> backend) : backend_(std::move(backend)) {}
@@ -127,9 +127,10 @@ class NatsBackendImpl final : public NatsBackend {
                                                                    std::uint32_t expected_replies) override {
     if (auto connected = RequireConnected("send a request"); !connected) return std::unexpected(connected.error());
     if (auto open = OpenInbox(); !open) return std::unexpected(open.error());
-    const std::uint64_t token = next_token_.fetch_add(1, std::memory_order_relaxed);  // relaxed: unique only
-    const std::string address = inbox_prefix_ + "." + std::to_string(token);
+    const std::string token = NewReplyToken();
+    const std::string address = inbox_prefix_ + "." + token;
     auto waiting = std::make_shared<WaitingRequest>();
+    waiting->expected = expected_replies;
     std::uint64_t epoch = 0;
     {
       std::lock_guard lock(connection_->mutex());
@@ -166,12 +167,7 @@ class NatsBackendImpl final : public NatsBackend {
         lock, [&] { return waiting->received.size() >= expected_replies || waiting->no_responders || interrupted(); },
         deadline);
     waiting_.erase(token);  // later replies find nobody waiting and are dropped
-    if (!waiting->received.empty()) {
-      if (waiting->received.size() > expected_replies) {
-        waiting->received.erase(waiting->received.begin() + expected_replies, waiting->received.end());
-      }
-      return std::move(waiting->received);
-    }
+    if (!waiting->received.empty()) return std::move(waiting->received);
     if (waiting->no_responders) {
       return std::unexpected(types::Error::Other("no responders: nothing receives '" + topic + "'"));
     }
@@ -286,18 +282,18 @@ class NatsBackendImpl final : public NatsBackend {
 
   void OnReply(std::string_view subject, natsMsg* msg) {
     if (!subject.starts_with(inbox_prefix_) || subject.size() <= inbox_prefix_.size() + 1) return;
-    const std::string_view digits = subject.substr(inbox_prefix_.size() + 1);
-    std::uint64_t token = 0;
-    if (std::from_chars(digits.data(), digits.data() + digits.size(), token).ec != std::errc{}) return;
+    const std::string_view token = subject.substr(inbox_prefix_.size() + 1);
     const bool no_responders = natsMsg_IsNoResponders(msg);
     std::optional<types::Message> reply;
     if (!no_responders) reply = Delivered(FromNatsMessage(msg, false), shared_from_this());
     {
       std::lock_guard lock(connection_->mutex());
       auto found = waiting_.find(token);
-      if (found == waiting_.end()) return;  // its request has returned already
+      if (found == waiting_.end()) return;  // its request has returned already, or the token was never made
       if (no_responders) {
         found->second->no_responders = true;
+      } else if (found->second->received.size() >= found->second->expected) {
+        return;  // a flood of replies holds nothing
       } else {
         found->second->received.push_back(std::move(*reply));
       }
@@ -325,9 +321,15 @@ class NatsBackendImpl final : public NatsBackend {
   }
 
  private:
+  /// Replies collected for one request: never more than it expects, however many arrive.
   struct WaitingRequest {
     std::vector<types::Message> received;
+    std::uint32_t expected = 1;
     bool no_responders = false;
+  };
+  struct TokenHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view token) const noexcept { return std::hash<std::string_view>{}(token); }
   };
 
   std::weak_ptr<NatsBackendImpl> Weak() { return std::static_pointer_cast<NatsBackendImpl>(shared_from_this()); }
@@ -465,8 +467,8 @@ class NatsBackendImpl final : public NatsBackend {
   std::mutex inbox_mutex_;
   std::string inbox_prefix_;         // set once under inbox_mutex_, before any request uses it
   NatsPtr<natsSubscription> inbox_;  // guarded by inbox_mutex_
-  std::atomic<std::uint64_t> next_token_{1};
-  std::unordered_map<std::uint64_t, std::shared_ptr<WaitingRequest>> waiting_;  // guarded by connection_->mutex()
+  // guarded by connection_->mutex(); keyed by the random token of each request's reply address
+  std::unordered_map<std::string, std::shared_ptr<WaitingRequest>, TokenHash, std::equal_to<>> waiting_;
 };
 
 void GuestDeliveries::OnMessage(NatsPtr<natsMsg> msg) {

@@ -1,7 +1,9 @@
 #include <wasi/messaging/host.hpp>
+#include <wasi/messaging/reply_inbox.hpp>
 #include <wasi/messaging/types.hpp>
 
 #include <wasmq/name.hpp>
+#include <wasmq/utf8.hpp>
 
 namespace wasi::messaging::types {
 
@@ -17,6 +19,7 @@ std::expected<Client, Error> Client::Connect(std::string_view name) {
                                              "': no guest context is active on this thread (the host makes one "
                                              "current with host::ScopedGuest)"));
   }
+  if (!wasmq::is_valid_utf8(name)) return std::unexpected(Error::Connection("the connection name is not valid UTF-8"));
   auto backend = guest->registry->Resolve(name);
   if (!backend) return std::unexpected(backend.error());
   auto state = std::make_shared<host::ClientState>();
@@ -48,6 +51,11 @@ std::expected<const ClientState*, types::Error> ClientState::ForPublishing(const
   }
   if (auto valid = wasmq::validate_name(topic); !valid) {
     return std::unexpected(types::Error::Other("invalid topic: " + valid.error().message));
+  }
+  if (IsUnderInbox(topic)) {
+    return std::unexpected(types::Error::PermissionDenied(
+        "guest '" + state->guest->identity + "' may not " + std::string(action) + " '" + std::string(topic) +
+        "': names under '_INBOX' are reply inboxes; answer a request with request-reply.reply"));
   }
   if (!state->guest->permissions.MayPublish(topic)) {
     return std::unexpected(types::Error::PermissionDenied("guest '" + state->guest->identity + "' may not " +

@@ -1,17 +1,22 @@
 #include <wasi/messaging/guest_instance.hpp>
 #include <wasi/messaging/producer.hpp>
 
+#include <wasmq/utf8.hpp>
+
 #include <string>
 
 namespace wasi::messaging::host {
 
 namespace {
 
-// A handle is (generation << index_bits) | (index + 1): 0 is never valid, and a handle to a
-// dropped resource stays invalid after its slot is reused (until the 12-bit generation wraps).
+// A handle is (generation << index_bits) | (index + 1): 0 is never valid. A slot's generation
+// grows on each reuse, so a handle to a dropped resource never matches the slot's next tenant;
+// a slot at max_generation is retired instead of wrapping back to a generation a stale handle
+// may still carry.
 constexpr unsigned index_bits = 20;
 constexpr std::uint32_t index_mask = (1U << index_bits) - 1;
-constexpr std::uint32_t generation_mask = (1U << (32 - index_bits)) - 1;
+static_assert(GuestInstance::max_slots == index_mask, "every slot index fits the handle's index bits");
+static_assert(GuestInstance::max_generation == (1U << (32 - index_bits)) - 1, "generations fill the other bits");
 
 template <class R>
 constexpr std::string_view ResourceName() {
@@ -28,29 +33,84 @@ std::string_view HeldName(const std::variant<types::Client, types::Message, requ
   }
 }
 
+Call<void> RequireUtf8(std::string_view text, std::string_view what) {
+  if (wasmq::is_valid_utf8(text)) return {};
+  return std::unexpected(Trap{std::string(what) + " is not valid UTF-8"});
+}
+
 }  // namespace
 
-GuestInstance::GuestInstance(std::shared_ptr<const GuestContext> context) : context_(std::move(context)) {}
+GuestInstance::GuestInstance(std::shared_ptr<const GuestContext> context)
+    : context_(std::move(context)), limits_(context_ ? context_->limits : GuestLimits{}) {}
 
 std::size_t GuestInstance::Size() const {
   std::lock_guard lock(mutex_);
-  return slots_.size() - free_.size();
+  return live_;
 }
 
-Handle GuestInstance::insert(Resource&& resource) {
+// --- the table -----------------------------------------------------------------------------------
+
+Call<std::uint32_t> GuestInstance::claim_slot_locked(std::size_t more) {
+  if (live_ + more > limits_.max_resources) {
+    return std::unexpected(Trap{"guest '" + (context_ ? context_->identity : std::string()) + "' would hold " +
+                                std::to_string(live_ + more) + " live resources; the limit is " +
+                                std::to_string(limits_.max_resources) +
+                                " (GuestLimits::max_resources): drop resources it no longer needs"});
+  }
+  if (!free_.empty()) {
+    const std::uint32_t index = free_.back();
+    free_.pop_back();
+    return index;
+  }
+  if (slots_.size() >= max_slots) {
+    return std::unexpected(Trap{"this guest instance has used up its handle space (" + std::to_string(max_slots) +
+                                " slots, each retired after " + std::to_string(max_generation) + " uses)"});
+  }
+  slots_.emplace_back();
+  return static_cast<std::uint32_t>(slots_.size() - 1);
+}
+
+Handle GuestInstance::place_locked(std::uint32_t index, std::shared_ptr<Resource> resource) {
+  Slot& slot = slots_[index];
+  slot.resource = std::move(resource);
+  ++live_;
+  return (slot.generation << index_bits) | (index + 1);
+}
+
+Call<Handle> GuestInstance::insert(Resource&& resource) {
   auto shared = std::make_shared<Resource>(std::move(resource));
   std::lock_guard lock(mutex_);
-  std::uint32_t index = 0;
-  if (!free_.empty()) {
-    index = free_.back();
-    free_.pop_back();
-  } else {
-    index = static_cast<std::uint32_t>(slots_.size());
-    slots_.emplace_back();
+  auto index = claim_slot_locked(1);
+  if (!index) return std::unexpected(index.error());  // `shared` goes with this frame: nothing leaks
+  return place_locked(*index, std::move(shared));
+}
+
+Call<std::vector<Handle>> GuestInstance::insert_all(std::vector<types::Message>&& messages) {
+  std::vector<std::shared_ptr<Resource>> shared;
+  shared.reserve(messages.size());
+  for (auto& message : messages) shared.push_back(std::make_shared<Resource>(std::move(message)));
+  std::vector<Handle> handles;
+  handles.reserve(shared.size());
+  std::lock_guard lock(mutex_);
+  // All or nothing: checked for the whole list first, so that a trap leaves no handle behind.
+  if (live_ + shared.size() > limits_.max_resources) {
+    auto refused = claim_slot_locked(shared.size());
+    return std::unexpected(refused.error());
   }
-  Slot& slot = slots_[index];
-  slot.resource = std::move(shared);
-  return (slot.generation << index_bits) | (index + 1);
+  for (auto& resource : shared) {
+    auto index = claim_slot_locked(1);
+    if (!index) {  // the handle space ran out midway: take back what was placed
+      for (Handle placed : handles) {
+        Slot& slot = slots_[(placed & index_mask) - 1];
+        slot.resource.reset();
+        --live_;
+        free_.push_back((placed & index_mask) - 1);  // never handed to the guest: no generation change
+      }
+      return std::unexpected(index.error());
+    }
+    handles.push_back(place_locked(*index, std::move(resource)));
+  }
+  return handles;
 }
 
 Call<std::size_t> GuestInstance::index_of(Handle handle) const {
@@ -89,22 +149,40 @@ Call<R> GuestInstance::take(Handle handle) {
                                   std::string(HeldName(*slot.resource)) + ", not a " + std::string(ResourceName<R>())});
     }
     resource = std::move(slot.resource);
-    slot.generation = (slot.generation + 1) & generation_mask;
-    if (slot.generation == 0) slot.generation = 1;
-    free_.push_back(static_cast<std::uint32_t>(*index));
+    --live_;
+    if (slot.generation < max_generation) {
+      ++slot.generation;
+      free_.push_back(static_cast<std::uint32_t>(*index));
+    }  // else retired: the slot stays empty, so every handle ever made for it stays invalid
   }
   // A borrow in progress on another thread may still share it: move out only the last reference's.
   if (resource.use_count() == 1) return std::move(std::get<R>(*resource));
   return std::unexpected(Trap{"handle " + std::to_string(handle) + " was moved while borrowed by another call"});
 }
 
+Call<void> GuestInstance::check_message(std::size_t bytes, std::size_t entries) const {
+  if (bytes > limits_.max_message_bytes) {
+    return std::unexpected(Trap{"a message would hold " + std::to_string(bytes) + " bytes (data, content type and " +
+                                "metadata); the limit is " + std::to_string(limits_.max_message_bytes) +
+                                " (GuestLimits::max_message_bytes)"});
+  }
+  if (entries > limits_.max_metadata_entries) {
+    return std::unexpected(Trap{"a message would hold " + std::to_string(entries) + " metadata entries; the limit is " +
+                                std::to_string(limits_.max_metadata_entries) + " (GuestLimits::max_metadata_entries)"});
+  }
+  return {};
+}
+
 // --- types -------------------------------------------------------------------------------------
 
 Call<std::expected<Handle, types::Error>> GuestInstance::ClientConnect(std::string_view name) {
+  if (auto utf8 = RequireUtf8(name, "the connection name"); !utf8) return std::unexpected(utf8.error());
   ScopedGuest current(context_);
   auto client = types::Client::Connect(name);
   if (!client) return std::expected<Handle, types::Error>(std::unexpect, client.error());  // a WIT error, no trap
-  return insert(std::move(*client));
+  auto handle = insert(std::move(*client));
+  if (!handle) return std::unexpected(handle.error());
+  return *handle;
 }
 
 Call<std::expected<void, types::Error>> GuestInstance::ClientDisconnect(Handle self) {
@@ -119,12 +197,21 @@ Call<void> GuestInstance::ClientDrop(Handle self) {
   return {};
 }
 
-Call<Handle> GuestInstance::MessageNew(std::span<const std::uint8_t> data) { return insert(types::Message(data)); }
+Call<Handle> GuestInstance::MessageNew(std::span<const std::uint8_t> data) {
+  if (data.size() > limits_.max_message_bytes) {
+    return std::unexpected(Trap{"a message would hold " + std::to_string(data.size()) + " bytes; the limit is " +
+                                std::to_string(limits_.max_message_bytes) + " (GuestLimits::max_message_bytes)"});
+  }
+  return insert(types::Message(data));
+}
 
 #define WASMQ_BORROW_MESSAGE(handle)                       \
   auto borrowed = borrow<types::Message>(handle);          \
   if (!borrowed) return std::unexpected(borrowed.error()); \
   auto& message = std::get<types::Message>(**borrowed)
+
+#define WASMQ_REQUIRE(check) \
+  if (auto checked = (check); !checked) return std::unexpected(checked.error())
 
 Call<std::optional<types::Topic>> GuestInstance::MessageTopic(Handle self) {
   WASMQ_BORROW_MESSAGE(self);
@@ -137,7 +224,10 @@ Call<std::optional<std::string>> GuestInstance::MessageContentType(Handle self) 
 }
 
 Call<void> GuestInstance::MessageSetContentType(Handle self, std::string_view content_type) {
+  WASMQ_REQUIRE(RequireUtf8(content_type, "the content type"));
   WASMQ_BORROW_MESSAGE(self);
+  const std::size_t old_size = message.ContentType() ? message.ContentType()->size() : 0;
+  WASMQ_REQUIRE(check_message(message.SizeBytes() - old_size + content_type.size(), message.MetadataEntries()));
   message.SetContentType(content_type);
   return {};
 }
@@ -149,6 +239,8 @@ Call<std::vector<std::uint8_t>> GuestInstance::MessageData(Handle self) {
 
 Call<void> GuestInstance::MessageSetData(Handle self, std::span<const std::uint8_t> data) {
   WASMQ_BORROW_MESSAGE(self);
+  WASMQ_REQUIRE(
+      check_message(message.SizeBytes() - message.DataView().size() + data.size(), message.MetadataEntries()));
   message.SetData(data);
   return {};
 }
@@ -159,24 +251,42 @@ Call<std::optional<types::Metadata>> GuestInstance::MessageMetadata(Handle self)
 }
 
 Call<void> GuestInstance::MessageAddMetadata(Handle self, std::string_view key, std::string_view value) {
+  WASMQ_REQUIRE(RequireUtf8(key, "a metadata key"));
+  WASMQ_REQUIRE(RequireUtf8(value, "a metadata value"));
   WASMQ_BORROW_MESSAGE(self);
+  const std::string* held = message.FindMetadata(key);
+  const std::size_t bytes =
+      held ? message.SizeBytes() - held->size() + value.size() : message.SizeBytes() + key.size() + value.size();
+  WASMQ_REQUIRE(check_message(bytes, message.MetadataEntries() + (held ? 0 : 1)));
   message.AddMetadata(key, value);
   return {};
 }
 
 Call<void> GuestInstance::MessageSetMetadata(Handle self, std::span<const std::tuple<std::string, std::string>> meta) {
+  // Checked before anything changes; duplicates count once each here (the list only shrinks).
+  std::size_t metadata_bytes = 0;
+  for (const auto& [key, value] : meta) {
+    WASMQ_REQUIRE(RequireUtf8(key, "a metadata key"));
+    WASMQ_REQUIRE(RequireUtf8(value, "a metadata value"));
+    metadata_bytes += key.size() + value.size();
+  }
   WASMQ_BORROW_MESSAGE(self);
+  std::size_t kept = message.DataView().size() + (message.ContentType() ? message.ContentType()->size() : 0);
+  if (meta.size() > limits_.max_metadata_entries || kept + metadata_bytes > limits_.max_message_bytes) {
+    types::Message trial(std::span<const std::uint8_t>{});  // exact counts after duplicates collapse
+    trial.SetMetadata(meta);
+    WASMQ_REQUIRE(check_message(kept + trial.SizeBytes(), trial.MetadataEntries()));
+  }
   message.SetMetadata(meta);
   return {};
 }
 
 Call<void> GuestInstance::MessageRemoveMetadata(Handle self, std::string_view key) {
+  WASMQ_REQUIRE(RequireUtf8(key, "a metadata key"));
   WASMQ_BORROW_MESSAGE(self);
   message.RemoveMetadata(key);
   return {};
 }
-
-#undef WASMQ_BORROW_MESSAGE
 
 Call<void> GuestInstance::MessageDrop(Handle self) {
   auto message = take<types::Message>(self);
@@ -187,6 +297,7 @@ Call<void> GuestInstance::MessageDrop(Handle self) {
 // --- producer ----------------------------------------------------------------------------------
 
 Call<std::expected<void, types::Error>> GuestInstance::ProducerSend(Handle c, std::string_view topic, Handle message) {
+  WASMQ_REQUIRE(RequireUtf8(topic, "the topic"));
   auto client = borrow<types::Client>(c);
   if (!client) return std::unexpected(client.error());
   auto owned = take<types::Message>(message);
@@ -220,6 +331,7 @@ Call<void> GuestInstance::RequestOptionsDrop(Handle self) {
 
 Call<std::expected<std::vector<Handle>, types::Error>> GuestInstance::RequestReplyRequest(
     Handle c, std::string_view topic, Handle message, std::optional<Handle> options) {
+  WASMQ_REQUIRE(RequireUtf8(topic, "the topic"));
   auto client = borrow<types::Client>(c);
   if (!client) return std::unexpected(client.error());
   auto borrowed = borrow<types::Message>(message);
@@ -234,10 +346,9 @@ Call<std::expected<std::vector<Handle>, types::Error>> GuestInstance::RequestRep
   auto replies = request_reply::Request(std::get<types::Client>(**client), topic, std::get<types::Message>(**borrowed),
                                         std::move(owned_options));
   if (!replies) return std::expected<std::vector<Handle>, types::Error>(std::unexpect, replies.error());
-  std::vector<Handle> handles;
-  handles.reserve(replies->size());
-  for (auto& reply : *replies) handles.push_back(insert(std::move(reply)));
-  return handles;
+  auto handles = insert_all(std::move(*replies));
+  if (!handles) return std::unexpected(handles.error());
+  return std::move(*handles);
 }
 
 Call<std::expected<void, types::Error>> GuestInstance::RequestReplyReply(Handle reply_to, Handle message) {
@@ -245,9 +356,13 @@ Call<std::expected<void, types::Error>> GuestInstance::RequestReplyReply(Handle 
   if (!request) return std::unexpected(request.error());
   auto owned = take<types::Message>(message);
   if (!owned) return std::unexpected(owned.error());
+  ScopedGuest current(context_);
   return request_reply::Reply(std::get<types::Message>(**request), std::move(*owned));
 }
 
-Handle GuestInstance::AdoptMessage(types::Message&& message) { return insert(std::move(message)); }
+#undef WASMQ_REQUIRE
+#undef WASMQ_BORROW_MESSAGE
+
+Call<Handle> GuestInstance::AdoptMessage(types::Message&& message) { return insert(std::move(message)); }
 
 }  // namespace wasi::messaging::host

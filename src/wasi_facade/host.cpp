@@ -1,9 +1,9 @@
 #include <wasi/messaging/host.hpp>
+#include <wasi/messaging/reply_inbox.hpp>
 
 #include <wasmq/name.hpp>
 
 #include <atomic>
-#include <charconv>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
@@ -58,7 +58,8 @@ class InprocBackend final : public Backend {
     if (auto open = OpenInbox(); !open) return std::unexpected(open.error());
     wasmq::Runtime& runtime = broker_.runtime();
     auto waiting = std::make_shared<WaitingRequest>();
-    const std::uint64_t token = next_token_.fetch_add(1, std::memory_order_relaxed);  // relaxed: unique only
+    waiting->expected = expected_replies;
+    std::string token = NewReplyToken();
     {
       std::lock_guard lock(waiting_mutex_);
       waiting_.emplace(token, waiting);
@@ -69,7 +70,7 @@ class InprocBackend final : public Backend {
     };
 
     const std::string topic = request.topic;
-    request.reply_to = inbox_prefix_ + std::to_string(token);
+    request.reply_to = inbox_prefix_ + token;
     auto receipt = broker_.publish(std::move(request));
     if (!receipt || receipt->routed == 0) {
       forget();
@@ -86,9 +87,6 @@ class InprocBackend final : public Backend {
     forget();  // later replies find nobody waiting and are dropped
     std::lock_guard lock(waiting->mutex);
     if (waiting->received.empty()) return std::unexpected(types::Error::Timeout());
-    if (waiting->received.size() > expected_replies) {
-      waiting->received.erase(waiting->received.begin() + expected_replies, waiting->received.end());
-    }
     return std::move(waiting->received);
   }
 
@@ -109,16 +107,17 @@ class InprocBackend final : public Backend {
   }
 
  private:
-  /// Replies collected for one request.
+  /// Replies collected for one request: never more than it expects, however many arrive.
   struct WaitingRequest {
     std::mutex mutex;
     std::vector<types::Message> received;
+    std::uint32_t expected = 1;
   };
 
   /// Subscribes this backend's one inbox, `_INBOX.<backend>.*`, on first use. A reply goes to
-  /// `_INBOX.<backend>.<request>` and is handed to the request waiting under that token: one
-  /// subscription for every request, instead of a subscription made and removed per request
-  /// (each of which rebuilds the broker's routing).
+  /// `_INBOX.<backend>.<token>` (see reply_inbox.hpp) and is handed to the request waiting under
+  /// that token: one subscription for every request, instead of a subscription made and removed
+  /// per request (each of which rebuilds the broker's routing).
   std::expected<void, types::Error> OpenInbox() {
     std::lock_guard lock(inbox_mutex_);
     if (inbox_) return {};
@@ -133,31 +132,33 @@ class InprocBackend final : public Backend {
   }
 
   void OnReply(const wasmq::Message& reply) {
-    const std::string_view topic = reply.topic;
-    std::uint64_t token = 0;
-    const auto digits = topic.substr(inbox_prefix_.size());
-    if (std::from_chars(digits.data(), digits.data() + digits.size(), token).ec != std::errc{}) return;
+    const std::string_view token = std::string_view(reply.topic).substr(inbox_prefix_.size());
     std::shared_ptr<WaitingRequest> waiting;
     {
       std::lock_guard lock(waiting_mutex_);
       if (auto found = waiting_.find(token); found != waiting_.end()) waiting = found->second;
     }
-    if (!waiting) return;  // its request has returned already
+    if (!waiting) return;  // its request has returned already, or the token was never made
     {
       std::lock_guard lock(waiting->mutex);
+      if (waiting->received.size() >= waiting->expected) return;  // a flood of replies holds nothing
       waiting->received.push_back(Delivered(reply, shared_from_this()));
     }
     broker_.runtime().notify_waiters();
   }
+
+  struct TokenHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view token) const noexcept { return std::hash<std::string_view>{}(token); }
+  };
 
   wasmq::Broker& broker_;
   const std::string inbox_prefix_ =
       "_INBOX." + std::to_string(next_inbox.fetch_add(1, std::memory_order_relaxed)) + ".";
   std::mutex inbox_mutex_;
   std::optional<wasmq::Consumer> inbox_;  // guarded by inbox_mutex_ until set
-  std::atomic<std::uint64_t> next_token_{1};
   std::mutex waiting_mutex_;
-  std::unordered_map<std::uint64_t, std::shared_ptr<WaitingRequest>> waiting_;
+  std::unordered_map<std::string, std::shared_ptr<WaitingRequest>, TokenHash, std::equal_to<>> waiting_;
 };
 
 }  // namespace
@@ -190,9 +191,11 @@ wasmq::Message Backend::ToBrokerMessage(std::string_view topic, types::Message&&
   out.topic = std::string(topic);
   out.payload = std::move(message.payload_);  // the buffer moves; no byte is copied
   out.content_type = std::move(message.content_type_);
-  out.metadata.reserve(message.metadata_.size());
-  for (auto& [key, value] : message.metadata_) out.metadata.emplace_back(std::move(key), std::move(value));
-  out.reply_to = std::move(message.reply_to_);
+  out.metadata.reserve(message.metadata_.Size());
+  message.metadata_.TakeEach(
+      [&](std::string&& key, std::string&& value) { out.metadata.emplace_back(std::move(key), std::move(value)); });
+  // A guest's send carries no reply address, even of a message it was delivered: replies go
+  // only to requests, whose addresses the host makes.
   return out;
 }
 
@@ -201,8 +204,9 @@ wasmq::Message Backend::CopyToBrokerMessage(std::string_view topic, const types:
   out.topic = std::string(topic);
   out.payload = message.payload_;  // shares the buffer
   out.content_type = message.content_type_;
-  out.metadata.reserve(message.metadata_.size());
-  for (const auto& [key, value] : message.metadata_) out.metadata.emplace_back(key, value);
+  out.metadata.reserve(message.metadata_.Size());
+  message.metadata_.ForEach(
+      [&](const std::string& key, const std::string& value) { out.metadata.emplace_back(key, value); });
   return out;
 }
 
@@ -211,8 +215,8 @@ types::Message Backend::Delivered(const wasmq::Message& message, std::shared_ptr
   out.payload_ = message.payload;  // shares the buffer
   out.topic_ = message.topic;
   out.content_type_ = message.content_type;
-  out.metadata_.reserve(message.metadata.size());
-  for (const auto& [key, value] : message.metadata) out.metadata_.emplace_back(key, value);
+  out.metadata_.Reserve(message.metadata.size());
+  for (const auto& [key, value] : message.metadata) out.metadata_.Add(std::string_view(key), std::string_view(value));
   out.reply_to_ = message.reply_to;
   out.origin_ = std::move(origin);
   return out;
@@ -223,8 +227,8 @@ types::Message Backend::Delivered(wasmq::Message&& message, std::shared_ptr<Back
   out.payload_ = std::move(message.payload);
   out.topic_ = std::move(message.topic);
   out.content_type_ = std::move(message.content_type);
-  out.metadata_.reserve(message.metadata.size());
-  for (auto& [key, value] : message.metadata) out.metadata_.emplace_back(std::move(key), std::move(value));
+  out.metadata_.Reserve(message.metadata.size());
+  for (auto& [key, value] : message.metadata) out.metadata_.AddOwned(std::move(key), std::move(value));
   out.reply_to_ = std::move(message.reply_to);
   out.origin_ = std::move(origin);
   return out;
@@ -302,17 +306,27 @@ std::expected<GuestSubscription, types::Error> SubscribeGuest(std::shared_ptr<co
   auto valid =
       subscription.queue ? wasmq::validate_name(subscription.topic) : wasmq::validate_pattern(subscription.topic);
   if (!valid) return std::unexpected(types::Error::Other("invalid subscription: " + valid.error().message));
+  if (IsUnderInbox(subscription.topic)) {
+    return std::unexpected(
+        types::Error::PermissionDenied("guest '" + context->identity + "' may not subscribe to '" + subscription.topic +
+                                       "': names under '_INBOX' are reply inboxes, which only the host reads"));
+  }
   if (!context->permissions.MaySubscribe(subscription.topic)) {
     return std::unexpected(types::Error::PermissionDenied("guest '" + context->identity + "' may not subscribe to '" +
                                                           subscription.topic + "'"));
   }
   auto backend = context->registry->Resolve(connection_name);
   if (!backend) return std::unexpected(backend.error());
-  auto handle = (*backend)->Subscribe(
-      subscription, [context = std::move(context), guest = std::move(guest)](types::Message&& message) {
-        ScopedGuest current(context);
-        return guest->Handle(std::move(message));
-      });
+  auto handle = (*backend)->Subscribe(subscription,
+                                      [context = std::move(context), guest = std::move(guest)](
+                                          types::Message&& message) -> std::expected<void, types::Error> {
+                                        // A wildcard (`>`, `*.*.*`) also matches reply inboxes: replies meant for a
+                                        // request are never handed to a guest that merely subscribes broadly. Accepted,
+                                        // so they do not return.
+                                        if (message.Topic() && IsUnderInbox(*message.Topic())) return {};
+                                        ScopedGuest current(context);
+                                        return guest->Handle(std::move(message));
+                                      });
   if (!handle) return std::unexpected(handle.error());
   return GuestSubscription(std::move(*handle));
 }

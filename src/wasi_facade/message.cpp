@@ -1,14 +1,6 @@
 #include <wasi/messaging/types.hpp>
 
-#include <algorithm>
-
 namespace wasi::messaging::types {
-
-namespace {
-auto FindKey(types::Metadata& metadata, std::string_view key) {
-  return std::find_if(metadata.begin(), metadata.end(), [&](const auto& entry) { return std::get<0>(entry) == key; });
-}
-}  // namespace
 
 Message::Message(std::span<const std::uint8_t> data) : payload_(wasmq::Payload::copy_of(data)) {}
 Message::Message(Message&&) noexcept = default;
@@ -30,24 +22,21 @@ std::vector<std::uint8_t> Message::Data() const {
 void Message::SetData(std::span<const std::uint8_t> data) { payload_ = wasmq::Payload::copy_of(data); }
 
 std::optional<types::Metadata> Message::Metadata() const {
-  if (metadata_.empty()) return std::nullopt;
-  return metadata_;
+  if (metadata_.Empty()) return std::nullopt;
+  types::Metadata out;
+  out.reserve(metadata_.Size());
+  metadata_.ForEach([&](const std::string& key, const std::string& value) { out.emplace_back(key, value); });
+  return out;
 }
 
-void Message::AddMetadata(std::string_view key, std::string_view value) {
-  if (auto found = FindKey(metadata_, key); found != metadata_.end()) {
-    std::get<1>(*found).assign(value);
-  } else {
-    metadata_.emplace_back(std::string(key), std::string(value));
-  }
-}
+void Message::AddMetadata(std::string_view key, std::string_view value) { metadata_.Add(key, value); }
 
-void Message::SetMetadata(std::span<const std::tuple<std::string, std::string>> meta) {
-  metadata_.assign(meta.begin(), meta.end());
-}
+void Message::SetMetadata(std::span<const std::tuple<std::string, std::string>> meta) { metadata_.Assign(meta); }
 
-void Message::RemoveMetadata(std::string_view key) {
-  if (auto found = FindKey(metadata_, key); found != metadata_.end()) metadata_.erase(found);
+void Message::RemoveMetadata(std::string_view key) { metadata_.Remove(key); }
+
+std::size_t Message::SizeBytes() const noexcept {
+  return payload_.size() + (content_type_ ? content_type_->size() : 0) + metadata_.Bytes();
 }
 
 }  // namespace wasi::messaging::types

@@ -7,6 +7,7 @@
 
 #include <gmock/gmock.h>
 
+#include <algorithm>
 #include <set>
 
 namespace wasmq::backend_tests {
@@ -263,6 +264,50 @@ TEST_P(Conformance, TheFacadeRefusesWhatTheGuestMayNotDo) {
   auto after = wasi::messaging::producer::Send(*client, "allowed.x", message_of("x"));
   ASSERT_FALSE(after);
   EXPECT_EQ(after.error().GetKind(), types::Error::Kind::kConnection);
+}
+
+TEST_P(Conformance, NoGuestReachesAReplyInboxButThroughReply) {
+  Open();
+  // A hostile guest with the default permissions (`>` for both) listens to everything and tries
+  // every way into an inbox; a requester and a responder go about their business beside it.
+  auto everything = std::make_shared<Collector>();
+  auto hostile = Guest("hostile");
+  auto listening = host::SubscribeGuest(hostile, "shop", everything, {.topic = ">"});
+  ASSERT_TRUE(listening) << listening.error().Message();
+  auto inbox_listener = host::SubscribeGuest(hostile, "shop", std::make_shared<Collector>(), {.topic = "_INBOX.>"});
+  ASSERT_FALSE(inbox_listener);
+  EXPECT_EQ(inbox_listener.error().GetKind(), types::Error::Kind::kPermissionDenied);
+  {
+    host::ScopedGuest as(hostile);
+    auto client = types::Client::Connect("shop");
+    ASSERT_TRUE(client);
+    for (const char* forged : {"_INBOX.1.1", "_INBOX", "_INBOX.anything.at.all"}) {
+      auto sent = wasi::messaging::producer::Send(*client, forged, message_of("forged"));
+      ASSERT_FALSE(sent) << forged;
+      EXPECT_EQ(sent.error().GetKind(), types::Error::Kind::kPermissionDenied) << forged;
+      auto asked = wasi::messaging::request_reply::Request(*client, forged, message_of("forged"), std::nullopt);
+      ASSERT_FALSE(asked) << forged;
+      EXPECT_EQ(asked.error().GetKind(), types::Error::Kind::kPermissionDenied) << forged;
+    }
+  }
+  Subscribe(Responder(1), {.topic = Name("echo")});
+  auto replies = Request(Name("echo"), "ping");
+  ASSERT_TRUE(replies) << replies.error().Message();
+  EXPECT_EQ(text_of(replies->front()), "re:ping#1");
+
+  // The reply went out before this marker, through the same connection: once the marker is in,
+  // the reply has passed the wildcard subscription too.
+  SendOk(Name("marker"), "after the reply");
+  // (Other tests' traffic on the shared server may arrive too: wait for the marker itself.)
+  std::vector<std::string> topics;
+  for (std::size_t count = 1; std::ranges::find(topics, Name("marker")) == topics.end(); ++count) {
+    ASSERT_TRUE(everything->WaitFor(count)) << "the marker never reached the wildcard subscription";
+    topics.clear();
+    for (const auto& seen : everything->All()) topics.push_back(seen.topic);
+  }
+  EXPECT_THAT(topics, ::testing::IsSupersetOf({Name("echo"), Name("marker")}));
+  for (const auto& topic : topics) EXPECT_THAT(topic, ::testing::Not(StartsWith("_INBOX")));
+  listening->Close();
 }
 
 #ifdef WASMQ_WITH_NATS

@@ -129,7 +129,9 @@ TEST_F(GuestInstanceTest, AnAdoptedDeliveryCanBeRepliedTo) {
   std::optional<Handle> delivered;
   auto adopting =
       std::make_shared<testing_support::FunctionGuest>([&](types::Message&& message) -> std::expected<void, Error> {
-        delivered = instance.AdoptMessage(std::move(message));
+        auto adopted = instance.AdoptMessage(std::move(message));
+        if (!adopted) return std::unexpected(Error::Other(adopted.error().message));
+        delivered = *adopted;
         auto replied = instance.RequestReplyReply(*delivered, *instance.MessageNew(bytes("pong")));
         if (!replied) return std::unexpected(Error::Other(replied.error().message));
         return *replied;

@@ -82,6 +82,15 @@ TEST_F(RequestTest, ATimeoutAndACountReturnAtTheCountIfItComesFirst) {
   EXPECT_EQ(runtime.now(), start) << "no waiting for the deadline";
 }
 
+TEST_F(RequestTest, ExactlyTheExpectedCountReturnsWithoutWaitingForTheDeadline) {
+  auto service = serve(2);  // as many replies as expected, and not one more
+  const auto start = runtime.now();
+  auto replies = request(options(3'600'000, 2));
+  ASSERT_TRUE(replies);
+  EXPECT_EQ(texts(*replies), (std::vector<std::string>{"re:q#1", "re:q#2"}));
+  EXPECT_EQ(runtime.now(), start) << "it returned at the count, not at the hour's deadline";
+}
+
 TEST_F(RequestTest, ATimeoutAndACountReturnWhatArrivedAtTheDeadline) {
   auto service = serve(2);
   const auto start = runtime.now();

@@ -165,3 +165,59 @@ TEST_F(BoundsTest, AQueueTimeToLiveAppliesToEveryMessage) {
 
 }  // namespace
 }  // namespace wasmq
+
+namespace wasmq {
+namespace {
+
+Message with_metadata(std::string_view topic, std::size_t entries, std::size_t value_bytes) {
+  Message message;
+  message.topic = std::string(topic);
+  for (std::size_t i = 0; i < entries; ++i) {
+    std::string key = "k";
+    key += std::to_string(i);
+    message.metadata.emplace_back(std::move(key), std::string(value_bytes, 'v'));
+  }
+  return message;
+}
+
+class MessageSizeTest : public testing_support::BrokerTest {
+ protected:
+  MessageSizeTest() : BrokerTest(BrokerOptions{.max_message_bytes = 1000, .max_metadata_entries = 4}) {}
+};
+
+TEST_F(MessageSizeTest, MetadataAndContentTypeCountTowardMaxMessageBytes) {
+  // Payload empty, metadata alone over the limit: "k0" + 498 bytes, twice = 1000 bytes.
+  Message at_limit = with_metadata("t", 2, 498);
+  EXPECT_EQ(at_limit.size_bytes(), 1000u);
+  EXPECT_TRUE(broker.publish(std::move(at_limit))) << "exactly max_message_bytes is accepted";
+  auto past = broker.publish(with_metadata("t", 2, 499));
+  ASSERT_FALSE(past);
+  EXPECT_EQ(past.error().code, Errc::payload_too_large);
+  EXPECT_NE(past.error().message.find("1002 bytes"), std::string::npos) << past.error().message;
+  Message typed = with_metadata("t", 0, 0);
+  typed.payload = Payload::copy_of(std::string(990, 'p'));
+  typed.content_type = std::string(11, 'c');
+  EXPECT_EQ(broker.publish(std::move(typed)).error().code, Errc::payload_too_large) << "content type counts too";
+}
+
+TEST_F(MessageSizeTest, MetadataEntriesAreBoundedAtMaxMetadataEntries) {
+  EXPECT_TRUE(broker.publish(with_metadata("t", 4, 1)));
+  auto past = broker.publish(with_metadata("t", 5, 1));
+  ASSERT_FALSE(past);
+  EXPECT_EQ(past.error().code, Errc::payload_too_large);
+  EXPECT_NE(past.error().message.find("max_metadata_entries"), std::string::npos) << past.error().message;
+}
+
+TEST_F(MessageSizeTest, AQueuesMaxBytesCountsMetadata) {
+  ASSERT_TRUE(broker.declare_queue("q", {.max_bytes = 1024}));
+  ASSERT_TRUE(broker.publish(with_metadata("q", 1, 598)));  // 600 bytes, no payload
+  auto second = broker.publish(with_metadata("q", 1, 598));
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, Errc::queue_full);
+  auto stats = stats_of("q");
+  EXPECT_EQ(stats.depth, 1u);
+  EXPECT_EQ(stats.bytes, 600u) << "the waiting bytes include metadata";
+}
+
+}  // namespace
+}  // namespace wasmq

@@ -19,6 +19,19 @@ TEST_F(ErrorsTest, PublishRefusesBadNames) {
   EXPECT_EQ(broker.stats().published, 0u) << "refused publishes are not counted as published";
 }
 
+TEST_F(ErrorsTest, EveryWayANameEntersRefusesInvalidUtf8) {
+  const std::string bad = "orders.\xc3\x28";  // a two-byte lead followed by ASCII
+  auto noop = [](Delivery&) {};
+  EXPECT_EQ(broker.publish(make_message(bad)).error().code, Errc::invalid_name);
+  EXPECT_EQ(broker.declare_queue(bad).error().code, Errc::invalid_name);
+  EXPECT_EQ(broker.subscribe(bad, {}, noop).error().code, Errc::invalid_name);
+  EXPECT_EQ(broker.subscribe("orders.>", {.group = "\xff"}, noop).error().code, Errc::invalid_name);
+  EXPECT_EQ(broker.consume(bad, {}, noop).error().code, Errc::invalid_name);
+  EXPECT_EQ(broker.open_receiver(bad).error().code, Errc::invalid_name);
+  EXPECT_EQ(broker.declare_queue("q", {.dead_letter = bad}).error().code, Errc::invalid_name);
+  EXPECT_TRUE(broker.publish(make_message("orders.\xc3\xa9t\xc3\xa9"))) << "valid UTF-8 is a valid name";
+}
+
 TEST_F(ErrorsTest, DeclareRefusesBadNamesAndOptions) {
   EXPECT_EQ(broker.declare_queue("").error().code, Errc::invalid_name);
   EXPECT_EQ(broker.declare_queue("q.*").error().code, Errc::wildcard_in_name);

@@ -1,4 +1,5 @@
 #include <wasmq/name.hpp>
+#include <wasmq/utf8.hpp>
 
 #include <gtest/gtest.h>
 
@@ -30,6 +31,33 @@ TEST(NameTest, RejectsSpacesAndControlCharacters) {
   }
   EXPECT_NE(validate_name("a\x01").error().message.find("\\x01"), std::string::npos)
       << "control characters are shown escaped in the message";
+}
+
+TEST(NameTest, AcceptsUtf8AndRejectsEverythingThatIsNotUtf8) {
+  EXPECT_TRUE(validate_name("commandes.\xc3\xa9t\xc3\xa9"));    // é, two bytes
+  EXPECT_TRUE(validate_name("\xe2\x82\xac.\xf0\x9f\x93\xa6"));  // €, three; 📦, four
+  EXPECT_TRUE(validate_pattern("\xe6\xb3\xa8\xe6\x96\x87.*"));  // 注文.*
+  const std::vector<std::string> bad = {
+      "a\xff",             // never valid
+      "a\x80",             // a lone continuation byte
+      "a\xc3",             // truncated two-byte sequence
+      "a\xe2\x82",         // truncated three-byte sequence
+      "\xc0\xaf",          // overlong '/'
+      "\xe0\x80\xaf",      // overlong, three bytes
+      "\xf0\x80\x80\xaf",  // overlong, four bytes
+      "\xed\xa0\x80",      // a UTF-16 surrogate (U+D800)
+      "\xf4\x90\x80\x80",  // above U+10FFFF
+      "\xf5\x80\x80\x80",  // a lead byte that cannot start anything
+      "\xc3\x28",          // a lead byte followed by ASCII
+  };
+  for (const auto& name : bad) {
+    auto as_name = validate_name(name);
+    ASSERT_FALSE(as_name) << testing::PrintToString(name);
+    EXPECT_EQ(as_name.error().code, Errc::invalid_name);
+    EXPECT_NE(as_name.error().message.find("UTF-8"), std::string::npos) << as_name.error().message;
+    EXPECT_TRUE(is_valid_utf8(as_name.error().message)) << "the error's sentence escapes the bad bytes";
+    EXPECT_FALSE(validate_pattern(name + ".>")) << testing::PrintToString(name);
+  }
 }
 
 TEST(NameTest, RejectsWildcardsInNames) {

@@ -36,11 +36,23 @@ using Call = std::expected<T, Trap>;
 /// One guest instance as its runtime host sees it. Own/borrow rules: a returned `own<R>` is put in
 /// the table and its handle returned; an `own<R>` argument is taken out of the table (the handle
 /// dies, whatever the call's result); a `borrow<R>` argument is looked up and stays. A dropped or
-/// moved handle is never valid again, even once its slot is reused (a generation number tells).
-/// Thread-safe; a borrowed resource stays alive for the call even if dropped meanwhile.
+/// moved handle is never valid again: a slot is reused with a new generation, and a slot whose
+/// generation would wrap is retired for good. Thread-safe; a borrowed resource stays alive for
+/// the call even if dropped meanwhile.
+///
+/// Limits (the context's GuestLimits) trap: more live resources than max_resources, a message
+/// resource above max_message_bytes or max_metadata_entries. A string argument that is not
+/// UTF-8 traps, as the canonical ABI's lifting does. A trap leaves the table as it was before the
+/// call, less any `own` argument the call had taken.
 class GuestInstance {
  public:
   explicit GuestInstance(std::shared_ptr<const GuestContext> context);
+
+  /// Handles index a table of at most this many slots (20 bits of the handle); the other 12 bits
+  /// are the slot's generation, so an instance can make about 4.3 billion resources in its life.
+  static constexpr std::uint32_t max_slots = (1U << 20) - 1;
+  /// Reuses of one slot before it is retired.
+  static constexpr std::uint32_t max_generation = (1U << 12) - 1;
 
   /// Live resources in the table (for leak checks when an instance ends).
   [[nodiscard]] std::size_t Size() const;
@@ -76,7 +88,8 @@ class GuestInstance {
 
   // wasi:messaging/incoming-handler (exported by the guest)
   /// Puts a delivered message in the table, for passing as `own<message>` to the guest's handle.
-  Handle AdoptMessage(types::Message&& message);
+  /// Traps (and drops the message) when the table is at max_resources.
+  Call<Handle> AdoptMessage(types::Message&& message);
 
  private:
   using Resource = std::variant<types::Client, types::Message, request_reply::RequestOptions>;
@@ -85,17 +98,23 @@ class GuestInstance {
     std::uint32_t generation = 1;
   };
 
-  Handle insert(Resource&& resource);
+  Call<Handle> insert(Resource&& resource);
+  Call<std::vector<Handle>> insert_all(std::vector<types::Message>&& messages);
+  Call<std::uint32_t> claim_slot_locked(std::size_t more);  // caller holds mutex_
+  Handle place_locked(std::uint32_t index, std::shared_ptr<Resource> resource);
   template <class R>
   Call<std::shared_ptr<Resource>> borrow(Handle handle) const;
   template <class R>
   Call<R> take(Handle handle);
-  Call<std::size_t> index_of(Handle handle) const;  // caller holds mutex_
+  Call<std::size_t> index_of(Handle handle) const;                         // caller holds mutex_
+  Call<void> check_message(std::size_t bytes, std::size_t entries) const;  // a message after a change
 
   std::shared_ptr<const GuestContext> context_;
+  GuestLimits limits_;
   mutable std::mutex mutex_;
   std::vector<Slot> slots_;
-  std::vector<std::uint32_t> free_;
+  std::vector<std::uint32_t> free_;  // reusable slots; retired ones are in neither
+  std::size_t live_ = 0;
 };
 
 }  // namespace wasi::messaging::host

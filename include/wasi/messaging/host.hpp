@@ -125,11 +125,27 @@ class ConnectionRegistry {
   std::map<std::string, std::shared_ptr<Backend>, std::less<>> backends_;
 };
 
-/// One guest as the host sees it: its name, what it may do, and where its names resolve.
+/// What one guest may make the host hold. Everything a guest can grow has a limit here; going
+/// past one is a WIT error where the function has one, a trap of the guest's instance otherwise.
+struct GuestLimits {
+  /// Live resources (clients, messages, request options) in one guest instance's table.
+  std::uint32_t max_resources = 10'000;
+  /// Bytes of one message resource: data, content type, and every metadata key and value.
+  std::size_t max_message_bytes = std::size_t{1024} * 1024;
+  /// Metadata entries on one message resource.
+  std::size_t max_metadata_entries = 256;
+  /// Replies one request collects; later ones are dropped. Bounds a request with a timeout and
+  /// no expected count, which otherwise takes every reply that arrives in time.
+  std::uint32_t max_replies = 1'000;
+};
+
+/// One guest as the host sees it: its name, what it may do, where its names resolve, and how
+/// much it may make the host hold.
 struct GuestContext {
   std::string identity;
   Permissions permissions;
   std::shared_ptr<const ConnectionRegistry> registry;
+  GuestLimits limits{};
 };
 
 /// Makes `context` the current guest on this thread for its lifetime (restoring the previous

@@ -1,6 +1,7 @@
 #pragma once
 /// wasi:messaging/types@0.2.0-draft, spelled as the component model's C++ generator spells it.
 
+#include <wasi/messaging/detail/metadata_list.hpp>
 #include <wasmq/payload.hpp>
 
 #include <cstdint>
@@ -75,16 +76,24 @@ class Message {
   /// A copy of the data (WIT returns `list<u8>` by value).
   [[nodiscard]] std::vector<std::uint8_t> Data() const;
   void SetData(std::span<const std::uint8_t> data);
-  /// The metadata in insertion order, or nothing when there is none.
+  /// The metadata in insertion order, or nothing when there is none. Keys are unique.
   [[nodiscard]] std::optional<types::Metadata> Metadata() const;
-  /// Adds `key`, or overwrites its value in place when present.
+  /// Adds `key`, or overwrites its value in place when present. Constant time on average.
   void AddMetadata(std::string_view key, std::string_view value);
+  /// Replaces the metadata with `meta`; a later duplicate key replaces the earlier one's value,
+  /// as AddMetadata does.
   void SetMetadata(std::span<const std::tuple<std::string, std::string>> meta);
-  /// Removes `key`; a missing key is not an error.
+  /// Removes `key`; a missing key is not an error. Constant time on average.
   void RemoveMetadata(std::string_view key);
 
   /// Not WIT: the data without a copy, for native guests and hosts.
   [[nodiscard]] std::span<const std::uint8_t> DataView() const noexcept { return payload_.bytes(); }
+  /// Not WIT: metadata entries, and the bytes of data, content type and metadata (what a
+  /// host's limits count).
+  [[nodiscard]] std::size_t MetadataEntries() const noexcept { return metadata_.Size(); }
+  /// Not WIT: the value of `key` without a copy, or null.
+  [[nodiscard]] const std::string* FindMetadata(std::string_view key) const { return metadata_.Find(key); }
+  [[nodiscard]] std::size_t SizeBytes() const noexcept;
 
  private:
   friend class host::Backend;
@@ -93,7 +102,7 @@ class Message {
   wasmq::Payload payload_;
   std::optional<types::Topic> topic_;
   std::optional<std::string> content_type_;
-  types::Metadata metadata_;
+  detail::MetadataList metadata_;
   std::optional<std::string> reply_to_;
   std::shared_ptr<host::Backend> origin_;  // the backend that delivered it (for Reply)
 };
