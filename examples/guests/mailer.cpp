@@ -17,8 +17,24 @@ std::expected<void, types::Error> Mailer::Handle(types::Message&& order) {
                           ") is confirmed.");
   mail.AddMetadata("order-id", line->order_id);
   auto sent = wasi::messaging::producer::Send(*client, "mail.outbox", std::move(mail));
-  if (sent) confirmed_.fetch_add(1, std::memory_order_relaxed);
+  if (sent) {
+    {
+      std::lock_guard lock(mutex_);
+      ++confirmed_;
+    }
+    changed_.notify_all();
+  }
   return sent;
+}
+
+std::size_t Mailer::Confirmed() const {
+  std::lock_guard lock(mutex_);
+  return confirmed_;
+}
+
+bool Mailer::WaitForConfirmed(std::size_t count, std::chrono::steady_clock::time_point deadline) const {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_until(lock, deadline, [&] { return confirmed_ >= count; });
 }
 
 }  // namespace shop

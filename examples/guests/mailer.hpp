@@ -3,8 +3,10 @@
 
 #include <wasi/messaging/incoming_handler.hpp>
 
-#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstddef>
+#include <mutex>
 #include <string>
 
 namespace shop {
@@ -16,12 +18,16 @@ class Mailer final : public wasi::messaging::incoming_handler::Guest {
   explicit Mailer(std::string connection = "inproc") : connection_(std::move(connection)) {}
   std::expected<void, wasi::messaging::types::Error> Handle(wasi::messaging::types::Message&& order) override;
   /// Confirmations queued so far.
-  [[nodiscard]] std::size_t Confirmed() const noexcept { return confirmed_.load(std::memory_order_relaxed); }
+  [[nodiscard]] std::size_t Confirmed() const;
+  /// Waits until `count` confirmations are queued, or `deadline`; true when they are. A host
+  /// reads the mailer's work by this, not by the time it waited for other guests.
+  bool WaitForConfirmed(std::size_t count, std::chrono::steady_clock::time_point deadline) const;
 
  private:
   const std::string connection_;
-  // relaxed: a statistic for the host's report, read after the shop has settled.
-  std::atomic<std::size_t> confirmed_{0};
+  mutable std::mutex mutex_;
+  mutable std::condition_variable changed_;
+  std::size_t confirmed_ = 0;  // guarded by mutex_
 };
 
 }  // namespace shop

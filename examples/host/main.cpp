@@ -222,6 +222,9 @@ int main(int argc, char** argv) {
       },
       std::chrono::steady_clock::now() + 10s);
   Check(settled, "the ledger did not see 4 created, 1 failed, 3 packed and 1 dead letter within 10 s");
+  // The mailer is a subscriber of its own, as far behind the ledger as it likes: wait for it too.
+  Check(mailer->WaitForConfirmed(4, std::chrono::steady_clock::now() + 10s),
+        "the mailer did not confirm 4 orders within 10 s");
   const shop::Books books = ledger->Snapshot();
   if (!nats_url) {
     // The last guest events are booked; let the broker's last settlements land before reading stats.

@@ -30,6 +30,11 @@ struct RouteCache {
   std::size_t next_victim = 0;
 };
 thread_local RouteCache route_cache;
+// True while this thread routes a message through a snapshot held in route_cache. A publish
+// made meanwhile on the same thread (an observer or an inline handler publishing) must not
+// replace a cache entry: the outer routing would be left iterating a freed snapshot. It takes
+// its own reference instead.
+thread_local bool routing_from_cache = false;
 
 std::string subscription_name(std::string_view pattern, const SubscribeOptions& options, std::uint64_t id) {
   // A space cannot appear in a declared name, so these never collide with declared queues.
@@ -180,7 +185,23 @@ Result<PublishReceipt> BrokerCore::publish(Message&& message) {
   message.death.reset();  // only the broker writes death records
   auto shared = make_pooled_shared<Message>(std::move(message));
 
-  auto receipt = route(shared, routes());
+  Result<PublishReceipt> receipt;
+  if (!routing_from_cache) {
+    struct Busy {
+      Busy() noexcept { routing_from_cache = true; }
+      ~Busy() { routing_from_cache = false; }
+      Busy(const Busy&) = delete;
+      Busy& operator=(const Busy&) = delete;
+    } busy;
+    receipt = route(shared, routes());
+  } else {
+    std::shared_ptr<const RoutingTable> table;
+    {
+      std::lock_guard lock(registry_mutex_);
+      table = routes_locked();
+    }
+    receipt = route(shared, *table);
+  }
   if (receipt && receipt->routed == 0 && options_.undeclared == UndeclaredNames::queue) {
     std::shared_ptr<const RoutingTable> table;
     {

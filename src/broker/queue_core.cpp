@@ -24,7 +24,8 @@ constexpr std::size_t index(DeadLetterReason reason) noexcept { return static_ca
 }  // namespace
 
 QueueCore::QueueCore(BrokerCore& broker, std::string name, std::string binding, QueueOptions options, bool auto_delete)
-    : broker_(broker),
+    : runtime_(broker.runtime()),
+      broker_(broker.weak_from_this()),
       name_(std::move(name)),
       binding_(std::move(binding)),
       options_(std::move(options)),
@@ -35,7 +36,7 @@ QueueCore::~QueueCore() = default;
 
 void QueueCore::emit_to_observer(EventKind kind, const std::shared_ptr<const Message>& message,
                                  std::uint32_t delivery_count, std::optional<DeadLetterReason> reason) const noexcept {
-  observer_->on_event(Event{kind, name_, message, delivery_count, reason, broker_.runtime().now()});
+  observer_->on_event(Event{kind, name_, message, delivery_count, reason, runtime_.now()});
 }
 
 // --- publish side ------------------------------------------------------------------------------
@@ -212,7 +213,7 @@ bool QueueCore::dequeue_raw(Entry& out) {
 bool QueueCore::admit(Entry& entry) {
   const Message& message = *entry.message;
   if (!message.time_to_live && !options_.message_ttl) return true;
-  const TimePoint now = broker_.runtime().now();
+  const TimePoint now = runtime_.now();
   Duration ttl = Duration::max();
   if (message.time_to_live) ttl = *message.time_to_live;
   if (options_.message_ttl) ttl = std::min(ttl, *options_.message_ttl);
@@ -293,16 +294,16 @@ void QueueCore::on_returned(Entry&& entry, Return how, Duration delay) {
     delay = backoff[std::min<std::size_t>(entry.delivery_count, backoff.size()) - 1];
   }
   if (delay > Duration::zero()) {
-    schedule_delayed(std::move(entry), broker_.runtime().now() + delay);
+    schedule_delayed(std::move(entry), runtime_.now() + delay);
   } else {
     enqueue(std::move(entry));
   }
 }
 
-std::int64_t QueueCore::now_ticks() const noexcept { return broker_.runtime().now().time_since_epoch().count(); }
+std::int64_t QueueCore::now_ticks() const noexcept { return runtime_.now().time_since_epoch().count(); }
 
 std::int64_t QueueCore::lock_deadline_from_now() const noexcept {
-  return (broker_.runtime().now() + options_.lock_duration).time_since_epoch().count();
+  return (runtime_.now() + options_.lock_duration).time_since_epoch().count();
 }
 
 // --- delayed redelivery ------------------------------------------------------------------------
@@ -319,18 +320,23 @@ void QueueCore::schedule_delayed(Entry&& entry, TimePoint due) {
     }
   }
   if (arm) {
-    broker_.runtime().post_at(due, [weak = weak_from_this()] {
+    runtime_.post_at(due, [weak = weak_from_this()] {
       if (auto self = weak.lock()) self->promote_due();
     });
   }
 }
 
 void QueueCore::promote_due() {
+  // A timer may fire after the broker is gone (see broker_): its shutdown closed this queue and
+  // dropped what was delayed, and its observer must not be called now. Held for the call, so
+  // that the broker cannot go while we enqueue.
+  const std::shared_ptr<BrokerCore> broker = broker_.lock();
+  if (!broker) return;
   std::vector<Entry> due_now;
   TimePoint next = TimePoint::max();
   {
     std::lock_guard lock(delayed_mutex_);
-    const TimePoint now = broker_.runtime().now();
+    const TimePoint now = runtime_.now();
     while (!delayed_.empty() && delayed_.top().due <= now) {
       due_now.push_back(std::move(delayed_.top().entry));
       delayed_.pop();
@@ -343,7 +349,7 @@ void QueueCore::promote_due() {
     enqueue(std::move(entry));
   }
   if (next != TimePoint::max()) {
-    broker_.runtime().post_at(next, [weak = weak_from_this()] {
+    runtime_.post_at(next, [weak = weak_from_this()] {
       if (auto self = weak.lock()) self->promote_due();
     });
   }
@@ -367,13 +373,8 @@ void QueueCore::dead_letter(Entry&& entry, DeadLetterReason reason, std::string 
   Message letter = original;  // shares the payload buffer; copies topic and metadata
   letter.topic = options_.dead_letter;
   letter.time_to_live.reset();
-  DeathRecord death{reason,
-                    std::move(detail),
-                    original.topic,
-                    name_,
-                    entry.delivery_count,
-                    original.published_at,
-                    broker_.runtime().now()};
+  DeathRecord death{
+      reason, std::move(detail), original.topic, name_, entry.delivery_count, original.published_at, runtime_.now()};
   letter.set_metadata(dead_letter_keys::reason, to_string(reason));
   letter.set_metadata(dead_letter_keys::detail, death.detail);
   letter.set_metadata(dead_letter_keys::original_topic, death.original_topic);
@@ -387,7 +388,10 @@ void QueueCore::dead_letter(Entry&& entry, DeadLetterReason reason, std::string 
   // Counted before it is published (relaxed, but sequenced before the enqueue that hands the
   // letter to its consumer): whoever has seen the letter also sees it counted here.
   dead_lettered_[index(reason)].fetch_add(1, std::memory_order_relaxed);
-  if (broker_.publish_dead_letter(std::move(letter))) {
+  // The broker may be gone while this queue lives on in a thread's cached routing snapshot (a
+  // timer or a lock sweep brought us here): then the letter has nowhere to go and is a drop.
+  const std::shared_ptr<BrokerCore> broker = broker_.lock();
+  if (broker && broker->publish_dead_letter(std::move(letter))) {
     emit(EventKind::dead_lettered, entry.message, entry.delivery_count, reason);
     leave(entry);
   } else {

@@ -2,7 +2,6 @@
 
 #include <wasmq/name.hpp>
 
-#include <charconv>
 #include <chrono>
 #include <vector>
 
@@ -30,34 +29,6 @@ types::Error JetStreamError(natsStatus status, jsErrCode code, std::string_view 
     return types::Error::Other(error.Message() + " [JetStream error " + std::to_string(code) + "]");
   }
   return error;
-}
-
-/// The value after `"key":` in `json`: a string's contents or a number's digits.
-std::optional<std::string_view> JsonField(std::string_view json, std::string_view key) {
-  std::string needle;  // built by appends: g++ 12 warns falsely (-Wrestrict) on `"\"" + key`
-  needle.reserve(key.size() + 3);
-  needle.append(1, '"').append(key).append("\":");
-  const auto at = json.find(needle);
-  if (at == std::string_view::npos) return std::nullopt;
-  std::string_view rest = json.substr(at + needle.size());
-  while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
-  if (rest.empty()) return std::nullopt;
-  if (rest.front() == '"') {
-    const auto end = rest.find('"', 1);
-    if (end == std::string_view::npos) return std::nullopt;
-    return rest.substr(1, end - 1);
-  }
-  const auto end = rest.find_first_not_of("0123456789");
-  return rest.substr(0, end);
-}
-
-std::optional<std::uint64_t> JsonNumber(std::string_view json, std::string_view key) {
-  auto field = JsonField(json, key);
-  std::uint64_t value = 0;
-  if (!field || std::from_chars(field->data(), field->data() + field->size(), value).ec != std::errc{}) {
-    return std::nullopt;
-  }
-  return value;
 }
 
 }  // namespace
@@ -157,17 +128,6 @@ wasmq::Message DeadLetterOf(const wasmq::Message& message, std::string_view dead
   letter.set_metadata(wasmq::dead_letter_keys::published_at_ns, std::to_string(notice.published_at_ns));
   letter.set_metadata(wasmq::dead_letter_keys::dead_lettered_at_ns, std::to_string(now_ns));
   return letter;
-}
-
-std::optional<MaxDeliveriesAdvisory> ParseMaxDeliveriesAdvisory(std::string_view json) {
-  auto type = JsonField(json, "type");
-  if (!type || *type != "io.nats.jetstream.advisory.v1.max_deliver") return std::nullopt;
-  auto stream = JsonField(json, "stream");
-  auto consumer = JsonField(json, "consumer");
-  auto seq = JsonNumber(json, "stream_seq");
-  auto deliveries = JsonNumber(json, "deliveries");
-  if (!stream || !consumer || !seq) return std::nullopt;
-  return MaxDeliveriesAdvisory{std::string(*stream), std::string(*consumer), *seq, deliveries.value_or(0)};
 }
 
 std::string MaxDeliveriesAdvisorySubject(std::string_view stream) {

@@ -2,6 +2,7 @@
 /// The durable channels' JetStream side: their streams and shared consumers, how a subscription
 /// binds to them, dead-letter messages, and the server's max-deliveries advisories.
 
+#include "advisory.hpp"
 #include "nats_handles.hpp"
 
 #include <wasi/messaging/nats_backend.hpp>
@@ -51,15 +52,6 @@ struct DeathNotice {
 /// wasmq::dead_letter_keys metadata as the in-process broker writes it.
 wasmq::Message DeadLetterOf(const wasmq::Message& message, std::string_view dead_letter, const DeathNotice& notice);
 
-/// A JetStream max-deliveries advisory: which stored message ran out of deliveries.
-struct MaxDeliveriesAdvisory {
-  std::string stream;
-  std::string consumer;
-  std::uint64_t stream_seq = 0;
-  std::uint64_t deliveries = 0;
-};
-/// Parses the advisory's JSON body; nothing when it is not one.
-std::optional<MaxDeliveriesAdvisory> ParseMaxDeliveriesAdvisory(std::string_view json);
 /// The subject the server publishes a stream's max-deliveries advisories on (any consumer).
 std::string MaxDeliveriesAdvisorySubject(std::string_view stream);
 

@@ -124,12 +124,18 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   Result<void> wait_for_room(std::size_t bytes, std::chrono::steady_clock::time_point deadline);
   Error full_error(std::size_t bytes) const;
 
-  BrokerCore& broker_;
+  // Not the broker itself: a queue can outlive its broker, in a publishing thread's cached
+  // routing snapshot, with a delayed-release timer still pending on the runtime (which by
+  // contract outlives the broker). Every call into a queue comes through the broker (publish),
+  // a consumer (which owns the broker) or a timer; a timer locks broker_ first and does nothing
+  // once it is gone, so that observer_ (the broker's) is only used while the broker lives.
+  Runtime& runtime_;
+  const std::weak_ptr<BrokerCore> broker_;
   const std::string name_;
   const std::string binding_;
   const QueueOptions options_;
   const bool auto_delete_;
-  Observer* const observer_;  // owned by the broker's options, which outlive every queue's use
+  Observer* const observer_;  // the broker's options own it; used only while the broker lives
 
   BlockingQueue<Entry> ready_;
 
