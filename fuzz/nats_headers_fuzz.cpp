@@ -73,6 +73,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const wasmq::Message decoded = FromNatsMessage(received.get(), false);
   Require(decoded.payload.as_string() == message.payload.as_string(), "payload changed");
   Require(decoded.content_type == message.content_type, "content type changed");
-  Require(Sorted(decoded.metadata) == Sorted(message.metadata), "metadata changed on the way");
+  if (Sorted(decoded.metadata) != Sorted(message.metadata)) {
+    const auto show = [](const wasmq::Metadata& metadata) {
+      for (const auto& [key, value] : metadata) {
+        std::fprintf(stderr, "  [%zu]'%s' = [%zu]'%s'\n", key.size(), key.c_str(), value.size(), value.c_str());
+      }
+    };
+    std::fputs("sent:\n", stderr);
+    show(message.metadata);
+    std::fputs("received:\n", stderr);
+    show(decoded.metadata);
+    Require(false, "metadata changed on the way");
+  }
   return 0;
 }

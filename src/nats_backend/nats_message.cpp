@@ -1,29 +1,96 @@
 #include "nats_message.hpp"
 
+#include <wasmq/utf8.hpp>
+
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <string>
+#include <utility>
+#include <vector>
+
+// The NATS C client's string hash (exported by libnats, not declared in its public headers).
+extern "C" std::uint32_t natsStrHash_Hash(const char* data, int dataLen);
 
 namespace wasi::messaging::host::nats_detail {
 
 namespace {
 
-bool HasControl(std::string_view text) {
-  return std::ranges::any_of(text, [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+// Header values travel as "key: value" lines, which the client reads back with the white space
+// around the value trimmed (C's isspace: space, \t, \n, \v, \f, \r).
+bool HasOuterSpace(std::string_view text) {
+  const auto space = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
+  return !text.empty() && (space(text.front()) || space(text.back()));
+}
+
+// A key as an error's text may show it: itself when it is UTF-8 (error texts reach guests as WIT
+// strings), its bytes in hex otherwise.
+std::string Printable(std::string_view key) {
+  if (wasmq::is_valid_utf8(key)) return std::string(key);
+  std::string out;
+  static constexpr char hex[] = "0123456789abcdef";
+  for (char c : key) {
+    const auto byte = static_cast<unsigned char>(c);
+    out += "\\x";
+    out += hex[byte >> 4];
+    out += hex[byte & 0xf];
+  }
+  return out;
+}
+
+// Header names are HTTP-like tokens: printable ASCII without ':' (the client's header table loses
+// names with other bytes when a message has several).
+bool IsHeaderName(std::string_view key) {
+  return !key.empty() && std::ranges::all_of(key, [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte > 0x20 && byte < 0x7f && c != ':';
+  });
 }
 
 std::expected<void, types::Error> CheckHeader(std::string_view key, std::string_view value) {
-  if (key.empty() || HasControl(key) || key.find_first_of(": ") != std::string_view::npos) {
-    return std::unexpected(types::Error::Other("metadata key '" + std::string(key) +
-                                               "' cannot travel as a NATS header (empty, or has ':', a space or a "
-                                               "control character)"));
+  if (!IsHeaderName(key)) {
+    return std::unexpected(types::Error::Other("metadata key '" + Printable(key) +
+                                               "' cannot travel as a NATS header (empty, or not printable ASCII "
+                                               "without ':' and spaces)"));
   }
   if (key == content_type_header || key == reply_to_header || key == empty_keys_header) {
     return std::unexpected(types::Error::Other("metadata key '" + std::string(key) + "' is reserved by wasmq"));
   }
-  if (value.find_first_of("\r\n") != std::string_view::npos) {
-    return std::unexpected(types::Error::Other("metadata value of '" + std::string(key) +
-                                               "' cannot travel as a NATS header (a line break)"));
+  if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos || HasOuterSpace(value)) {
+    return std::unexpected(
+        types::Error::Other("metadata value of '" + Printable(key) +
+                            "' cannot travel as a NATS header (a line break, a NUL, or white space at either end)"));
+  }
+  return {};
+}
+
+std::expected<void, types::Error> CheckContentType(std::string_view content_type) {
+  if (content_type.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos ||
+      HasOuterSpace(content_type)) {
+    return std::unexpected(types::Error::Other(
+        "the content type cannot travel as a NATS header (a line break, a NUL, or white space at either end)"));
+  }
+  return {};
+}
+
+// The NATS C client (3.x) keeps headers in a table whose lookup takes a key for another that
+// merely begins with it when their hashes are equal; its hash skips bytes, so "a" and "aaa", or
+// "x" and "x-y", are such pairs. The second header is then lost, or answers with the first's
+// value, on the sender's table and again on the receiver's. Such a pair is refused rather than
+// changed on the way (found by fuzz/nats_headers_fuzz.cpp). The hash is the client's own.
+std::expected<void, types::Error> CheckNoConfusableKeys(std::vector<std::string_view> keys) {
+  std::ranges::sort(keys);
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    // Sorted: every key that begins with keys[i] follows it directly.
+    for (std::size_t j = i + 1; j < keys.size() && keys[j].starts_with(keys[i]); ++j) {
+      if (natsStrHash_Hash(keys[i].data(), static_cast<int>(keys[i].size())) ==
+          natsStrHash_Hash(keys[j].data(), static_cast<int>(keys[j].size()))) {
+        return std::unexpected(types::Error::Other(
+            "metadata keys '" + Printable(keys[i]) + "' and '" + Printable(keys[j]) +
+            "' cannot travel as NATS headers together: the NATS client confuses a key with another that "
+            "begins with it when their hashes are equal; rename one"));
+      }
+    }
   }
   return {};
 }
@@ -33,6 +100,22 @@ std::expected<void, types::Error> CheckHeader(std::string_view key, std::string_
 std::expected<NatsPtr<natsMsg>, types::Error> ToNatsMessage(const wasmq::Message& message, std::string_view reply) {
   for (const auto& [key, value] : message.metadata) {
     if (auto ok = CheckHeader(key, value); !ok) return std::unexpected(ok.error());
+  }
+  if (message.content_type) {
+    if (auto ok = CheckContentType(*message.content_type); !ok) return std::unexpected(ok.error());
+  }
+  if (!message.metadata.empty()) {  // the headers this message will have, wasmq's own included
+    std::vector<std::string_view> keys;
+    keys.reserve(message.metadata.size() + 3);
+    bool empty_values = message.content_type && message.content_type->empty();
+    for (const auto& [key, value] : message.metadata) {
+      keys.emplace_back(key);
+      empty_values = empty_values || value.empty();
+    }
+    if (message.content_type && !message.content_type->empty()) keys.push_back(content_type_header);
+    if (empty_values) keys.push_back(empty_keys_header);
+    if (message.reply_to) keys.push_back(reply_to_header);
+    if (auto ok = CheckNoConfusableKeys(std::move(keys)); !ok) return std::unexpected(ok.error());
   }
   const auto bytes = message.payload.bytes();
   const std::string reply_subject(reply);
@@ -54,8 +137,14 @@ std::expected<NatsPtr<natsMsg>, types::Error> ToNatsMessage(const wasmq::Message
       empty_keys += (empty_keys.empty() ? "" : " ") + key;
     }
   }
+  if (message.content_type) {
+    if (message.content_type->empty()) {  // set but empty: listed with the empty values
+      empty_keys += (empty_keys.empty() ? "" : " ") + std::string(content_type_header);
+    } else {
+      set(std::string(content_type_header), *message.content_type);
+    }
+  }
   if (!empty_keys.empty()) set(std::string(empty_keys_header), empty_keys);
-  if (message.content_type) set(std::string(content_type_header), *message.content_type);
   if (message.reply_to) set(std::string(reply_to_header), *message.reply_to);
   if (status != NATS_OK) return std::unexpected(ErrorOf(status, "setting NATS headers"));
   return msg;
@@ -84,7 +173,11 @@ wasmq::Message FromNatsMessage(natsMsg* msg, bool from_stream) {
         std::string_view rest = value;
         while (!rest.empty()) {
           const auto end = rest.find(' ');
-          out.metadata.emplace_back(rest.substr(0, end), "");
+          if (rest.substr(0, end) == content_type_header) {
+            out.content_type.emplace();
+          } else {
+            out.metadata.emplace_back(rest.substr(0, end), "");
+          }
           rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
         }
       } else {

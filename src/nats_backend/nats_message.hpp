@@ -21,8 +21,9 @@ inline constexpr std::string_view reply_to_header = "wasmq-reply-to";
 inline constexpr std::string_view empty_keys_header = "wasmq-empty-keys";
 
 /// A NATS message for `message`, replying to `reply` (empty: none). Errors: `other` for metadata
-/// that a NATS header cannot carry (an empty key, or a key or value with control characters, a
-/// key with ':' or a space), or a key of wasmq's own headers.
+/// that a NATS header cannot carry (an empty key, a key with a control character, ':' or a space,
+/// a value or content type with a line break, a NUL, or white space at either end), or a key of wasmq's own headers.
+/// What is sent arrives exactly (fuzz/nats_headers_fuzz.cpp).
 std::expected<NatsPtr<natsMsg>, types::Error> ToNatsMessage(const wasmq::Message& message, std::string_view reply);
 
 /// The broker form of a delivered NATS message. From JetStream (`from_stream`) the reply

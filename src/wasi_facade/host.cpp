@@ -32,6 +32,23 @@ types::Error ToWitError(const wasmq::Error& error) {
 
 std::atomic<std::uint64_t> next_inbox{1};
 
+/// Hands one delivery to a subscribed guest, with the guest's context current, if a guest may be
+/// given it at all.
+std::expected<void, types::Error> HandOver(const std::shared_ptr<const GuestContext>& context,
+                                           incoming_handler::Guest& guest, types::Message&& message) {
+  // A wildcard (`>`, `*.*.*`) also matches reply inboxes: replies meant for a request are never
+  // handed to a guest that merely subscribes broadly. Accepted, so they do not come back.
+  if (message.Topic() && IsUnderInbox(*message.Topic())) return {};
+  // WIT strings are UTF-8: a message from outside (a NATS peer, a native publisher) that is not
+  // cannot be handed to a guest. Rejected, so that it is dead-lettered with the reason.
+  if (!message.StringsAreUtf8()) {
+    return std::unexpected(types::Error::PermissionDenied(
+        "the message's topic, content type or metadata is not valid UTF-8: no guest can be given it"));
+  }
+  ScopedGuest current(context);
+  return guest.Handle(std::move(message));
+}
+
 /// Settles `delivery` by what the guest's handler returned (see incoming_handler::Guest).
 void Settle(wasmq::Delivery& delivery, const std::expected<void, types::Error>& outcome, const OutcomePolicy& policy) {
   const Settlement settlement = policy.Decide(outcome);
@@ -317,16 +334,10 @@ std::expected<GuestSubscription, types::Error> SubscribeGuest(std::shared_ptr<co
   }
   auto backend = context->registry->Resolve(connection_name);
   if (!backend) return std::unexpected(backend.error());
-  auto handle = (*backend)->Subscribe(subscription,
-                                      [context = std::move(context), guest = std::move(guest)](
-                                          types::Message&& message) -> std::expected<void, types::Error> {
-                                        // A wildcard (`>`, `*.*.*`) also matches reply inboxes: replies meant for a
-                                        // request are never handed to a guest that merely subscribes broadly. Accepted,
-                                        // so they do not return.
-                                        if (message.Topic() && IsUnderInbox(*message.Topic())) return {};
-                                        ScopedGuest current(context);
-                                        return guest->Handle(std::move(message));
-                                      });
+  auto handle = (*backend)->Subscribe(
+      subscription, [context = std::move(context), guest = std::move(guest)](types::Message&& message) {
+        return HandOver(context, *guest, std::move(message));
+      });
   if (!handle) return std::unexpected(handle.error());
   return GuestSubscription(std::move(*handle));
 }

@@ -1,5 +1,7 @@
 #include <wasi/messaging/types.hpp>
 
+#include <wasmq/utf8.hpp>
+
 namespace wasi::messaging::types {
 
 Message::Message(std::span<const std::uint8_t> data) : payload_(wasmq::Payload::copy_of(data)) {}
@@ -34,6 +36,16 @@ void Message::AddMetadata(std::string_view key, std::string_view value) { metada
 void Message::SetMetadata(std::span<const std::tuple<std::string, std::string>> meta) { metadata_.Assign(meta); }
 
 void Message::RemoveMetadata(std::string_view key) { metadata_.Remove(key); }
+
+bool Message::StringsAreUtf8() const noexcept {
+  if (topic_ && !wasmq::is_valid_utf8(*topic_)) return false;
+  if (content_type_ && !wasmq::is_valid_utf8(*content_type_)) return false;
+  bool valid = true;
+  metadata_.ForEach([&](const std::string& key, const std::string& value) {
+    valid = valid && wasmq::is_valid_utf8(key) && wasmq::is_valid_utf8(value);
+  });
+  return valid;
+}
 
 std::size_t Message::SizeBytes() const noexcept {
   return payload_.size() + (content_type_ ? content_type_->size() : 0) + metadata_.Bytes();

@@ -7,6 +7,9 @@
 #include <wasmq/testing/nats_server.hpp>
 
 #include <gmock/gmock.h>
+#include <nats/nats.h>
+
+#include <thread>
 
 namespace wasmq::backend_tests {
 namespace {
@@ -182,6 +185,46 @@ TEST_F(NatsBackendTest, MetadataANatsHeaderCannotCarryIsRefused) {
   EXPECT_EQ(also.error().GetKind(), types::Error::Kind::kOther);
 }
 
+// Each of these was found by fuzz/nats_headers_fuzz.cpp arriving changed; now each is refused.
+TEST_F(NatsBackendTest, MetadataThatWouldArriveChangedIsRefusedAtSendTime) {
+  ASSERT_TRUE(Connect());
+  const auto refused = [&](std::vector<std::pair<std::string, std::string>> metadata,
+                           std::optional<std::string> content_type, std::string_view words) {
+    types::Message message = message_of("x");
+    for (const auto& [key, value] : metadata) message.AddMetadata(key, value);
+    if (content_type) message.SetContentType(*content_type);
+    auto sent = Send("headers.bad", std::move(message));
+    ASSERT_FALSE(sent) << words;
+    EXPECT_EQ(sent.error().GetKind(), types::Error::Kind::kOther);
+    EXPECT_THAT(sent.error().Message(), HasSubstr(std::string(words)));
+  };
+  refused({{"k", std::string("nul\0inside", 10)}}, std::nullopt, "NUL");
+  refused({{"k", " leading space"}}, std::nullopt, "white space");
+  refused({{"k", "trailing tab\t"}}, std::nullopt, "white space");
+  refused({}, "\vtext/plain", "white space");
+  refused({{"caf\xc3\xa9", "v"}}, std::nullopt, "printable ASCII");
+  refused({{"a", "1"}, {"aaa", "2"}}, std::nullopt, "begins with it");
+  refused({{"x-y", "1"}, {"x", "2"}}, std::nullopt, "begins with it");
+  refused({{"~~~~~", "~"}, {"~~~~~~~~~", "~"}}, std::nullopt, "begins with it");  // even with equal values
+}
+
+TEST_F(NatsBackendTest, AnEmptyContentTypeAndNonAsciiValuesArriveAsSent) {
+  ASSERT_TRUE(Connect());
+  auto received = std::make_shared<Collector>();
+  Subscribe(received, {.topic = "headers.good"});
+  types::Message message = message_of("x");
+  message.SetContentType("");
+  message.AddMetadata("order", "1");
+  message.AddMetadata("order-id", "caf\xc3\xa9 cr\xc3\xa8me");  // "order" begins it, but no collision
+  ASSERT_TRUE(Send("headers.good", std::move(message)));
+  ASSERT_TRUE(received->WaitFor(1));
+  const auto seen = received->All().front();
+  EXPECT_EQ(seen.content_type, std::optional<std::string>(""));
+  EXPECT_THAT(seen.metadata, ::testing::UnorderedElementsAre(
+                                 std::tuple<std::string, std::string>{"order", "1"},
+                                 std::tuple<std::string, std::string>{"order-id", "caf\xc3\xa9 cr\xc3\xa8me"}));
+}
+
 TEST_F(NatsBackendTest, APayloadOverTheServersMaximumIsRefused) {
   ASSERT_TRUE(Connect());
   const std::vector<std::uint8_t> huge(2 * 1024 * 1024, 'x');  // the server's max_payload is 1 MiB
@@ -224,6 +267,104 @@ TEST_F(NatsBackendTest, ADurableTopicGivesEachSubscriptionAndEachGroupEveryMessa
   ASSERT_TRUE(alone->WaitFor(10));
   ASSERT_TRUE(group->WaitFor(10));
   EXPECT_EQ(member_1->Count() + member_2->Count(), 10U);
+}
+
+/// What the server holds for a durable queue: messages stored in its stream, and its shared
+/// consumer's deliveries awaiting an ack. Read through JetStream's API on a connection of its own.
+struct ServerView {
+  std::uint64_t stored = 0;
+  std::int64_t ack_pending = 0;
+  std::uint64_t redelivered = 0;
+  friend std::ostream& operator<<(std::ostream& out, const ServerView& view) {
+    return out << "stored " << view.stored << ", ack pending " << view.ack_pending << ", redelivered "
+               << view.redelivered;
+  }
+};
+
+class JetStreamProbe {
+ public:
+  explicit JetStreamProbe(const std::string& url) {
+    if (natsConnection_ConnectTo(&connection_, url.c_str()) == NATS_OK) {
+      (void)natsConnection_JetStream(&js_, connection_, nullptr);
+    }
+  }
+  ~JetStreamProbe() {
+    jsCtx_Destroy(js_);
+    natsConnection_Destroy(connection_);
+  }
+  JetStreamProbe(const JetStreamProbe&) = delete;
+  JetStreamProbe& operator=(const JetStreamProbe&) = delete;
+
+  std::optional<ServerView> View(const std::string& stream, const std::string& consumer) const {
+    jsStreamInfo* stream_info = nullptr;
+    jsConsumerInfo* consumer_info = nullptr;
+    jsErrCode code{};
+    if (js_ == nullptr || js_GetStreamInfo(&stream_info, js_, stream.c_str(), nullptr, &code) != NATS_OK) {
+      return std::nullopt;
+    }
+    ServerView view{.stored = stream_info->State.Msgs};
+    jsStreamInfo_Destroy(stream_info);
+    if (js_GetConsumerInfo(&consumer_info, js_, stream.c_str(), consumer.c_str(), nullptr, &code) != NATS_OK) {
+      return std::nullopt;
+    }
+    view.ack_pending = consumer_info->NumAckPending;
+    view.redelivered = static_cast<std::uint64_t>(consumer_info->NumRedelivered);
+    jsConsumerInfo_Destroy(consumer_info);
+    return view;
+  }
+
+  /// Polls the server until `done(view)` or `within` has passed; the last view seen.
+  ServerView WaitFor(const std::string& stream, const std::function<bool(const ServerView&)>& done,
+                     std::chrono::milliseconds within) const {
+    const auto deadline = std::chrono::steady_clock::now() + within;
+    ServerView last{};
+    while (true) {
+      if (auto view = View(stream, "wasmq")) last = *view;
+      if (done(last) || std::chrono::steady_clock::now() >= deadline) return last;
+      std::this_thread::sleep_for(10ms);  // a poll of the server's state, not a synchronisation
+    }
+  }
+
+ private:
+  natsConnection* connection_ = nullptr;
+  jsCtx* js_ = nullptr;
+};
+
+// The server's view, well inside the lock duration (AckWait 5 s): a settlement that never reached
+// the server would show as a stored, ack-pending message until then, and come back after.
+TEST_F(NatsBackendTest, AnAcceptedDeliveryIsAcknowledgedOnTheServer) {
+  ASSERT_TRUE(Connect({.durable = {{.name = "acked.jobs", .lock_duration = 5s}}}));
+  auto worker = std::make_shared<Collector>();
+  Subscribe(worker, {.topic = "acked.jobs", .queue = true});
+  ASSERT_TRUE(Send("acked.jobs", message_of("job")));
+  ASSERT_TRUE(worker->WaitFor(1));
+  JetStreamProbe probe(server->url());
+  const ServerView view =
+      probe.WaitFor("WASMQ_acked_jobs", [](const ServerView& v) { return v.stored == 0 && v.ack_pending == 0; }, 3s);
+  EXPECT_EQ(view.stored, 0U) << view;
+  EXPECT_EQ(view.ack_pending, 0) << view;
+  EXPECT_EQ(view.redelivered, 0U) << view;
+  EXPECT_EQ(worker->Count(), 1U);
+}
+
+TEST_F(NatsBackendTest, ARejectedDeliveryIsDeadLetteredOnceAndTerminatedOnTheServer) {
+  ASSERT_TRUE(Connect(
+      {.durable = {{.name = "term.jobs", .lock_duration = 5s, .dead_letter = "term.dead"}, {.name = "term.dead"}}}));
+  auto rejecting = std::make_shared<Collector>([](types::Message&, std::size_t) -> std::expected<void, types::Error> {
+    return std::unexpected(types::Error::PermissionDenied("poison"));  // the outcome policy rejects
+  });
+  auto dead = std::make_shared<Collector>();
+  Subscribe(rejecting, {.topic = "term.jobs", .queue = true});
+  Subscribe(dead, {.topic = "term.dead", .queue = true});
+  ASSERT_TRUE(Send("term.jobs", message_of("poison pill")));
+  ASSERT_TRUE(dead->WaitFor(1));
+  JetStreamProbe probe(server->url());
+  const ServerView view =
+      probe.WaitFor("WASMQ_term_jobs", [](const ServerView& v) { return v.stored == 0 && v.ack_pending == 0; }, 3s);
+  EXPECT_EQ(view.stored, 0U) << view;
+  EXPECT_EQ(view.ack_pending, 0) << view;
+  EXPECT_EQ(rejecting->Count(), 1U) << "terminated: never delivered again";
+  EXPECT_EQ(dead->Count(), 1U) << "dead-lettered once";
 }
 
 TEST_F(NatsBackendTest, ABadDurableChannelDeclarationIsRefused) {

@@ -194,6 +194,27 @@ TEST_F(GuestBoundaryTest, ARequestHoldsAtMostMaxRepliesHoweverManyArrive) {
   EXPECT_EQ(replies->size(), 3u);
 }
 
+TEST_F(GuestBoundaryTest, ADeliveryWhoseStringsAreNotUtf8IsDeadLetteredNotHandedToAGuest) {
+  ASSERT_TRUE(broker.declare_queue("in.dead"));
+  ASSERT_TRUE(broker.declare_queue("in", {.dead_letter = "in.dead"}));
+  int handled = 0;
+  auto consumer = subscribe(std::make_shared<FunctionGuest>([&](types::Message&&) {
+                              ++handled;
+                              return std::expected<void, Error>{};
+                            }),
+                            {.topic = "in", .queue = true});
+  auto dead = tap("in.dead");
+  wasmq::Message from_outside;  // as a native publisher or a NATS peer may send it
+  from_outside.topic = "in";
+  from_outside.metadata = {{"note", "\xff\xfe"}};
+  ASSERT_TRUE(broker.publish(std::move(from_outside)));
+  runtime.run_until_idle();
+  EXPECT_EQ(handled, 0);
+  ASSERT_EQ(dead->size(), 1u);
+  ASSERT_TRUE(dead->front().death);
+  EXPECT_NE(dead->front().death->detail.find("UTF-8"), std::string::npos) << dead->front().death->detail;
+}
+
 TEST_F(GuestBoundaryTest, AConnectionNameThatIsNotUtf8IsAConnectionError) {
   host::ScopedGuest scope(guest);
   auto client = types::Client::Connect("inproc\xff");

@@ -91,6 +91,10 @@ class Message {
   /// Not WIT: metadata entries, and the bytes of data, content type and metadata (what a
   /// host's limits count).
   [[nodiscard]] std::size_t MetadataEntries() const noexcept { return metadata_.Size(); }
+  /// Not WIT: whether the topic, content type and every metadata key and value are valid UTF-8,
+  /// as WIT strings must be. A host checks a delivery from outside (a NATS peer, a native
+  /// publisher) with it before handing it to a guest.
+  [[nodiscard]] bool StringsAreUtf8() const noexcept;
   /// Not WIT: the value of `key` without a copy, or null.
   [[nodiscard]] const std::string* FindMetadata(std::string_view key) const { return metadata_.Find(key); }
   [[nodiscard]] std::size_t SizeBytes() const noexcept;
