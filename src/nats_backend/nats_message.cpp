@@ -10,7 +10,7 @@
 #include <vector>
 
 // The NATS C client's string hash (exported by libnats, not declared in its public headers).
-extern "C" std::uint32_t natsStrHash_Hash(const char* data, int dataLen);
+extern "C" std::uint32_t natsStrHash_Hash(const char* data, int data_len);  // NOLINT(readability-identifier-naming)
 
 namespace wasi::messaging::host::nats_detail {
 

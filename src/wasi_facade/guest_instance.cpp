@@ -226,7 +226,8 @@ Call<std::optional<std::string>> GuestInstance::MessageContentType(Handle self) 
 Call<void> GuestInstance::MessageSetContentType(Handle self, std::string_view content_type) {
   WASMQ_REQUIRE(RequireUtf8(content_type, "the content type"));
   WASMQ_BORROW_MESSAGE(self);
-  const std::size_t old_size = message.ContentType() ? message.ContentType()->size() : 0;
+  const std::optional<std::string> held_type = message.ContentType();
+  const std::size_t old_size = held_type ? held_type->size() : 0;
   WASMQ_REQUIRE(check_message(message.SizeBytes() - old_size + content_type.size(), message.MetadataEntries()));
   message.SetContentType(content_type);
   return {};
@@ -271,7 +272,8 @@ Call<void> GuestInstance::MessageSetMetadata(Handle self, std::span<const std::t
     metadata_bytes += key.size() + value.size();
   }
   WASMQ_BORROW_MESSAGE(self);
-  std::size_t kept = message.DataView().size() + (message.ContentType() ? message.ContentType()->size() : 0);
+  const std::optional<std::string> held_type = message.ContentType();
+  const std::size_t kept = message.DataView().size() + (held_type ? held_type->size() : 0);
   if (meta.size() > limits_.max_metadata_entries || kept + metadata_bytes > limits_.max_message_bytes) {
     types::Message trial(std::span<const std::uint8_t>{});  // exact counts after duplicates collapse
     trial.SetMetadata(meta);

@@ -38,7 +38,7 @@ std::expected<void, types::Error> HandOver(const std::shared_ptr<const GuestCont
                                            incoming_handler::Guest& guest, types::Message&& message) {
   // A wildcard (`>`, `*.*.*`) also matches reply inboxes: replies meant for a request are never
   // handed to a guest that merely subscribes broadly. Accepted, so they do not come back.
-  if (message.Topic() && IsUnderInbox(*message.Topic())) return {};
+  if (IsUnderInbox(message.TopicView())) return {};
   // WIT strings are UTF-8: a message from outside (a NATS peer, a native publisher) that is not
   // cannot be handed to a guest. Rejected, so that it is dead-lettered with the reason.
   if (!message.StringsAreUtf8()) {

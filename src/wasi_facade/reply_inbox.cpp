@@ -21,7 +21,7 @@ struct RandomPool {
   std::size_t used = bytes.size();
   pid_t owner = 0;  // a forked child must not hand out its parent's remaining bytes again
 
-  void refill() {
+  void Refill() {
     std::size_t filled = 0;
     while (filled < bytes.size()) {
       const ssize_t got = getrandom(bytes.data() + filled, bytes.size() - filled, 0);
@@ -47,7 +47,7 @@ bool IsUnderInbox(std::string_view name_or_pattern) noexcept {
 }
 
 std::string NewReplyToken() {
-  if (pool.bytes.size() - pool.used < token_bytes || pool.owner != getpid()) pool.refill();
+  if (pool.bytes.size() - pool.used < token_bytes || pool.owner != getpid()) pool.Refill();
   static constexpr char hex[] = "0123456789abcdef";
   std::string token(token_bytes * 2, '0');
   for (std::size_t i = 0; i < token_bytes; ++i) {

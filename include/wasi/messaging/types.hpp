@@ -88,6 +88,8 @@ class Message {
 
   /// Not WIT: the data without a copy, for native guests and hosts.
   [[nodiscard]] std::span<const std::uint8_t> DataView() const noexcept { return payload_.bytes(); }
+  /// Not WIT: the topic without a copy; empty on a message a guest made.
+  [[nodiscard]] std::string_view TopicView() const noexcept { return topic_ ? std::string_view(*topic_) : ""; }
   /// Not WIT: metadata entries, and the bytes of data, content type and metadata (what a
   /// host's limits count).
   [[nodiscard]] std::size_t MetadataEntries() const noexcept { return metadata_.Size(); }
