@@ -313,14 +313,14 @@ class JetStreamProbe {
     return view;
   }
 
-  /// Polls the server until `done(view)` or `within` has passed; the last view seen.
-  ServerView WaitFor(const std::string& stream, const std::function<bool(const ServerView&)>& done,
-                     std::chrono::milliseconds within) const {
+  /// Polls the server until the queue's stream holds nothing and its consumer awaits no ack, or
+  /// `within` has passed; the last view seen.
+  ServerView WaitUntilSettled(const std::string& stream, std::chrono::milliseconds within) const {
     const auto deadline = std::chrono::steady_clock::now() + within;
     ServerView last{};
     while (true) {
       if (auto view = View(stream, "wasmq")) last = *view;
-      if (done(last) || std::chrono::steady_clock::now() >= deadline) return last;
+      if ((last.stored == 0 && last.ack_pending == 0) || std::chrono::steady_clock::now() >= deadline) return last;
       std::this_thread::sleep_for(10ms);  // a poll of the server's state, not a synchronisation
     }
   }
@@ -338,9 +338,7 @@ TEST_F(NatsBackendTest, AnAcceptedDeliveryIsAcknowledgedOnTheServer) {
   Subscribe(worker, {.topic = "acked.jobs", .queue = true});
   ASSERT_TRUE(Send("acked.jobs", message_of("job")));
   ASSERT_TRUE(worker->WaitFor(1));
-  JetStreamProbe probe(server->url());
-  const ServerView view =
-      probe.WaitFor("WASMQ_acked_jobs", [](const ServerView& v) { return v.stored == 0 && v.ack_pending == 0; }, 3s);
+  const ServerView view = JetStreamProbe(server->url()).WaitUntilSettled("WASMQ_acked_jobs", 3s);
   EXPECT_EQ(view.stored, 0U) << view;
   EXPECT_EQ(view.ack_pending, 0) << view;
   EXPECT_EQ(view.redelivered, 0U) << view;
@@ -358,9 +356,7 @@ TEST_F(NatsBackendTest, ARejectedDeliveryIsDeadLetteredOnceAndTerminatedOnTheSer
   Subscribe(dead, {.topic = "term.dead", .queue = true});
   ASSERT_TRUE(Send("term.jobs", message_of("poison pill")));
   ASSERT_TRUE(dead->WaitFor(1));
-  JetStreamProbe probe(server->url());
-  const ServerView view =
-      probe.WaitFor("WASMQ_term_jobs", [](const ServerView& v) { return v.stored == 0 && v.ack_pending == 0; }, 3s);
+  const ServerView view = JetStreamProbe(server->url()).WaitUntilSettled("WASMQ_term_jobs", 3s);
   EXPECT_EQ(view.stored, 0U) << view;
   EXPECT_EQ(view.ack_pending, 0) << view;
   EXPECT_EQ(rejecting->Count(), 1U) << "terminated: never delivered again";
