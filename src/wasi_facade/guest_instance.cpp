@@ -50,13 +50,14 @@ std::size_t GuestInstance::Size() const {
 
 // --- the table -----------------------------------------------------------------------------------
 
-Call<std::uint32_t> GuestInstance::claim_slot_locked(std::size_t more) {
-  if (live_ + more > limits_.max_resources) {
-    return std::unexpected(Trap{"guest '" + (context_ ? context_->identity : std::string()) + "' would hold " +
-                                std::to_string(live_ + more) + " live resources; the limit is " +
-                                std::to_string(limits_.max_resources) +
-                                " (GuestLimits::max_resources): drop resources it no longer needs"});
-  }
+Trap GuestInstance::over_resource_limit(std::size_t more) const {
+  return Trap{"guest '" + (context_ ? context_->identity : std::string()) + "' would hold " +
+              std::to_string(live_ + more) + " live resources; the limit is " + std::to_string(limits_.max_resources) +
+              " (GuestLimits::max_resources): drop resources it no longer needs"};
+}
+
+Call<std::uint32_t> GuestInstance::claim_slot_locked() {
+  if (live_ + 1 > limits_.max_resources) return std::unexpected(over_resource_limit(1));
   if (!free_.empty()) {
     const std::uint32_t index = free_.back();
     free_.pop_back();
@@ -80,7 +81,7 @@ Handle GuestInstance::place_locked(std::uint32_t index, std::shared_ptr<Resource
 Call<Handle> GuestInstance::insert(Resource&& resource) {
   auto shared = std::make_shared<Resource>(std::move(resource));
   std::lock_guard lock(mutex_);
-  auto index = claim_slot_locked(1);
+  auto index = claim_slot_locked();
   if (!index) return std::unexpected(index.error());  // `shared` goes with this frame: nothing leaks
   return place_locked(*index, std::move(shared));
 }
@@ -93,12 +94,9 @@ Call<std::vector<Handle>> GuestInstance::insert_all(std::vector<types::Message>&
   handles.reserve(shared.size());
   std::lock_guard lock(mutex_);
   // All or nothing: checked for the whole list first, so that a trap leaves no handle behind.
-  if (live_ + shared.size() > limits_.max_resources) {
-    auto refused = claim_slot_locked(shared.size());
-    return std::unexpected(refused.error());
-  }
+  if (live_ + shared.size() > limits_.max_resources) return std::unexpected(over_resource_limit(shared.size()));
   for (auto& resource : shared) {
-    auto index = claim_slot_locked(1);
+    auto index = claim_slot_locked();
     if (!index) {  // the handle space ran out midway: take back what was placed
       for (Handle placed : handles) {
         Slot& slot = slots_[(placed & index_mask) - 1];

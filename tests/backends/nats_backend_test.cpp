@@ -9,8 +9,6 @@
 #include <gmock/gmock.h>
 #include <nats/nats.h>
 
-#include <thread>
-
 namespace wasmq::backend_tests {
 namespace {
 
@@ -313,16 +311,16 @@ class JetStreamProbe {
     return view;
   }
 
-  /// Polls the server until the queue's stream holds nothing and its consumer awaits no ack, or
-  /// `within` has passed; the last view seen.
+  /// Asks the server until the queue's stream holds nothing and its consumer awaits no ack, or
+  /// `within` has passed; the last view seen. Each question waits for the server's answer (two
+  /// JetStream API requests), so the loop is paced by the server, not by a timer.
   ServerView WaitUntilSettled(const std::string& stream, std::chrono::milliseconds within) const {
     const auto deadline = std::chrono::steady_clock::now() + within;
     ServerView last{};
-    while (true) {
+    do {
       if (auto view = View(stream, "wasmq")) last = *view;
-      if ((last.stored == 0 && last.ack_pending == 0) || std::chrono::steady_clock::now() >= deadline) return last;
-      std::this_thread::sleep_for(10ms);  // a poll of the server's state, not a synchronisation
-    }
+    } while ((last.stored != 0 || last.ack_pending != 0) && std::chrono::steady_clock::now() < deadline);
+    return last;
   }
 
  private:

@@ -42,21 +42,6 @@ TEST(LifetimeTest, ADelayedReleaseTimerThatFiresAfterTheBrokerIsGoneDoesNothing)
   EXPECT_TRUE(next.publish(message_to("q")));
 }
 
-TEST(LifetimeTest, ALockSweepAfterTheBrokerIsGoneDoesNothing) {
-  ManualRuntime runtime;
-  {
-    Broker broker(runtime);
-    ASSERT_TRUE(broker.declare_queue("q", {.lock_duration = 5s}));
-    ASSERT_TRUE(broker.publish(message_to("q")));
-    auto consumer = broker.consume("q", {}, [](Delivery&) {});  // keeps its delivery unsettled
-    ASSERT_TRUE(consumer);
-    runtime.run_until_idle();
-  }
-  runtime.advance(5s);
-  runtime.run_until_idle();
-  SUCCEED() << "no use after free (ASan preset)";
-}
-
 /// An observer that publishes from inside the broker's own routing of a message: each first
 /// `published` event of a message on "in" declares a new queue (a routing change) and publishes
 /// to "echo".

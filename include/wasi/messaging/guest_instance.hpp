@@ -100,7 +100,8 @@ class GuestInstance {
 
   Call<Handle> insert(Resource&& resource);
   Call<std::vector<Handle>> insert_all(std::vector<types::Message>&& messages);
-  Call<std::uint32_t> claim_slot_locked(std::size_t more);  // caller holds mutex_
+  Call<std::uint32_t> claim_slot_locked();           // caller holds mutex_
+  Trap over_resource_limit(std::size_t more) const;  // caller holds mutex_
   Handle place_locked(std::uint32_t index, std::shared_ptr<Resource> resource);
   template <class R>
   Call<std::shared_ptr<Resource>> borrow(Handle handle) const;
