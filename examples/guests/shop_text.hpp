@@ -3,13 +3,14 @@
 
 #include <wasi/messaging/types.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <optional>
 #include <span>
-#include <sstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace shop {
 
@@ -20,7 +21,7 @@ inline wasi::messaging::types::Message TextMessage(std::string_view text) {
 
 /// The data of `message` as text.
 inline std::string TextOf(const wasi::messaging::types::Message& message) {
-  const auto data = message.DataView();
+  const auto data = message.Data();
   return {data.begin(), data.end()};
 }
 
@@ -30,6 +31,20 @@ inline std::optional<long> ParseNumber(std::string_view text) {
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc{} || end != text.data() + text.size()) return std::nullopt;
   return value;
+}
+
+/// The words of `text`, split at spaces (no streams: the guests also build for wasm32).
+inline std::vector<std::string_view> Words(std::string_view text) {
+  std::vector<std::string_view> words;
+  while (!text.empty()) {
+    const auto start = text.find_first_not_of(' ');
+    if (start == std::string_view::npos) break;
+    text.remove_prefix(start);
+    const auto end = std::min(text.find(' '), text.size());
+    words.push_back(text.substr(0, end));
+    text.remove_prefix(end);
+  }
+  return words;
 }
 
 /// "<order-id> <sku> <quantity>": a checkout request and a fulfilment job.
@@ -42,14 +57,11 @@ struct OrderLine {
 
   /// Parses "<order-id> <sku> <quantity>" (quantity ≥ 1); nothing when malformed.
   static std::optional<OrderLine> Parse(std::string_view text) {
-    std::istringstream in{std::string(text)};
-    OrderLine line;
-    std::string quantity, rest;
-    if (!(in >> line.order_id >> line.sku >> quantity) || (in >> rest)) return std::nullopt;
-    const auto parsed = ParseNumber(quantity);
-    if (!parsed || *parsed < 1) return std::nullopt;
-    line.quantity = *parsed;
-    return line;
+    const auto fields = Words(text);
+    if (fields.size() != 3) return std::nullopt;
+    const auto quantity = ParseNumber(fields[2]);
+    if (!quantity || *quantity < 1) return std::nullopt;
+    return OrderLine{std::string(fields[0]), std::string(fields[1]), *quantity};
   }
 };
 

@@ -1,32 +1,53 @@
-// The example host: six native guests wired through the wasi:messaging facade exactly as a
-// WebAssembly host wires guest imports and exports. One run shows pub-sub fan-out, a work queue
-// with competing consumers, a poison message retried and dead-lettered, request-reply with a
-// timeout, and a permission denial; then prints what happened. Exits 0 when everything happened
-// as the shop's rules say it must.
+// The example host: six guests wired through the wasi:messaging facade. One run shows pub-sub
+// fan-out, a work queue with competing consumers, a poison message retried and dead-lettered,
+// request-reply with a timeout, and a permission denial; then prints what happened. Exits 0 when
+// everything happened as the shop's rules say it must.
 //
-//   wasmq_example                         the embedded broker (the guests' "shop" is in-process)
+//   wasmq_example                         native guests on the embedded broker ("shop" in-process)
 //   wasmq_example --nats nats://host:port the same guests on a NATS server with JetStream
+//   wasmq_example --wasm [--nats URL]     the same guests' sources built to WebAssembly, run by
+//                                         wasm2c (translated ahead of time, linked in)
 //
-// The guests connect to "shop" either way: only this host's configuration changes.
+// The guests connect to "shop" whatever the mode: only this host's configuration changes. The
+// host reads the shop's outcome the way any outsider would: from the ledger's reports on
+// `ledger.books`, whether the ledger is native or a WebAssembly instance.
 
 #include "guests/checkout.hpp"
 #include "guests/ledger.hpp"
 #include "guests/mailer.hpp"
 #include "guests/packer.hpp"
 #include "guests/pricing.hpp"
+#include "guests/shop_config.hpp"
 #include "guests/shop_text.hpp"
 
 #include <wasi/messaging/host.hpp>
 #include <wasi/messaging/producer.hpp>
+#include <wasi/messaging/turn.hpp>
 #include <wasmq/broker.hpp>
 #include <wasmq/thread_pool_runtime.hpp>
 #ifdef WASMQ_EXAMPLE_WITH_NATS
 #include <wasi/messaging/nats_backend.hpp>
 #endif
+#ifdef WASMQ_EXAMPLE_WITH_WASM2C
+#include <wasmq/wasm/wasm2c.hpp>
 
+// The shop's guests, translated by wasm2c at build time (examples/CMakeLists.txt).
+extern "C" {
+const wasmq_wasm2c_module* wasmq_wasm2c_shop_pricing(void);
+const wasmq_wasm2c_module* wasmq_wasm2c_shop_checkout(void);
+const wasmq_wasm2c_module* wasmq_wasm2c_shop_packer_1(void);
+const wasmq_wasm2c_module* wasmq_wasm2c_shop_packer_2(void);
+const wasmq_wasm2c_module* wasmq_wasm2c_shop_ledger(void);
+const wasmq_wasm2c_module* wasmq_wasm2c_shop_mailer(void);
+}
+#endif
+
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,12 +58,48 @@ using namespace std::chrono_literals;
 namespace host = wasi::messaging::host;
 namespace types = wasi::messaging::types;
 
-/// One guest as the host configures it: who it is, what it may do, what it receives.
+/// One guest as the host configures it: who it is, what it may do, what it receives. `native`
+/// is the guest object of a native run; a WebAssembly run makes the guest from `wasm2c` instead.
 struct Wiring {
-  std::shared_ptr<wasi::messaging::incoming_handler::Guest> guest;
+  std::shared_ptr<wasi::messaging::incoming_handler::Guest> native;
   std::string identity;
   host::Permissions permissions;
   std::vector<host::Subscription> subscriptions;
+#ifdef WASMQ_EXAMPLE_WITH_WASM2C
+  const wasmq_wasm2c_module* wasm2c = nullptr;
+#endif
+};
+
+/// The host's window on the shop: the latest books the ledger reported on `ledger.books`.
+class BooksWatcher final : public wasi::messaging::incoming_handler::Guest {
+ public:
+  std::expected<void, types::Error> Handle(types::Message&& report) override {
+    auto books = shop::Books::Parse(shop::TextOf(report));
+    if (!books) return std::unexpected(types::Error::PermissionDenied("not a ledger report"));
+    {
+      std::lock_guard lock(mutex_);
+      // Reports are sent one after another by one ledger, but delivered by several threads: the
+      // books only grow, so the one with more events is the later one.
+      const auto events = [](const shop::Books& b) {
+        return b.created + b.failed + b.packed + b.mailed + static_cast<int>(b.dead_letters.size());
+      };
+      if (events(*books) >= events(books_)) books_ = std::move(*books);
+    }
+    changed_.notify_all();
+    return {};
+  }
+  /// Waits until `done(books)` or `deadline`; returns the books then.
+  shop::Books WaitUntil(const std::function<bool(const shop::Books&)>& done,
+                        std::chrono::steady_clock::time_point deadline) {
+    std::unique_lock lock(mutex_);
+    changed_.wait_until(lock, deadline, [&] { return done(books_); });
+    return books_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  shop::Books books_;  // guarded by mutex_
 };
 
 /// A queue the shop keeps whatever the backend: work that must not be lost.
@@ -79,12 +136,12 @@ void PrintChannels(const wasmq::BrokerStats& stats) {
                 static_cast<unsigned long long>(queue.dead_lettered_total()),
                 static_cast<unsigned long long>(queue.depth));
   }
-  std::printf("%-30s %9llu (publish calls; %llu reached nobody: mail.outbox has no reader here)\n", "broker",
+  std::printf("%-30s %9llu (publish calls; %llu reached nobody)\n", "broker",
               static_cast<unsigned long long>(stats.published), static_cast<unsigned long long>(stats.unrouted));
 }
 
 int Usage(const char* program) {
-  std::fprintf(stderr, "usage: %s [--nats nats://host:port]\n", program);
+  std::fprintf(stderr, "usage: %s [--wasm] [--nats nats://host:port]\n", program);
   return 2;
 }
 
@@ -92,11 +149,23 @@ int Usage(const char* program) {
 
 int main(int argc, char** argv) {
   std::optional<std::string> nats_url;
-  if (argc == 3 && std::strcmp(argv[1], "--nats") == 0) {
-    nats_url = argv[2];
-  } else if (argc != 1) {
-    return Usage(argv[0]);
+  bool wasm = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--nats") == 0 && i + 1 < argc) {
+      nats_url = argv[++i];
+    } else if (std::strcmp(argv[i], "--wasm") == 0) {
+      wasm = true;
+    } else {
+      return Usage(argv[0]);
+    }
   }
+#ifndef WASMQ_EXAMPLE_WITH_WASM2C
+  if (wasm) {
+    std::puts(
+        "this wasmq_example was built without WebAssembly guests (WASMQ_WITH_WASM2C=OFF or no clang-19/wasi-libc)");
+    return 1;
+  }
+#endif
 
   // --- the backend behind the name "shop", and its queues (host configuration) -----------------
   wasmq::ThreadPoolRuntime runtime(2);
@@ -138,42 +207,74 @@ int main(int argc, char** argv) {
   }
 
   // --- the guests, their permissions and subscriptions ----------------------------------------
-  auto pricing = std::make_shared<shop::Pricing>(
-      std::map<std::string, long, std::less<>>{{"sku-book", 1250}, {"sku-mug", 800}, {"sku-lamp", 4500}});
-  auto checkout =
-      std::make_shared<shop::Checkout>(shop::Checkout::Config{.connection = "shop", .quote_timeout_ms = 100});
-  auto packer_1 = std::make_shared<shop::Packer>(shop::Packer::Config{.name = "packer-1", .connection = "shop"});
-  auto packer_2 = std::make_shared<shop::Packer>(shop::Packer::Config{.name = "packer-2", .connection = "shop"});
-  auto ledger = std::make_shared<shop::Ledger>();
-  auto mailer = std::make_shared<shop::Mailer>("shop");
   const host::OutcomePolicy quick_retry{.retry_delay = 20ms};
-
-  const std::vector<Wiring> wiring = {
-      {pricing, "pricing", {.publish = {}, .subscribe = {"pricing.quote"}}, {{.topic = "pricing.quote"}}},
-      {checkout,
+  std::vector<Wiring> wiring = {
+      {std::make_shared<shop::Pricing>(shop::PriceList()),
+       "pricing",
+       {.publish = {}, .subscribe = {"pricing.quote"}},
+       {{.topic = "pricing.quote"}}},
+      {std::make_shared<shop::Checkout>(shop::CheckoutConfig()),
        "checkout",
        {.publish = {"pricing.quote", "orders.*", "fulfilment.jobs"}, .subscribe = {"checkout"}},
        {{.topic = "checkout", .queue = true, .outcome = quick_retry}}},
-      {packer_1,
+      {std::make_shared<shop::Packer>(shop::PackerConfig("packer-1")),
        "packer-1",
        {.publish = {"orders.packed"}, .subscribe = {"fulfilment.jobs"}},
        {{.topic = "fulfilment.jobs", .queue = true, .outcome = quick_retry, .consumer = {.max_in_flight = 1}}}},
-      {packer_2,
+      {std::make_shared<shop::Packer>(shop::PackerConfig("packer-2")),
        "packer-2",
        {.publish = {"orders.packed"}, .subscribe = {"fulfilment.jobs"}},
        {{.topic = "fulfilment.jobs", .queue = true, .outcome = quick_retry, .consumer = {.max_in_flight = 1}}}},
-      {ledger,
+      // The ledger is written without locks, as a WebAssembly guest is: one delivery at a time.
+      {host::OneAtATime(std::make_shared<shop::Ledger>(shop::kShopConnection)),
        "ledger",
-       {.publish = {}, .subscribe = {"orders.>", "fulfilment.dead"}},
-       {{.topic = "orders.>"}, {.topic = "fulfilment.dead"}}},
-      {mailer, "mailer", {.publish = {"mail.>"}, .subscribe = {"orders.created"}}, {{.topic = "orders.created"}}},
+       {.publish = {"ledger.books"}, .subscribe = {"orders.>", "fulfilment.dead", "mail.outbox"}},
+       {{.topic = "orders.>"}, {.topic = "fulfilment.dead"}, {.topic = "mail.outbox"}}},
+      {std::make_shared<shop::Mailer>(shop::kShopConnection),
+       "mailer",
+       {.publish = {"mail.>"}, .subscribe = {"orders.created"}},
+       {{.topic = "orders.created"}}},
   };
+#ifdef WASMQ_EXAMPLE_WITH_WASM2C
+  const std::vector<const wasmq_wasm2c_module*> wasm2c_modules = {
+      wasmq_wasm2c_shop_pricing(),  wasmq_wasm2c_shop_checkout(), wasmq_wasm2c_shop_packer_1(),
+      wasmq_wasm2c_shop_packer_2(), wasmq_wasm2c_shop_ledger(),   wasmq_wasm2c_shop_mailer()};
+  for (std::size_t i = 0; i < wiring.size(); ++i) wiring[i].wasm2c = wasm2c_modules[i];
+#endif
+
+  // The host's own window: a native subscriber to the ledger's reports, subscribed first.
+  auto watcher = std::make_shared<BooksWatcher>();
   std::vector<host::GuestSubscription> subscriptions;
+  {
+    auto context = std::make_shared<const host::GuestContext>(
+        host::GuestContext{"host-watcher", {.publish = {}, .subscribe = {"ledger.books"}}, registry});
+    auto subscribed = host::SubscribeGuest(context, "shop", watcher, {.topic = "ledger.books"});
+    if (!subscribed) {
+      std::printf("could not watch ledger.books: %s\n", subscribed.error().Message().c_str());
+      return 1;
+    }
+    subscriptions.push_back(std::move(*subscribed));
+  }
+#ifdef WASMQ_EXAMPLE_WITH_WASM2C
+  std::vector<std::shared_ptr<wasmq::wasm::WasmGuest>> wasm_guests;
+#endif
   for (const auto& guest : wiring) {
     auto context =
         std::make_shared<const host::GuestContext>(host::GuestContext{guest.identity, guest.permissions, registry});
+    std::shared_ptr<wasi::messaging::incoming_handler::Guest> handler = guest.native;
+#ifdef WASMQ_EXAMPLE_WITH_WASM2C
+    if (wasm) {
+      auto instance = wasmq::wasm::MakeWasm2cGuest(context, *guest.wasm2c);
+      if (!instance) {
+        std::printf("could not instantiate %s: %s\n", guest.identity.c_str(), instance.error().c_str());
+        return 1;
+      }
+      wasm_guests.push_back(*instance);
+      handler = *instance;
+    }
+#endif
     for (const auto& subscription : guest.subscriptions) {
-      auto subscribed = host::SubscribeGuest(context, "shop", guest.guest, subscription);
+      auto subscribed = host::SubscribeGuest(context, "shop", handler, subscription);
       if (!subscribed) {
         std::printf("could not subscribe %s to %s: %s\n", guest.identity.c_str(), subscription.topic.c_str(),
                     subscribed.error().Message().c_str());
@@ -216,16 +317,18 @@ int main(int argc, char** argv) {
   }
 
   // --- wait for the shop to settle --------------------------------------------------------------
-  const bool settled = ledger->WaitUntil(
-      [](const shop::Books& books) {
-        return books.created == 4 && books.failed == 1 && books.packed == 3 && books.dead_letters.size() == 1;
+  const shop::Books books = watcher->WaitUntil(
+      [](const shop::Books& b) {
+        return b.created == 4 && b.failed == 1 && b.packed == 3 && b.mailed == 4 && b.dead_letters.size() == 1;
       },
       std::chrono::steady_clock::now() + 10s);
-  Check(settled, "the ledger did not see 4 created, 1 failed, 3 packed and 1 dead letter within 10 s");
-  // The mailer is a subscriber of its own, as far behind the ledger as it likes: wait for it too.
-  Check(mailer->WaitForConfirmed(4, std::chrono::steady_clock::now() + 10s),
-        "the mailer did not confirm 4 orders within 10 s");
-  const shop::Books books = ledger->Snapshot();
+  Check(books.created == 4 && books.failed == 1 && books.packed == 3 && books.mailed == 4 &&
+            books.dead_letters.size() == 1,
+        "the ledger did not report 4 created, 1 failed, 3 packed, 4 mailed and 1 dead letter within 10 s");
+  const auto packed_by = [&books](const std::string& packer) {
+    const auto found = books.packed_by.find(packer);
+    return found == books.packed_by.end() ? 0 : found->second;
+  };
   if (!nats_url) {
     // The last guest events are booked; let the broker's last settlements land before reading stats.
     const auto idle = [&broker] {
@@ -236,7 +339,8 @@ int main(int argc, char** argv) {
     };
     runtime.wait_until(idle, runtime.now() + 5s);
     const wasmq::BrokerStats stats = broker.stats();
-    std::puts("wasmq example host: 6 guests on the embedded broker, connection \"shop\" (2 runtime threads)");
+    std::printf("wasmq example host: 6 %s guests on the embedded broker, connection \"shop\" (2 runtime threads)\n",
+                wasm ? "WebAssembly (wasm2c)" : "native");
     PrintChannels(stats);
     // A queue by the name or pattern it receives from.
     const auto queue = [&stats](std::string_view binding) {
@@ -255,7 +359,8 @@ int main(int argc, char** argv) {
   } else {
 #ifdef WASMQ_EXAMPLE_WITH_NATS
     const auto stats = nats->Stats();
-    std::printf("wasmq example host: 6 guests on NATS at %s, connection \"shop\" (%s)\n", nats_url->c_str(),
+    std::printf("wasmq example host: 6 %s guests on NATS at %s, connection \"shop\" (%s)\n",
+                wasm ? "WebAssembly (wasm2c)" : "native", nats_url->c_str(),
                 std::string(host::ToString(nats->Status())).c_str());
     std::printf("\n%-30s %9s %9s %8s %8s %8s %6s %7s\n", "backend", "published", "delivered", "accepted", "released",
                 "rejected", "dead", "dropped");
@@ -268,10 +373,11 @@ int main(int argc, char** argv) {
   }
 
   std::puts("\nwhat happened");
-  std::printf("  %-18s orders.* reached both subscribers: ledger booked %d events on orders.>, mailer confirmed %zu\n",
-              "pub-sub fan-out", books.created + books.failed + books.packed, mailer->Confirmed());
-  std::printf("  %-18s fulfilment.jobs: %s packed %zu, %s packed %zu (competing consumers, each job to one)\n",
-              "work queue", packer_1->Name().c_str(), packer_1->Packed(), packer_2->Name().c_str(), packer_2->Packed());
+  std::printf("  %-18s orders.* reached both subscribers: ledger booked %d events on orders.>, mailer confirmed %d\n",
+              "pub-sub fan-out", books.created + books.failed + books.packed, books.mailed);
+  std::printf(
+      "  %-18s fulfilment.jobs: packer-1 packed %d, packer-2 packed %d (competing consumers, each job to one)\n",
+      "work queue", packed_by("packer-1"), packed_by("packer-2"));
   for (const auto& letter : books.dead_letters) std::printf("  %-18s %s\n", "poison message", letter.c_str());
   std::printf("  %-18s %d checkouts priced; ", "request-reply", books.created);
   for (const auto& failure : books.failures) std::printf("%s", failure.c_str());
@@ -279,15 +385,20 @@ int main(int argc, char** argv) {
   std::printf("  %-18s %d created, %d failed, %d packed, revenue %ld.%02ld\n", "ledger", books.created, books.failed,
               books.packed, books.revenue_cents / 100, books.revenue_cents % 100);
 
-  Check(books.created + books.failed + books.packed == 8 && mailer->Confirmed() == 4,
+  Check(books.created + books.failed + books.packed == 8 && books.mailed == 4,
         "fan-out: the ledger should book 8 order events (4 created, 1 failed, 3 packed) and the mailer confirm 4");
-  Check(packer_1->Packed() + packer_2->Packed() == 3, "work queue: 3 jobs should be packed");
+  Check(packed_by("packer-1") + packed_by("packer-2") == 3, "work queue: 3 jobs should be packed");
   Check(books.dead_letters.size() == 1 && books.dead_letters[0].find("max_deliveries after 3") != std::string::npos,
         "poison: ord-3's job should be dead-lettered as max_deliveries after 3 deliveries");
   Check(books.failures.size() == 1 && books.failures[0].starts_with("ord-4"),
         "request-reply: ord-4's quote should time out");
   Check(books.revenue_cents == 3 * 1250 + 800 + 500 * 4500, "ledger: revenue of ord-1, ord-2, ord-3 and ord-5");
 
+#ifdef WASMQ_EXAMPLE_WITH_WASM2C
+  for (const auto& guest : wasm_guests) {
+    Check(!guest->Trapped(), "guest " + guest->Identity() + " trapped: " + guest->TrapReason());
+  }
+#endif
   subscriptions.clear();
   broker.shutdown();
   if (failures != 0) {

@@ -1,6 +1,7 @@
 #pragma once
 /// A message as published and as delivered.
 
+#include <wasmq/dead_letter_keys.hpp>
 #include <wasmq/payload.hpp>
 #include <wasmq/runtime.hpp>
 
@@ -41,17 +42,6 @@ struct DeathRecord {
   TimePoint published_at;  ///< when it was first published
   TimePoint dead_lettered_at;
 };
-
-/// Metadata keys the broker writes on dead letters.
-namespace dead_letter_keys {
-inline constexpr std::string_view reason = "wasmq-dl-reason";
-inline constexpr std::string_view detail = "wasmq-dl-detail";
-inline constexpr std::string_view original_topic = "wasmq-dl-original-topic";
-inline constexpr std::string_view queue = "wasmq-dl-queue";
-inline constexpr std::string_view delivery_count = "wasmq-dl-delivery-count";
-inline constexpr std::string_view published_at_ns = "wasmq-dl-published-at-ns";
-inline constexpr std::string_view dead_lettered_at_ns = "wasmq-dl-dead-lettered-at-ns";
-}  // namespace dead_letter_keys
 
 /// A message. Build one, hand it to `Broker::publish`; once published it is immutable and
 /// shared by every queue it was routed to. The broker fills the fields marked "set by broker".

@@ -137,6 +137,11 @@ struct GuestLimits {
   /// Replies one request collects; later ones are dropped. Bounds a request with a timeout and
   /// no expected count, which otherwise takes every reply that arrives in time.
   std::uint32_t max_replies = 1'000;
+  /// Linear memory of one WebAssembly instance: memory.grow past it fails (wasmq::wasm runtimes).
+  std::size_t max_memory_bytes = std::size_t{64} * 1024 * 1024;
+  /// Steps one delivery to a metered WebAssembly guest may take (loop iterations and calls): a
+  /// guest that loops forever traps when they are used up (wasmq::wasm runtimes).
+  std::uint32_t max_steps = 10'000'000;
 };
 
 /// One guest as the host sees it: its name, what it may do, where its names resolve, and how

@@ -1,0 +1,23 @@
+#pragma once
+/// A step budget for any WebAssembly module, whatever runs it: Meter() adds a mutable i32 global,
+/// exported as `wasmq_fuel`, and at the start of every function and every loop iteration a check
+/// that traps (`unreachable`) when it is 0 and counts it down otherwise. Code between two checks
+/// is straight-line, so a delivery given N steps runs a bounded time: a guest that loops forever
+/// traps once its N loop iterations and calls are used up. The host sets the global before each
+/// call into the guest (the wasm2c and interpreter runtimes do, from GuestLimits::max_steps).
+
+#include <cstdint>
+#include <expected>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace wasmq::wasm {
+
+inline constexpr std::string_view kFuelExport = "wasmq_fuel";
+
+/// The metered module, or why `wasm` could not be read or written.
+std::expected<std::vector<std::uint8_t>, std::string> Meter(std::span<const std::uint8_t> wasm);
+
+}  // namespace wasmq::wasm

@@ -1,0 +1,153 @@
+#include "wasm2c_guest.hpp"
+
+#include <cstdlib>
+#include <mutex>
+#include <set>
+
+namespace wasmq::wasm::wasm2c {
+
+namespace {
+
+/// wasm2c registers a module's function types in runtime globals once per module.
+void InitModuleOnce(const wasmq_wasm2c_module& module) {
+  static std::mutex mutex;
+  static std::set<const wasmq_wasm2c_module*> initialized;
+  std::lock_guard lock(mutex);
+  if (initialized.insert(&module).second) module.init_module();
+}
+
+constexpr std::uint32_t kPageBytes = 65536;
+
+}  // namespace
+
+Wasm2cGuest::Wasm2cGuest(std::shared_ptr<const wasi::messaging::host::GuestContext> context,
+                         const wasmq_wasm2c_module& module)
+    : WasmGuest(std::move(context)), module_(module), instance_(std::calloc(1, module.instance_size)) {}
+
+Wasm2cGuest::~Wasm2cGuest() {
+  if (instantiated_) {
+    Execution::Get().Enter();
+    module_.free_instance(instance_);
+    Execution::Get().Exit();
+  }
+  std::free(instance_);
+}
+
+template <class F>
+std::optional<std::string> Wasm2cGuest::Guarded(F&& call) {
+  Execution::Get().Enter();
+  const bool outermost = Execution::Get().DepthOnThisThread() == 1;
+  const TrapState saved = TrapState::Save();
+  if (outermost) {
+    // Each call from the host (not a cabi_realloc inside an import) gets the whole call-depth
+    // budget and, when metered, the whole step budget.
+    wasm_rt_call_stack_depth = 0;
+    if (module_.fuel != nullptr && instantiated_) *module_.fuel(instance_) = Abi().Limits().max_steps;
+  }
+  std::optional<std::string> trap;
+  // wasm_rt_impl_try() setjmps into the global jmp_buf: a trap in `call` lands here with its
+  // code. Between the two, only wasm2c's C frames and the import shims (which hold no C++
+  // objects when they trap) are skipped.
+  const int code = wasm_rt_impl_try();
+  if (code == 0) {
+    call();
+  } else {
+    trap = DescribeTrap(code);
+  }
+  saved.Restore();
+  Execution::Get().Exit();
+  return trap;
+}
+
+std::string Wasm2cGuest::DescribeTrap(int code) {
+  std::string text = wasm_rt_strerror(static_cast<wasm_rt_trap_t>(code));
+  if (module_.fuel != nullptr && *module_.fuel(instance_) == 0) {
+    text = "out of steps: the delivery used up the guest's step budget of " + std::to_string(Abi().Limits().max_steps);
+  }
+  if (!import_trap_.empty()) text += ": " + std::exchange(import_trap_, {});
+  return text;
+}
+
+std::optional<std::string> Wasm2cGuest::Start() {
+  InitModuleOnce(module_);
+  if (auto trap = Guarded([&] {
+        module_.instantiate(instance_, this);
+        instantiated_ = true;
+      })) {
+    return "instantiation trapped: " + *trap;
+  }
+  wasm_rt_memory_t* memory = module_.memory(instance_);
+  const std::uint64_t limit_pages = Abi().Limits().max_memory_bytes / kPageBytes;
+  if (memory->pages > limit_pages) {
+    return "the module's initial memory of " + std::to_string(std::uint64_t{memory->pages} * kPageBytes) +
+           " bytes is over the guest's max_memory_bytes of " + std::to_string(Abi().Limits().max_memory_bytes);
+  }
+  // memory.grow beyond this fails (returns -1 to the guest) instead of growing the host's heap.
+  if (memory->max_pages > limit_pages) memory->max_pages = static_cast<std::uint32_t>(limit_pages);
+  if (module_.initialize != nullptr) {
+    if (auto trap = Guarded([&] { module_.initialize(instance_); })) return "_initialize trapped: " + *trap;
+  }
+  return std::nullopt;
+}
+
+bool Wasm2cGuest::RunImport(ImportId id, std::span<const std::uint32_t> args, std::uint32_t& result) {
+  auto call = Abi().Call(id, args);
+  if (call) {
+    result = *call;
+    return true;
+  }
+  import_trap_ = std::move(call.error());
+  return false;
+}
+
+std::expected<std::uint32_t, TrapText> Wasm2cGuest::CallHandle(std::uint32_t message) {
+  std::uint32_t ret = 0;
+  if (auto trap = Guarded([&] { ret = module_.handle(instance_, message); })) return std::unexpected(*trap);
+  return ret;
+}
+
+std::expected<void, TrapText> Wasm2cGuest::CallPostReturn(std::uint32_t ret) {
+  if (module_.post_handle == nullptr) return {};
+  if (auto trap = Guarded([&] { module_.post_handle(instance_, ret); })) return std::unexpected(*trap);
+  return {};
+}
+
+std::span<std::uint8_t> Wasm2cGuest::Memory() {
+  wasm_rt_memory_t* memory = module_.memory(instance_);
+  return {memory->data, memory->size};
+}
+
+std::expected<std::uint32_t, std::string> Wasm2cGuest::Realloc(std::uint32_t old_ptr, std::uint32_t old_size,
+                                                               std::uint32_t align, std::uint32_t new_size) {
+  std::uint32_t ptr = 0;
+  if (auto trap = Guarded([&] { ptr = module_.cabi_realloc(instance_, old_ptr, old_size, align, new_size); })) {
+    return std::unexpected(*trap);
+  }
+  return ptr;
+}
+
+void Wasm2cGuest::BeginWait() {
+  waiting_state_ = TrapState::Save();
+  waiting_depth_ = Execution::Get().ReleaseAll();
+}
+
+void Wasm2cGuest::EndWait() {
+  Execution::Get().Reacquire(waiting_depth_);
+  waiting_state_.Restore();
+}
+
+std::expected<std::shared_ptr<WasmGuest>, std::string> MakeWasm2cGuest(
+    std::shared_ptr<const wasi::messaging::host::GuestContext> context, const wasmq_wasm2c_module& module) {
+  auto guest = std::make_shared<Wasm2cGuest>(std::move(context), module);
+  if (auto failed = guest->Start()) return std::unexpected("guest '" + std::string(module.name) + "': " + *failed);
+  return guest;
+}
+
+}  // namespace wasmq::wasm::wasm2c
+
+namespace wasmq::wasm {
+std::expected<std::shared_ptr<WasmGuest>, std::string> MakeWasm2cGuest(
+    std::shared_ptr<const wasi::messaging::host::GuestContext> context, const wasmq_wasm2c_module& module) {
+  return wasm2c::MakeWasm2cGuest(std::move(context), module);
+}
+}  // namespace wasmq::wasm
