@@ -11,6 +11,8 @@ packages=(
   nats-server libnats-dev                  # NATS backend
   nlohmann-json3-dev                       # JSON (JetStream advisories)
   clang-19 libclang-rt-19-dev clang-format-19 clang-tidy-19   # second compiler, libFuzzer, lint
+  wabt                                     # wasm2c (and libwabt: the step budget) for wasm guests
+  lld-19 wasi-libc libc++-19-dev-wasm32 libc++abi-19-dev-wasm32 libclang-rt-19-dev-wasm32  # wasm32 guests
 )
 
 missing=()

@@ -1,0 +1,187 @@
+// Real WebAssembly guests under wasm2c: tests/wasm/guests/probe.c, built to wasm32 (metered) and
+// translated into this test. Each behaviour of the canonical ABI is checked at the guest's end
+// (what it sends), and each way a guest can break it is checked to trap that instance only.
+
+#include <wasi/messaging/request_reply.hpp>
+#include <wasmq/testing/testing.hpp>
+#include <wasmq/wasm/wasm2c.hpp>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+extern "C" const wasmq_wasm2c_module* wasmq_wasm2c_probe(void);
+
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Pair;
+using wasmq::testing::Harness;
+using wasmq::testing::TrafficKind;
+namespace host = wasi::messaging::host;
+namespace types = wasi::messaging::types;
+
+class Wasm2cTest : public ::testing::Test {
+ protected:
+  /// A fresh instance of the probe, as the harness's default guest with `limits`.
+  std::shared_ptr<wasmq::wasm::WasmGuest> Probe(host::GuestLimits limits = {.max_steps = 100'000}) {
+    auto context = std::make_shared<host::GuestContext>(*harness_.default_guest());
+    context->identity = "probe";
+    context->limits = limits;
+    auto guest = wasmq::wasm::MakeWasm2cGuest(std::move(context), *wasmq_wasm2c_probe());
+    EXPECT_TRUE(guest) << guest.error();
+    return guest ? *guest : nullptr;
+  }
+
+  /// The messages sent to `topic`, in order.
+  std::vector<wasmq::testing::TrafficEvent> SentTo(std::string_view topic) {
+    return harness_.traffic().select([topic](const wasmq::testing::TrafficEvent& event) {
+      return event.kind == TrafficKind::sent && event.topic() == topic;
+    });
+  }
+
+  Harness harness_;
+};
+
+TEST_F(Wasm2cTest, EchoesTopicDataMetadataAndContentType) {
+  auto probe = Probe();
+  const auto outcome =
+      harness_.deliver(*probe, "in", "echo", {.content_type = "text/plain", .metadata = {{"k", "v"}, {"k2", "v2"}}});
+  EXPECT_TRUE(outcome.accepted()) << outcome;
+  const auto echoed = SentTo("echo.in");
+  ASSERT_EQ(echoed.size(), 1u);
+  EXPECT_EQ(echoed[0].text(), "echo");
+  EXPECT_EQ(echoed[0].message->content_type, "text/plain");
+  EXPECT_THAT(echoed[0].message->metadata, ElementsAre(Pair("k", "v"), Pair("k2", "v2")));
+  EXPECT_EQ(probe->LiveResources(), 1u);  // its client; the delivered message was dropped
+  EXPECT_EQ(probe->Handled(), 1u);
+}
+
+TEST_F(Wasm2cTest, BuildsMetadataWithSetAddAndRemove) {
+  auto probe = Probe();
+  EXPECT_TRUE(harness_.deliver(*probe, "in", "metadata").accepted());
+  const auto built = SentTo("built");
+  ASSERT_EQ(built.size(), 1u);
+  EXPECT_THAT(built[0].message->metadata, ElementsAre(Pair("b", "2"), Pair("c", "3")));
+}
+
+TEST_F(Wasm2cTest, RequestsAndGetsEveryExpectedReply) {
+  const auto responder = [](std::string answer) {
+    return wasmq::testing::guest_from([answer](types::Message&& request) -> std::expected<void, types::Error> {
+      return wasi::messaging::request_reply::Reply(
+          request, types::Message(std::span(reinterpret_cast<const std::uint8_t*>(answer.data()), answer.size())));
+    });
+  };
+  auto first = harness_.subscribe(responder("a"), {.topic = "service", .group = "a"});
+  auto second = harness_.subscribe(responder("b"), {.topic = "service", .group = "b"});
+  ASSERT_TRUE(first && second);
+  auto probe = Probe();
+  EXPECT_TRUE(harness_.deliver(*probe, "in", "ask").accepted());
+  const auto answers = SentTo("answers");
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_THAT(answers[0].text(), ::testing::AnyOf("a+b", "b+a"));
+  EXPECT_EQ(probe->LiveResources(), 1u);  // the replies were handed over and dropped
+}
+
+TEST_F(Wasm2cTest, RepliesToTheDeliveredRequest) {
+  auto probe = Probe();
+  EXPECT_TRUE(harness_.deliver(*probe, "in", "reply", {.reply_to = "replies.1"}).accepted());
+  const auto replies = SentTo("replies.1");
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_EQ(replies[0].text(), "pong");
+}
+
+TEST_F(Wasm2cTest, AGuestsErrorSettlesItsDeliveryAsANativeGuestsDoes) {
+  auto probe = Probe();
+  const auto outcome = harness_.deliver(*probe, "in", "fail");
+  EXPECT_TRUE(outcome.released()) << outcome;
+  ASSERT_TRUE(outcome.error);
+  EXPECT_EQ(*outcome.error, types::Error::Other("asked to fail"));
+  EXPECT_FALSE(probe->Trapped());
+}
+
+struct Misbehaviour {
+  const char* data;
+  const char* trap;  // a part of the trap's text
+};
+
+class Wasm2cTrapTest : public Wasm2cTest, public ::testing::WithParamInterface<Misbehaviour> {};
+
+TEST_P(Wasm2cTrapTest, TrapsThatInstanceOnlyAndTheHostGoesOn) {
+  auto probe = Probe({.max_resources = 100, .max_steps = 100'000});
+  const auto outcome = harness_.deliver(*probe, "in", GetParam().data);
+  EXPECT_TRUE(outcome.released()) << outcome;  // `other`: retried, dead-lettered at max_deliveries
+  ASSERT_TRUE(outcome.error);
+  EXPECT_THAT(outcome.error->Message(), HasSubstr("trapped"));
+  EXPECT_THAT(probe->TrapReason(), HasSubstr(GetParam().trap));
+
+  // Poisoned: nothing runs in it again.
+  const auto later = harness_.deliver(*probe, "in", "echo");
+  ASSERT_TRUE(later.error);
+  EXPECT_THAT(later.error->Message(), HasSubstr("trapped earlier"));
+  EXPECT_TRUE(SentTo("echo.in").empty());
+
+  // Another instance of the same module, and the broker, are untouched.
+  auto fresh = Probe();
+  EXPECT_TRUE(harness_.deliver(*fresh, "in", "echo").accepted());
+  EXPECT_EQ(SentTo("echo.in").size(), 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Misbehaviours, Wasm2cTrapTest,
+                         ::testing::Values(Misbehaviour{"drop-twice", "is not a live resource"},
+                                           Misbehaviour{"bad-pointer", "out of bounds"},
+                                           Misbehaviour{"bad-utf8", "not UTF-8"},
+                                           Misbehaviour{"bad-area", "not aligned"},
+                                           Misbehaviour{"recurse", "exhausted"}, Misbehaviour{"hoard", "resources"},
+                                           Misbehaviour{"loop", "out of steps"}),
+                         [](const auto& info) {
+                           std::string name = info.param.data;
+                           std::erase(name, '-');
+                           return name;
+                         });
+
+TEST_F(Wasm2cTest, APoisonedGuestsDeliveryIsDeadLetteredAtMaxDeliveries) {
+  ASSERT_TRUE(harness_.broker().declare_queue("jobs.dead"));
+  ASSERT_TRUE(harness_.broker().declare_queue("jobs", {.max_deliveries = 2, .dead_letter = "jobs.dead"}));
+  auto probe = Probe();
+  auto subscribed = harness_.subscribe(probe, {.topic = "jobs", .queue = true, .outcome = {.retry_delay = {}}});
+  ASSERT_TRUE(subscribed);
+  ASSERT_TRUE(harness_.publish("jobs", "drop-twice"));
+  harness_.run_until_idle();
+  EXPECT_TRUE(probe->Trapped());
+  ASSERT_EQ(harness_.traffic().dead_letters().size(), 1u);
+  EXPECT_EQ(harness_.traffic().dead_letters()[0].text(), "drop-twice");
+}
+
+TEST_F(Wasm2cTest, MemoryGrowsNoFurtherThanTheGuestsLimit) {
+  auto probe = Probe();
+  EXPECT_TRUE(harness_.deliver(*probe, "in", "grow").accepted());
+  const auto grown = SentTo("grown");
+  ASSERT_EQ(grown.size(), 1u);
+  EXPECT_EQ(grown[0].text(), "grow=-1");  // 1 GiB more is past the default 64 MiB
+}
+
+TEST_F(Wasm2cTest, AModuleWhoseFirstMemoryIsOverTheLimitIsNotInstantiated) {
+  auto context = std::make_shared<host::GuestContext>(*harness_.default_guest());
+  context->limits.max_memory_bytes = 65536;  // one page: less than wasi-libc's stack and heap start
+  auto guest = wasmq::wasm::MakeWasm2cGuest(std::move(context), *wasmq_wasm2c_probe());
+  ASSERT_FALSE(guest);
+  EXPECT_THAT(guest.error(), HasSubstr("over the guest's max_memory_bytes"));
+}
+
+TEST_F(Wasm2cTest, ADeliveryThatWouldReenterTheGuestWaitingInARequestIsRefused) {
+  // The probe serves "service" itself: its own request's delivery arrives on the thread that is
+  // inside it (the manual runtime runs it while the request waits). It must not run inside the
+  // waiting instance; it is released, and the request ends at its deadline without a reply.
+  auto probe = Probe();
+  auto serves = harness_.subscribe(probe, {.topic = "service"});
+  ASSERT_TRUE(serves);
+  EXPECT_TRUE(harness_.deliver(*probe, "in", "ask").accepted());
+  const auto answers = SentTo("answers");
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_EQ(answers[0].text(), "error");  // timeout: no reply came
+  EXPECT_GE(probe->RefusedReentries(), 1u);
+  EXPECT_FALSE(probe->Trapped());
+}
+
+}  // namespace
