@@ -15,17 +15,26 @@ packages=(
   lld-19 wasi-libc libc++-19-dev-wasm32 libc++abi-19-dev-wasm32 libclang-rt-19-dev-wasm32  # wasm32 guests
 )
 
+# Node.js and npm run jco, the independent component check (tools/jco); Debian's, when absent.
+command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
+
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 if ((${#missing[@]} == 0)); then
   echo "install-deps: all ${#packages[@]} packages present"
-  exit 0
+else
+  as_root=()
+  [[ $(id -u) -eq 0 ]] || as_root=(sudo)
+  echo "install-deps: installing ${missing[*]}"
+  "${as_root[@]}" apt-get update -q
+  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-as_root=()
-[[ $(id -u) -eq 0 ]] || as_root=(sudo)
-echo "install-deps: installing ${missing[*]}"
-"${as_root[@]}" apt-get update -q
-DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+# jco, at the version tools/jco/package-lock.json pins (the npm registry is the only download).
+jco_dir="$(dirname "$0")/../tools/jco"
+if [[ ! -d "$jco_dir/node_modules/@bytecodealliance/jco" ]]; then
+  echo "install-deps: npm ci in tools/jco (jco, the component check)"
+  npm ci --prefix "$jco_dir" --no-audit --no-fund --loglevel=error
+fi
