@@ -85,7 +85,9 @@ function(wasmq_add_wasm_guest name)
   endif()
   add_custom_command(
     OUTPUT "${linked}"
-    COMMAND "${linker}" ${WASMQ_WASM_GUEST_FLAGS} -mexec-model=reactor -Wl,--strip-debug -o "${linked}" ${objects}
+    # --stack-first: the C stack sits below the data, so an overflow traps (out of bounds)
+    # instead of running into the guest's globals.
+    COMMAND "${linker}" ${WASMQ_WASM_GUEST_FLAGS} -mexec-model=reactor -Wl,--stack-first -Wl,--strip-debug -o "${linked}" ${objects}
     DEPENDS ${objects}
     COMMENT "Linking wasm32 guest ${name}.wasm"
     COMMAND_EXPAND_LISTS VERBATIM)

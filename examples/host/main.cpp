@@ -7,6 +7,9 @@
 //   wasmq_example --nats nats://host:port the same guests on a NATS server with JetStream
 //   wasmq_example --wasm [--nats URL]     the same guests' sources built to WebAssembly, run by
 //                                         wasm2c (translated ahead of time, linked in)
+//   wasmq_example --wasm-interp [--wasm-dir DIR] [--nats URL]
+//                                         the same .wasm files loaded at run time by the wabt
+//                                         interpreter (DIR: where shop_<guest>.wasm are)
 //
 // The guests connect to "shop" whatever the mode: only this host's configuration changes. The
 // host reads the shop's outcome the way any outsider would: from the ledger's reports on
@@ -29,6 +32,7 @@
 #include <wasi/messaging/nats_backend.hpp>
 #endif
 #ifdef WASMQ_EXAMPLE_WITH_WASM2C
+#include <wasmq/wasm/interpreter.hpp>
 #include <wasmq/wasm/wasm2c.hpp>
 
 // The shop's guests, translated by wasm2c at build time (examples/CMakeLists.txt).
@@ -42,10 +46,12 @@ const wasmq_wasm2c_module* wasmq_wasm2c_shop_mailer(void);
 }
 #endif
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -68,6 +74,7 @@ struct Wiring {
 #ifdef WASMQ_EXAMPLE_WITH_WASM2C
   const wasmq_wasm2c_module* wasm2c = nullptr;
 #endif
+  std::string wasm_file;  ///< the module's file name, for the interpreter
 };
 
 /// The host's window on the shop: the latest books the ledger reported on `ledger.books`.
@@ -140,8 +147,10 @@ void PrintChannels(const wasmq::BrokerStats& stats) {
               static_cast<unsigned long long>(stats.published), static_cast<unsigned long long>(stats.unrouted));
 }
 
+constexpr const char* kGuestKinds[] = {"native", "WebAssembly (wasm2c)", "WebAssembly (wabt interpreter)"};
+
 int Usage(const char* program) {
-  std::fprintf(stderr, "usage: %s [--wasm] [--nats nats://host:port]\n", program);
+  std::fprintf(stderr, "usage: %s [--wasm | --wasm-interp [--wasm-dir DIR]] [--nats nats://host:port]\n", program);
   return 2;
 }
 
@@ -149,12 +158,21 @@ int Usage(const char* program) {
 
 int main(int argc, char** argv) {
   std::optional<std::string> nats_url;
-  bool wasm = false;
+  enum class Guests : std::uint8_t { kNative, kWasm2c, kInterpreter } guests = Guests::kNative;
+#ifdef WASMQ_EXAMPLE_WASM_DIR
+  std::string wasm_dir = WASMQ_EXAMPLE_WASM_DIR;
+#else
+  std::string wasm_dir = ".";
+#endif
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--nats") == 0 && i + 1 < argc) {
       nats_url = argv[++i];
     } else if (std::strcmp(argv[i], "--wasm") == 0) {
-      wasm = true;
+      guests = Guests::kWasm2c;
+    } else if (std::strcmp(argv[i], "--wasm-interp") == 0) {
+      guests = Guests::kInterpreter;
+    } else if (std::strcmp(argv[i], "--wasm-dir") == 0 && i + 1 < argc) {
+      wasm_dir = argv[++i];
     } else {
       return Usage(argv[0]);
     }
@@ -241,6 +259,10 @@ int main(int argc, char** argv) {
       wasmq_wasm2c_shop_packer_2(), wasmq_wasm2c_shop_ledger(),   wasmq_wasm2c_shop_mailer()};
   for (std::size_t i = 0; i < wiring.size(); ++i) wiring[i].wasm2c = wasm2c_modules[i];
 #endif
+  for (auto& guest : wiring) {
+    guest.wasm_file = "shop_" + guest.identity + ".wasm";
+    std::replace(guest.wasm_file.begin(), guest.wasm_file.end(), '-', '_');
+  }
 
   // The host's own window: a native subscriber to the ledger's reports, subscribed first.
   auto watcher = std::make_shared<BooksWatcher>();
@@ -263,8 +285,10 @@ int main(int argc, char** argv) {
         std::make_shared<const host::GuestContext>(host::GuestContext{guest.identity, guest.permissions, registry});
     std::shared_ptr<wasi::messaging::incoming_handler::Guest> handler = guest.native;
 #ifdef WASMQ_EXAMPLE_WITH_WASM2C
-    if (wasm) {
-      auto instance = wasmq::wasm::MakeWasm2cGuest(context, *guest.wasm2c);
+    if (guests != Guests::kNative) {
+      auto instance = guests == Guests::kWasm2c ? wasmq::wasm::MakeWasm2cGuest(context, *guest.wasm2c)
+                                                : wasmq::wasm::LoadInterpretedGuest(
+                                                      context, std::filesystem::path(wasm_dir) / guest.wasm_file);
       if (!instance) {
         std::printf("could not instantiate %s: %s\n", guest.identity.c_str(), instance.error().c_str());
         return 1;
@@ -340,7 +364,7 @@ int main(int argc, char** argv) {
     runtime.wait_until(idle, runtime.now() + 5s);
     const wasmq::BrokerStats stats = broker.stats();
     std::printf("wasmq example host: 6 %s guests on the embedded broker, connection \"shop\" (2 runtime threads)\n",
-                wasm ? "WebAssembly (wasm2c)" : "native");
+                kGuestKinds[static_cast<int>(guests)]);
     PrintChannels(stats);
     // A queue by the name or pattern it receives from.
     const auto queue = [&stats](std::string_view binding) {
@@ -360,7 +384,7 @@ int main(int argc, char** argv) {
 #ifdef WASMQ_EXAMPLE_WITH_NATS
     const auto stats = nats->Stats();
     std::printf("wasmq example host: 6 %s guests on NATS at %s, connection \"shop\" (%s)\n",
-                wasm ? "WebAssembly (wasm2c)" : "native", nats_url->c_str(),
+                kGuestKinds[static_cast<int>(guests)], nats_url->c_str(),
                 std::string(host::ToString(nats->Status())).c_str());
     std::printf("\n%-30s %9s %9s %8s %8s %8s %6s %7s\n", "backend", "published", "delivered", "accepted", "released",
                 "rejected", "dead", "dropped");

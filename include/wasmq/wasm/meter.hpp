@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -17,7 +18,15 @@ namespace wasmq::wasm {
 
 inline constexpr std::string_view kFuelExport = "wasmq_fuel";
 
-/// The metered module, or why `wasm` could not be read or written.
-std::expected<std::vector<std::uint8_t>, std::string> Meter(std::span<const std::uint8_t> wasm);
+struct MeterOptions {
+  /// Also caps the module's memory at this many 64 KiB pages (its declared maximum becomes at
+  /// most this); a module whose initial memory is larger is refused.
+  std::optional<std::uint64_t> max_memory_pages;
+};
+
+/// The metered module, or why `wasm` could not be read, capped or written. A module that exports
+/// `wasmq_fuel` already is metered once only (the cap still applies).
+std::expected<std::vector<std::uint8_t>, std::string> Meter(std::span<const std::uint8_t> wasm,
+                                                            const MeterOptions& options = {});
 
 }  // namespace wasmq::wasm

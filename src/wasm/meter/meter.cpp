@@ -59,7 +59,8 @@ void MeterLoops(wabt::ExprList& exprs, wabt::Index fuel) {
 
 }  // namespace
 
-std::expected<std::vector<std::uint8_t>, std::string> Meter(std::span<const std::uint8_t> wasm) {
+std::expected<std::vector<std::uint8_t>, std::string> Meter(std::span<const std::uint8_t> wasm,
+                                                            const MeterOptions& options) {
   using namespace wabt;  // NOLINT(google-build-using-namespace)
   Features features;
   Errors errors;
@@ -69,27 +70,38 @@ std::expected<std::vector<std::uint8_t>, std::string> Meter(std::span<const std:
   if (Failed(ReadBinaryIr("guest.wasm", wasm.data(), wasm.size(), read_options, &errors, &module))) {
     return std::unexpected("not a WebAssembly module: " + FormatErrorsToString(errors, Location::Type::Binary));
   }
-  if (module.GetGlobal(Var(std::string(kFuelExport), Location())) != nullptr ||
-      module.GetExport(std::string(kFuelExport)) != nullptr) {
-    return std::unexpected("the module is metered already");
+
+  if (options.max_memory_pages) {
+    for (Memory* memory : module.memories) {
+      if (memory->page_limits.initial > *options.max_memory_pages) {
+        return std::unexpected("the module's initial memory of " + std::to_string(memory->page_limits.initial) +
+                               " pages is over the limit of " + std::to_string(*options.max_memory_pages));
+      }
+      if (!memory->page_limits.has_max || memory->page_limits.max > *options.max_memory_pages) {
+        memory->page_limits.has_max = true;
+        memory->page_limits.max = *options.max_memory_pages;
+      }
+    }
   }
 
-  auto global = std::make_unique<GlobalModuleField>();
-  global->global.type = Type::I32;
-  global->global.mutable_ = true;
-  global->global.init_expr.push_back(std::make_unique<ConstExpr>(Const::I32(0)));
-  module.AppendField(std::move(global));
-  const auto fuel = static_cast<Index>(module.globals.size() - 1);
+  if (module.GetExport(std::string(kFuelExport)) == nullptr) {
+    auto global = std::make_unique<GlobalModuleField>();
+    global->global.type = Type::I32;
+    global->global.mutable_ = true;
+    global->global.init_expr.push_back(std::make_unique<ConstExpr>(Const::I32(0)));
+    module.AppendField(std::move(global));
+    const auto fuel = static_cast<Index>(module.globals.size() - 1);
 
-  auto exported = std::make_unique<ExportModuleField>();
-  exported->export_.name = std::string(kFuelExport);
-  exported->export_.kind = ExternalKind::Global;
-  exported->export_.var = Var(fuel, Location());
-  module.AppendField(std::move(exported));
+    auto exported = std::make_unique<ExportModuleField>();
+    exported->export_.name = std::string(kFuelExport);
+    exported->export_.kind = ExternalKind::Global;
+    exported->export_.var = Var(fuel, Location());
+    module.AppendField(std::move(exported));
 
-  for (Index i = module.num_func_imports; i < module.funcs.size(); ++i) {
-    MeterLoops(module.funcs[i]->exprs, fuel);
-    PrependCheck(module.funcs[i]->exprs, fuel);
+    for (Index i = module.num_func_imports; i < module.funcs.size(); ++i) {
+      MeterLoops(module.funcs[i]->exprs, fuel);
+      PrependCheck(module.funcs[i]->exprs, fuel);
+    }
   }
 
   MemoryStream stream;

@@ -1,9 +1,11 @@
-// Real WebAssembly guests under wasm2c: tests/wasm/guests/probe.c, built to wasm32 (metered) and
-// translated into this test. Each behaviour of the canonical ABI is checked at the guest's end
-// (what it sends), and each way a guest can break it is checked to trap that instance only.
+// Real WebAssembly guests under both runtimes: tests/wasm/guests/probe.c, built to wasm32,
+// translated by wasm2c into this test (metered at build time) and loaded by the wabt interpreter
+// (metered on loading). Each behaviour of the canonical ABI is checked at the guest's end (what
+// it sends), and each way a guest can break it is checked to trap that instance only.
 
 #include <wasi/messaging/request_reply.hpp>
 #include <wasmq/testing/testing.hpp>
+#include <wasmq/wasm/interpreter.hpp>
 #include <wasmq/wasm/wasm2c.hpp>
 
 #include <gmock/gmock.h>
@@ -21,14 +23,30 @@ using wasmq::testing::TrafficKind;
 namespace host = wasi::messaging::host;
 namespace types = wasi::messaging::types;
 
-class Wasm2cTest : public ::testing::Test {
+enum class Runtime : std::uint8_t { kWasm2c, kInterpreter };
+
+std::string RuntimeName(Runtime runtime) { return runtime == Runtime::kWasm2c ? "wasm2c" : "interpreter"; }
+
+/// A fresh instance of the probe on `runtime`, as `context` says.
+std::expected<std::shared_ptr<wasmq::wasm::WasmGuest>, std::string> Instantiate(
+    Runtime runtime, std::shared_ptr<const host::GuestContext> context) {
+  if (runtime == Runtime::kWasm2c) return wasmq::wasm::MakeWasm2cGuest(std::move(context), *wasmq_wasm2c_probe());
+  return wasmq::wasm::LoadInterpretedGuest(std::move(context), std::filesystem::path(WASMQ_PROBE_WASM));
+}
+
+class WasmGuestTest {
+ public:
+  virtual ~WasmGuestTest() = default;
+
  protected:
+  [[nodiscard]] virtual Runtime Using() const = 0;
+
   /// A fresh instance of the probe, as the harness's default guest with `limits`.
   std::shared_ptr<wasmq::wasm::WasmGuest> Probe(host::GuestLimits limits = {.max_steps = 100'000}) {
     auto context = std::make_shared<host::GuestContext>(*harness_.default_guest());
     context->identity = "probe";
     context->limits = limits;
-    auto guest = wasmq::wasm::MakeWasm2cGuest(std::move(context), *wasmq_wasm2c_probe());
+    auto guest = Instantiate(Using(), std::move(context));
     EXPECT_TRUE(guest) << guest.error();
     return guest ? *guest : nullptr;
   }
@@ -43,7 +61,12 @@ class Wasm2cTest : public ::testing::Test {
   Harness harness_;
 };
 
-TEST_F(Wasm2cTest, EchoesTopicDataMetadataAndContentType) {
+class WasmRuntimeTest : public WasmGuestTest, public ::testing::TestWithParam<Runtime> {
+ protected:
+  [[nodiscard]] Runtime Using() const override { return GetParam(); }
+};
+
+TEST_P(WasmRuntimeTest, EchoesTopicDataMetadataAndContentType) {
   auto probe = Probe();
   const auto outcome =
       harness_.deliver(*probe, "in", "echo", {.content_type = "text/plain", .metadata = {{"k", "v"}, {"k2", "v2"}}});
@@ -57,7 +80,7 @@ TEST_F(Wasm2cTest, EchoesTopicDataMetadataAndContentType) {
   EXPECT_EQ(probe->Handled(), 1u);
 }
 
-TEST_F(Wasm2cTest, BuildsMetadataWithSetAddAndRemove) {
+TEST_P(WasmRuntimeTest, BuildsMetadataWithSetAddAndRemove) {
   auto probe = Probe();
   EXPECT_TRUE(harness_.deliver(*probe, "in", "metadata").accepted());
   const auto built = SentTo("built");
@@ -65,7 +88,7 @@ TEST_F(Wasm2cTest, BuildsMetadataWithSetAddAndRemove) {
   EXPECT_THAT(built[0].message->metadata, ElementsAre(Pair("b", "2"), Pair("c", "3")));
 }
 
-TEST_F(Wasm2cTest, RequestsAndGetsEveryExpectedReply) {
+TEST_P(WasmRuntimeTest, RequestsAndGetsEveryExpectedReply) {
   const auto responder = [](std::string answer) {
     return wasmq::testing::guest_from([answer](types::Message&& request) -> std::expected<void, types::Error> {
       return wasi::messaging::request_reply::Reply(
@@ -83,7 +106,7 @@ TEST_F(Wasm2cTest, RequestsAndGetsEveryExpectedReply) {
   EXPECT_EQ(probe->LiveResources(), 1u);  // the replies were handed over and dropped
 }
 
-TEST_F(Wasm2cTest, RepliesToTheDeliveredRequest) {
+TEST_P(WasmRuntimeTest, RepliesToTheDeliveredRequest) {
   auto probe = Probe();
   EXPECT_TRUE(harness_.deliver(*probe, "in", "reply", {.reply_to = "replies.1"}).accepted());
   const auto replies = SentTo("replies.1");
@@ -91,7 +114,7 @@ TEST_F(Wasm2cTest, RepliesToTheDeliveredRequest) {
   EXPECT_EQ(replies[0].text(), "pong");
 }
 
-TEST_F(Wasm2cTest, AGuestsErrorSettlesItsDeliveryAsANativeGuestsDoes) {
+TEST_P(WasmRuntimeTest, AGuestsErrorSettlesItsDeliveryAsANativeGuestsDoes) {
   auto probe = Probe();
   const auto outcome = harness_.deliver(*probe, "in", "fail");
   EXPECT_TRUE(outcome.released()) << outcome;
@@ -105,15 +128,19 @@ struct Misbehaviour {
   const char* trap;  // a part of the trap's text
 };
 
-class Wasm2cTrapTest : public Wasm2cTest, public ::testing::WithParamInterface<Misbehaviour> {};
+class WasmTrapTest : public WasmGuestTest, public ::testing::TestWithParam<std::tuple<Runtime, Misbehaviour>> {
+ protected:
+  [[nodiscard]] Runtime Using() const override { return std::get<0>(GetParam()); }
+  [[nodiscard]] const Misbehaviour& Doing() const { return std::get<1>(GetParam()); }
+};
 
-TEST_P(Wasm2cTrapTest, TrapsThatInstanceOnlyAndTheHostGoesOn) {
+TEST_P(WasmTrapTest, TrapsThatInstanceOnlyAndTheHostGoesOn) {
   auto probe = Probe({.max_resources = 100, .max_steps = 100'000});
-  const auto outcome = harness_.deliver(*probe, "in", GetParam().data);
+  const auto outcome = harness_.deliver(*probe, "in", Doing().data);
   EXPECT_TRUE(outcome.released()) << outcome;  // `other`: retried, dead-lettered at max_deliveries
   ASSERT_TRUE(outcome.error);
   EXPECT_THAT(outcome.error->Message(), HasSubstr("trapped"));
-  EXPECT_THAT(probe->TrapReason(), HasSubstr(GetParam().trap));
+  EXPECT_THAT(probe->TrapReason(), HasSubstr(Doing().trap));
 
   // Poisoned: nothing runs in it again.
   const auto later = harness_.deliver(*probe, "in", "echo");
@@ -127,20 +154,21 @@ TEST_P(Wasm2cTrapTest, TrapsThatInstanceOnlyAndTheHostGoesOn) {
   EXPECT_EQ(SentTo("echo.in").size(), 1u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Misbehaviours, Wasm2cTrapTest,
-                         ::testing::Values(Misbehaviour{"drop-twice", "is not a live resource"},
-                                           Misbehaviour{"bad-pointer", "out of bounds"},
-                                           Misbehaviour{"bad-utf8", "not UTF-8"},
-                                           Misbehaviour{"bad-area", "not aligned"},
-                                           Misbehaviour{"recurse", "exhausted"}, Misbehaviour{"hoard", "resources"},
-                                           Misbehaviour{"loop", "out of steps"}),
-                         [](const auto& info) {
-                           std::string name = info.param.data;
-                           std::erase(name, '-');
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Misbehaviours, WasmTrapTest,
+    ::testing::Combine(::testing::Values(Runtime::kWasm2c, Runtime::kInterpreter),
+                       ::testing::Values(Misbehaviour{"drop-twice", "is not a live resource"},
+                                         Misbehaviour{"bad-pointer", "out of bounds"},
+                                         Misbehaviour{"bad-utf8", "not UTF-8"}, Misbehaviour{"bad-area", "not aligned"},
+                                         Misbehaviour{"recurse", "exhausted"}, Misbehaviour{"hoard", "resources"},
+                                         Misbehaviour{"loop", "out of steps"})),
+    [](const auto& info) {
+      std::string name = RuntimeName(std::get<0>(info.param)) + "_" + std::get<1>(info.param).data;
+      std::erase(name, '-');
+      return name;
+    });
 
-TEST_F(Wasm2cTest, APoisonedGuestsDeliveryIsDeadLetteredAtMaxDeliveries) {
+TEST_P(WasmRuntimeTest, APoisonedGuestsDeliveryIsDeadLetteredAtMaxDeliveries) {
   ASSERT_TRUE(harness_.broker().declare_queue("jobs.dead"));
   ASSERT_TRUE(harness_.broker().declare_queue("jobs", {.max_deliveries = 2, .dead_letter = "jobs.dead"}));
   auto probe = Probe();
@@ -153,7 +181,7 @@ TEST_F(Wasm2cTest, APoisonedGuestsDeliveryIsDeadLetteredAtMaxDeliveries) {
   EXPECT_EQ(harness_.traffic().dead_letters()[0].text(), "drop-twice");
 }
 
-TEST_F(Wasm2cTest, MemoryGrowsNoFurtherThanTheGuestsLimit) {
+TEST_P(WasmRuntimeTest, MemoryGrowsNoFurtherThanTheGuestsLimit) {
   auto probe = Probe();
   EXPECT_TRUE(harness_.deliver(*probe, "in", "grow").accepted());
   const auto grown = SentTo("grown");
@@ -161,15 +189,15 @@ TEST_F(Wasm2cTest, MemoryGrowsNoFurtherThanTheGuestsLimit) {
   EXPECT_EQ(grown[0].text(), "grow=-1");  // 1 GiB more is past the default 64 MiB
 }
 
-TEST_F(Wasm2cTest, AModuleWhoseFirstMemoryIsOverTheLimitIsNotInstantiated) {
+TEST_P(WasmRuntimeTest, AModuleWhoseFirstMemoryIsOverTheLimitIsNotInstantiated) {
   auto context = std::make_shared<host::GuestContext>(*harness_.default_guest());
   context->limits.max_memory_bytes = 65536;  // one page: less than wasi-libc's stack and heap start
-  auto guest = wasmq::wasm::MakeWasm2cGuest(std::move(context), *wasmq_wasm2c_probe());
+  auto guest = Instantiate(GetParam(), std::move(context));
   ASSERT_FALSE(guest);
-  EXPECT_THAT(guest.error(), HasSubstr("over the guest's max_memory_bytes"));
+  EXPECT_THAT(guest.error(), HasSubstr("initial memory"));
 }
 
-TEST_F(Wasm2cTest, ADeliveryThatWouldReenterTheGuestWaitingInARequestIsRefused) {
+TEST_P(WasmRuntimeTest, ADeliveryThatWouldReenterTheGuestWaitingInARequestIsRefused) {
   // The probe serves "service" itself: its own request's delivery arrives on the thread that is
   // inside it (the manual runtime runs it while the request waits). It must not run inside the
   // waiting instance; it is released, and the request ends at its deadline without a reply.
@@ -182,6 +210,33 @@ TEST_F(Wasm2cTest, ADeliveryThatWouldReenterTheGuestWaitingInARequestIsRefused) 
   EXPECT_EQ(answers[0].text(), "error");  // timeout: no reply came
   EXPECT_GE(probe->RefusedReentries(), 1u);
   EXPECT_FALSE(probe->Trapped());
+}
+
+INSTANTIATE_TEST_SUITE_P(Runtimes, WasmRuntimeTest, ::testing::Values(Runtime::kWasm2c, Runtime::kInterpreter),
+                         [](const auto& info) { return RuntimeName(info.param); });
+
+TEST(WasmInterpreterTest, RefusesAModuleThatIsNotOneOfTheWorld) {
+  Harness harness;
+  // (module (import "wasi:messaging/types@0.2.0-draft" "[method]message.priority" (func)))
+  const std::string_view module_name = "wasi:messaging/types@0.2.0-draft";
+  const std::string_view function = "[method]message.priority";
+  std::vector<std::uint8_t> module = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,  // magic, version
+                                      0x01, 0x04, 0x01, 0x60, 0x00, 0x00};             // type section: () -> ()
+  module.push_back(0x02);                                                              // import section
+  module.push_back(static_cast<std::uint8_t>(1 + 1 + module_name.size() + 1 + function.size() + 2));
+  module.push_back(0x01);
+  module.push_back(static_cast<std::uint8_t>(module_name.size()));
+  module.insert(module.end(), module_name.begin(), module_name.end());
+  module.push_back(static_cast<std::uint8_t>(function.size()));
+  module.insert(module.end(), function.begin(), function.end());
+  module.push_back(0x00);  // a function
+  module.push_back(0x00);  // of type 0
+  auto guest = wasmq::wasm::LoadInterpretedGuest(harness.default_guest(), module);
+  ASSERT_FALSE(guest);
+  EXPECT_THAT(guest.error(), HasSubstr("which wasi:messaging lacks"));
+  auto garbage = wasmq::wasm::LoadInterpretedGuest(harness.default_guest(), std::vector<std::uint8_t>{1, 2, 3});
+  ASSERT_FALSE(garbage);
+  EXPECT_THAT(garbage.error(), HasSubstr("not a WebAssembly module"));
 }
 
 }  // namespace
