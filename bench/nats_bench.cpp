@@ -4,9 +4,9 @@
 
 #include "common.hpp"
 
-#include <wasi/messaging/nats_backend.hpp>
 #include <wasi/messaging/producer.hpp>
 #include <wasi/messaging/request_reply.hpp>
+#include <wasmq/backends/nats.hpp>
 #include <wasmq/testing/nats_server.hpp>
 
 #include <nats/nats.h>
@@ -17,7 +17,7 @@
 namespace wasmq::bench {
 namespace {
 
-namespace host = wasi::messaging::host;
+namespace host = wasmq::host;
 namespace types = wasi::messaging::types;
 using Bytes = std::vector<std::uint8_t>;
 
@@ -128,11 +128,11 @@ class EchoGuest final : public wasi::messaging::incoming_handler::Guest {
 
 /// A host with "bench" on a NATS backend, the guest context to act as, and a subscription.
 struct NatsHost {
-  std::shared_ptr<host::NatsBackend> backend;
+  std::shared_ptr<wasmq::backends::NatsBackend> backend;
   std::shared_ptr<const host::GuestContext> guest;
-  explicit NatsHost(host::NatsOptions options) {
+  explicit NatsHost(wasmq::backends::NatsOptions options) {
     options.url = server_url();
-    auto made = host::MakeNatsBackend(std::move(options));
+    auto made = wasmq::backends::MakeNatsBackend(std::move(options));
     if (!made) return;
     backend = *made;
     auto registry = std::make_shared<host::ConnectionRegistry>();
@@ -151,7 +151,7 @@ void run_facade(benchmark::State& state, bool durable, bool send_asap = false) {
   const std::int64_t batch = durable ? 256 : batch_for(size);
   static int run = 0;
   const std::string topic = "bench.facade." + std::to_string(++run);  // a fresh stream per run
-  host::NatsOptions options{.send_asap = send_asap};
+  wasmq::backends::NatsOptions options{.send_asap = send_asap};
   if (durable) options.durable.push_back({.name = topic});
   NatsHost nats(options);
   if (!nats.backend) {

@@ -7,9 +7,9 @@
 #include "mutex_queue.hpp"
 #include "zmq_socket.hpp"
 
-#include <wasi/messaging/host.hpp>
 #include <wasi/messaging/producer.hpp>
 #include <wasmq/broker.hpp>
+#include <wasmq/host/host.hpp>
 #include <wasmq/thread_pool_runtime.hpp>
 
 #include <concurrentqueue/blockingconcurrentqueue.h>
@@ -64,7 +64,7 @@ class CountingGuest final : public wasi::messaging::incoming_handler::Guest {
 };
 
 void BM_P2P_Facade(benchmark::State& state) {
-  namespace host = wasi::messaging::host;
+  namespace host = wasmq::host;
   namespace types = wasi::messaging::types;
   const auto size = static_cast<std::size_t>(state.range(0));
   const Bytes payload = payload_of(size);

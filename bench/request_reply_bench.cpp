@@ -5,9 +5,9 @@
 #include "common.hpp"
 #include "zmq_socket.hpp"
 
-#include <wasi/messaging/host.hpp>
 #include <wasi/messaging/request_reply.hpp>
 #include <wasmq/broker.hpp>
+#include <wasmq/host/host.hpp>
 #include <wasmq/thread_pool_runtime.hpp>
 
 #include <condition_variable>
@@ -16,7 +16,7 @@
 namespace wasmq::bench {
 namespace {
 
-namespace host = wasi::messaging::host;
+namespace host = wasmq::host;
 namespace types = wasi::messaging::types;
 
 class EchoGuest final : public wasi::messaging::incoming_handler::Guest {

@@ -8,7 +8,7 @@
 #include <cstdlib>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  using wasi::messaging::host::nats_detail::ParseMaxDeliveriesAdvisory;
+  using wasmq::backends::nats_detail::ParseMaxDeliveriesAdvisory;
   const auto advisory = ParseMaxDeliveriesAdvisory(std::string_view(reinterpret_cast<const char*>(data), size));
   if (!advisory) return 0;
   const nlohmann::json again = {{"type", "io.nats.jetstream.advisory.v1.max_deliver"},

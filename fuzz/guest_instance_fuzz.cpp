@@ -5,7 +5,7 @@
 
 #include "fuzz_input.hpp"
 
-#include <wasi/messaging/guest_instance.hpp>
+#include <wasmq/host/guest_instance.hpp>
 #include <wasmq/utf8.hpp>
 #include <wasmq/wasmq.hpp>
 
@@ -18,14 +18,14 @@
 
 namespace {
 
-using wasi::messaging::host::GuestInstance;
-using wasi::messaging::host::Handle;
+using wasmq::host::GuestInstance;
+using wasmq::host::Handle;
 
 void Require(bool condition) {
   if (!condition) std::abort();
 }
 
-constexpr wasi::messaging::host::GuestLimits limits{
+constexpr wasmq::host::GuestLimits limits{
     .max_resources = 12, .max_message_bytes = 48, .max_metadata_entries = 3, .max_replies = 4};
 
 struct ModelMessage {
@@ -58,8 +58,7 @@ struct Guest {
 struct Host {
   wasmq::ManualRuntime runtime;
   wasmq::Broker broker{runtime};
-  std::shared_ptr<wasi::messaging::host::ConnectionRegistry> registry =
-      std::make_shared<wasi::messaging::host::ConnectionRegistry>();
+  std::shared_ptr<wasmq::host::ConnectionRegistry> registry = std::make_shared<wasmq::host::ConnectionRegistry>();
   Host() { registry->AddBroker("main", broker); }
 };
 
@@ -91,8 +90,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   wasmq::fuzz::FuzzInput input(data, size);
   Guest guests[2];
   for (int i = 0; i < 2; ++i) {
-    guests[i].instance = std::make_unique<GuestInstance>(std::make_shared<wasi::messaging::host::GuestContext>(
-        wasi::messaging::host::GuestContext{"guest-" + std::to_string(i), {}, host.registry, limits}));
+    guests[i].instance = std::make_unique<GuestInstance>(std::make_shared<wasmq::host::GuestContext>(
+        wasmq::host::GuestContext{"guest-" + std::to_string(i), {}, host.registry, limits}));
   }
   while (!input.empty()) {
     const std::uint8_t op = input.byte();

@@ -15,9 +15,9 @@
 
 namespace {
 
-using wasi::messaging::host::nats_detail::FromNatsMessage;
-using wasi::messaging::host::nats_detail::NatsPtr;
-using wasi::messaging::host::nats_detail::ToNatsMessage;
+using wasmq::backends::nats_detail::FromNatsMessage;
+using wasmq::backends::nats_detail::NatsPtr;
+using wasmq::backends::nats_detail::ToNatsMessage;
 
 void Require(bool condition, const char* what) {
   if (!condition) {

@@ -220,6 +220,23 @@ def main():
     add("cannot make the host scan: before the index, 100,000 `add-metadata` calls took 16 s of host CPU.")
     add("")
 
+    add("## 10. A guest's round trip: delivered, handled, sent on (same guest source, one thread)")
+    add("")
+    add("| guest | round trips | per round trip | cost against native |")
+    add("| --- | ---: | ---: | ---: |")
+    native = rate(get("BM_GuestRoundTrip/guest:0"))
+    kinds = [(0, "native C++ (the facade)"), (1, "WebAssembly, wasm2c"),
+             (2, "WebAssembly, wasm2c, metered (step budget)"), (3, "WebAssembly, wabt interpreter (metered)")]
+    for arg, label in kinds:
+        r = rate(get(f"BM_GuestRoundTrip/guest:{arg}"))
+        cost = ratio(native, r)
+        add(f"| {label} | {fmt_rate(r)} | {fmt_ns(1e9 / r) if r else '—'} | {fmt_ratio(cost)} |")
+    add("")
+    add("A round trip: the broker delivers a 16-byte message to the guest's subscription, the guest reads")
+    add("its topic and data, makes a message and sends it to `echo.<topic>`, and a sink accepts it. The")
+    add("guest is `bench/guests/echo_guest.hpp`, compiled natively and to wasm32 from the same source.")
+    add("")
+
     add("## Targets")
     add("")
     add("| target | measured | |")
@@ -237,6 +254,8 @@ def main():
     add(f"| request-reply p50 ≤ 2× condvar ping-pong | {fmt_ratio(r5)} | {verdict(r5, 2.0, False)} |")
     r6 = ratio(p50("BM_RequestReply_Facade"), p50("BM_RequestReply_ZmqReqRep"))
     add(f"| request-reply p50 ≤ 0.5× ZeroMQ REQ/REP | {fmt_ratio(r6)} | {verdict(r6, 0.5, False)} |")
+    r7 = ratio(native, rate(get("BM_GuestRoundTrip/guest:1")))
+    add(f"| a wasm2c guest's round trip ≤ 2× the native guest's | {fmt_ratio(r7)} | {verdict(r7, 2.0, False)} |")
     add("| 0 allocations per message in the broker's own bookkeeping | see §8 and the notes | |")
     add("")
     add("![messages per second, 16 B](benchmarks.svg)")

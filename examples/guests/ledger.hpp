@@ -39,7 +39,7 @@ struct Books {
 /// a retry). After each change it publishes its books to `ledger.books` (Books::ToText), which is
 /// how a host or a test reads them from outside; a report it may not send is skipped, as the
 /// books themselves are booked. Handles one delivery at a time, as a WebAssembly instance does: a
-/// native host serializes its deliveries (wasi::messaging::host::OneAtATime).
+/// native host serializes its deliveries (wasmq::host::OneAtATime).
 class Ledger final : public wasi::messaging::incoming_handler::Guest {
  public:
   explicit Ledger(std::string connection = "inproc") : connection_(std::move(connection)) {}

@@ -23,13 +23,14 @@
 #include "guests/shop_config.hpp"
 #include "guests/shop_text.hpp"
 
-#include <wasi/messaging/host.hpp>
 #include <wasi/messaging/producer.hpp>
-#include <wasi/messaging/turn.hpp>
+#include <wasmq/backends/inproc.hpp>
 #include <wasmq/broker.hpp>
+#include <wasmq/host/host.hpp>
+#include <wasmq/host/turn.hpp>
 #include <wasmq/thread_pool_runtime.hpp>
 #ifdef WASMQ_EXAMPLE_WITH_NATS
-#include <wasi/messaging/nats_backend.hpp>
+#include <wasmq/backends/nats.hpp>
 #endif
 #ifdef WASMQ_EXAMPLE_WITH_WASM2C
 #include <wasmq/wasm/interpreter.hpp>
@@ -61,7 +62,7 @@ const wasmq_wasm2c_module* wasmq_wasm2c_shop_mailer(void);
 namespace {
 
 using namespace std::chrono_literals;
-namespace host = wasi::messaging::host;
+namespace host = wasmq::host;
 namespace types = wasi::messaging::types;
 
 /// One guest as the host configures it: who it is, what it may do, what it receives. `native`
@@ -190,7 +191,7 @@ int main(int argc, char** argv) {
   wasmq::Broker broker(runtime);
   auto registry = std::make_shared<host::ConnectionRegistry>();
 #ifdef WASMQ_EXAMPLE_WITH_NATS
-  std::shared_ptr<host::NatsBackend> nats;
+  std::shared_ptr<wasmq::backends::NatsBackend> nats;
 #endif
   if (!nats_url) {
     for (const auto& queue : shop_queues) {
@@ -201,17 +202,17 @@ int main(int argc, char** argv) {
         return 1;
       }
     }
-    registry->Add("shop", host::MakeInprocBackend(broker));
+    registry->Add("shop", wasmq::backends::MakeInprocBackend(broker));
   } else {
 #ifdef WASMQ_EXAMPLE_WITH_NATS
-    host::NatsOptions options{.url = *nats_url, .connection_name = "wasmq-example"};
+    wasmq::backends::NatsOptions options{.url = *nats_url, .connection_name = "wasmq-example"};
     for (const auto& queue : shop_queues) {
       options.durable.push_back({.name = queue.name,
                                  .lock_duration = shop_lock_duration,
                                  .max_deliveries = queue.max_deliveries,
                                  .dead_letter = queue.dead_letter});
     }
-    auto backend = host::MakeNatsBackend(std::move(options));
+    auto backend = wasmq::backends::MakeNatsBackend(std::move(options));
     if (!backend) {
       std::printf("could not connect to %s: %s\n", nats_url->c_str(), backend.error().Message().c_str());
       return 1;
@@ -385,7 +386,7 @@ int main(int argc, char** argv) {
     const auto stats = nats->Stats();
     std::printf("wasmq example host: 6 %s guests on NATS at %s, connection \"shop\" (%s)\n",
                 kGuestKinds[static_cast<int>(guests)], nats_url->c_str(),
-                std::string(host::ToString(nats->Status())).c_str());
+                std::string(wasmq::backends::ToString(nats->Status())).c_str());
     std::printf("\n%-30s %9s %9s %8s %8s %8s %6s %7s\n", "backend", "published", "delivered", "accepted", "released",
                 "rejected", "dead", "dropped");
     std::printf("%-30s %9llu %9llu %8llu %8llu %8llu %6llu %7llu\n", "NATS (core + JetStream)",

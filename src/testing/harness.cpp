@@ -1,4 +1,6 @@
 #include <wasmq/testing/harness.hpp>
+
+#include <wasmq/backends/inproc.hpp>
 #include <wasmq/thread_pool_runtime.hpp>
 
 #include "counting_runtime.hpp"
@@ -13,7 +15,7 @@
 
 namespace wasmq::testing {
 
-namespace host = wasi::messaging::host;
+namespace host = wasmq::host;
 namespace types = wasi::messaging::types;
 
 namespace {
@@ -61,8 +63,8 @@ Harness::Harness(HarnessOptions options) : options_(std::move(options)) {
     broker_options.observer = traffic_;
   }
   broker_ = std::make_unique<Broker>(runtime(), broker_options);
-  backend_ =
-      std::make_shared<detail::RecordingBackend>(host::MakeInprocBackend(*broker_), *traffic_, faults_, runtime());
+  backend_ = std::make_shared<detail::RecordingBackend>(wasmq::backends::MakeInprocBackend(*broker_), *traffic_,
+                                                        faults_, runtime());
   registry_ = std::make_shared<host::ConnectionRegistry>();
   registry_->Add("inproc", backend_);
   registry_->Add("inproc://test", backend_);

@@ -7,7 +7,7 @@
 namespace wasmq::testing::detail {
 
 namespace types = wasi::messaging::types;
-using wasi::messaging::host::Backend;
+using wasmq::host::Backend;
 
 /// A subscription the harness can close from inside its own handler (FaultKind::close_consumer).
 struct SubscriptionHolder {
@@ -27,7 +27,7 @@ struct SubscriptionHolder {
 namespace {
 
 std::string producer_name() {
-  auto guest = wasi::messaging::host::CurrentGuest();
+  auto guest = wasmq::host::CurrentGuest();
   return guest ? "guest '" + guest->identity + "'" : "host";
 }
 
@@ -70,7 +70,7 @@ std::expected<std::vector<types::Message>, types::Error> RecordingBackend::Reque
 }
 
 std::expected<Backend::SubscriptionHandle, types::Error> RecordingBackend::Subscribe(
-    const wasi::messaging::host::Subscription& subscription, DeliveryHandler handler) {
+    const wasmq::host::Subscription& subscription, DeliveryHandler handler) {
   auto holder = std::make_shared<SubscriptionHolder>();
   auto self = std::static_pointer_cast<RecordingBackend>(shared_from_this());
   auto wrapped = [self, handler = std::move(handler),

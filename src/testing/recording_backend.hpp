@@ -2,7 +2,7 @@
 // The harness's connection: a Backend that wraps the embedded broker's, records every send in the
 // traffic, and injects the pending faults into sends and deliveries.
 
-#include <wasi/messaging/host.hpp>
+#include <wasmq/host/host.hpp>
 #include <wasmq/runtime.hpp>
 #include <wasmq/testing/faults.hpp>
 #include <wasmq/testing/traffic.hpp>
@@ -11,7 +11,7 @@
 
 namespace wasmq::testing::detail {
 
-class RecordingBackend final : public wasi::messaging::host::Backend {
+class RecordingBackend final : public wasmq::host::Backend {
  public:
   RecordingBackend(std::shared_ptr<Backend> inner, Traffic& traffic, Faults& faults, Runtime& runtime)
       : inner_(std::move(inner)), traffic_(traffic), faults_(faults), runtime_(runtime) {}
@@ -20,7 +20,7 @@ class RecordingBackend final : public wasi::messaging::host::Backend {
   std::expected<std::vector<wasi::messaging::types::Message>, wasi::messaging::types::Error> Request(
       Message&& request, std::optional<std::chrono::milliseconds> timeout, std::uint32_t expected_replies) override;
   std::expected<SubscriptionHandle, wasi::messaging::types::Error> Subscribe(
-      const wasi::messaging::host::Subscription& subscription, DeliveryHandler handler) override;
+      const wasmq::host::Subscription& subscription, DeliveryHandler handler) override;
 
  private:
   /// Records the send, or fails it when a fault says so; then runs `send` attributed to it.

@@ -1,9 +1,14 @@
-#include <wasi/messaging/host.hpp>
-#include <wasi/messaging/reply_inbox.hpp>
 #include <wasi/messaging/types.hpp>
+#include <wasmq/host/host.hpp>
+#include <wasmq/host/reply_inbox.hpp>
 
 #include <wasmq/name.hpp>
 #include <wasmq/utf8.hpp>
+
+// The host layer, by the short name this file uses for it.
+namespace wasi::messaging {
+namespace host = ::wasmq::host;
+}  // namespace wasi::messaging
 
 namespace wasi::messaging::types {
 
@@ -39,7 +44,7 @@ std::expected<void, Error> Client::Disconnect() {
 
 }  // namespace wasi::messaging::types
 
-namespace wasi::messaging::host {
+namespace wasmq::host {
 
 std::expected<const ClientState*, types::Error> ClientState::ForPublishing(const types::Client& client,
                                                                            std::string_view topic,
@@ -64,4 +69,4 @@ std::expected<const ClientState*, types::Error> ClientState::ForPublishing(const
   return state;
 }
 
-}  // namespace wasi::messaging::host
+}  // namespace wasmq::host

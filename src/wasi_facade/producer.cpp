@@ -1,5 +1,10 @@
-#include <wasi/messaging/host.hpp>
 #include <wasi/messaging/producer.hpp>
+#include <wasmq/host/host.hpp>
+
+// The host layer, by the short name this file uses for it.
+namespace wasi::messaging {
+namespace host = ::wasmq::host;
+}  // namespace wasi::messaging
 
 namespace wasi::messaging::producer {
 

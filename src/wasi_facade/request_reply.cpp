@@ -1,11 +1,16 @@
-#include <wasi/messaging/host.hpp>
-#include <wasi/messaging/reply_inbox.hpp>
 #include <wasi/messaging/request_reply.hpp>
+#include <wasmq/host/host.hpp>
+#include <wasmq/host/reply_inbox.hpp>
 #include <wasmq/name.hpp>
 
 #include <algorithm>
 
 #include <limits>
+
+// The host layer, by the short name this file uses for it.
+namespace wasi::messaging {
+namespace host = ::wasmq::host;
+}  // namespace wasi::messaging
 
 namespace wasi::messaging::request_reply {
 

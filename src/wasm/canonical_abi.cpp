@@ -9,7 +9,7 @@ namespace wasmq::wasm {
 namespace {
 
 namespace types = wasi::messaging::types;
-using wasi::messaging::host::Handle;
+using wasmq::host::Handle;
 
 std::span<const std::uint8_t> AsBytes(std::string_view text) {
   return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
@@ -177,7 +177,7 @@ std::expected<std::uint32_t, TrapText> CanonicalAbi::Call(ImportId id, std::span
                            " core parameters, not " + std::to_string(args.size()));
   }
   // A binding's own trap (a handle misuse, a limit) becomes the guest's.
-  const auto trap = [](const wasi::messaging::host::Trap& t) { return std::unexpected(t.message); };
+  const auto trap = [](const wasmq::host::Trap& t) { return std::unexpected(t.message); };
   switch (id) {
     case ImportId::kClientConnect: {
       if (auto area = Range(args[2], kResultSize, 4); !area) return std::unexpected(area.error());
@@ -211,9 +211,12 @@ std::expected<std::uint32_t, TrapText> CanonicalAbi::Call(ImportId id, std::span
     }
     case ImportId::kMessageTopic: {
       if (auto area = Range(args[1], kOptionSize, 4); !area) return std::unexpected(area.error());
-      auto call = instance_.MessageTopic(args[0]);
-      if (!call) return trap(call.error());
-      return StoreOptionString(args[1], *call);
+      auto message = instance_.BorrowMessage(args[0]);  // lowered from the message: no copy
+      if (!message) return trap(message.error());
+      // A topic is set only on delivery, and a topic is never empty: an empty view is `none`.
+      if ((*message)->TopicView().empty()) return StoreU8(args[1], 0);
+      if (auto stored = StoreU8(args[1], 1); !stored) return stored;
+      return StoreList(args[1] + kPayloadOffset, AsBytes((*message)->TopicView()));
     }
     case ImportId::kMessageContentType: {
       if (auto area = Range(args[1], kOptionSize, 4); !area) return std::unexpected(area.error());
@@ -229,9 +232,9 @@ std::expected<std::uint32_t, TrapText> CanonicalAbi::Call(ImportId id, std::span
     }
     case ImportId::kMessageData: {
       if (auto area = Range(args[1], kListSize, 4); !area) return std::unexpected(area.error());
-      auto call = instance_.MessageData(args[0]);
-      if (!call) return trap(call.error());
-      return StoreList(args[1], *call);
+      auto message = instance_.BorrowMessage(args[0]);  // lowered from the message: no copy
+      if (!message) return trap(message.error());
+      return StoreList(args[1], (*message)->DataView());
     }
     case ImportId::kMessageSetData: {
       auto data = Range(args[1], args[2], 1);

@@ -4,7 +4,7 @@ namespace wasmq::wasm {
 
 namespace types = wasi::messaging::types;
 
-WasmGuest::WasmGuest(std::shared_ptr<const wasi::messaging::host::GuestContext> context)
+WasmGuest::WasmGuest(std::shared_ptr<const wasmq::host::GuestContext> context)
     : context_(std::move(context)), instance_(context_), abi_(instance_, context_->limits, *this) {}
 
 std::string WasmGuest::TrapReason() const {
@@ -24,7 +24,7 @@ std::expected<void, types::Error> WasmGuest::Handle(types::Message&& message) {
                                                "' is busy on this thread (waiting in a request): "
                                                "a re-entrant delivery is refused and offered again later"));
   }
-  wasi::messaging::host::Turn::Held held(turn_);
+  wasmq::host::Turn::Held held(turn_);
 
   if (auto reason = TrapReason(); !reason.empty()) {
     return std::unexpected(types::Error::Other("guest '" + Identity() + "' trapped earlier: " + reason));

@@ -7,7 +7,7 @@
 
 #include <string>
 
-namespace wasi::messaging::host::nats_detail {
+namespace wasmq::backends::nats_detail {
 namespace {
 
 // As nats-server 2.9 sends it (fields it adds later are ignored).
@@ -60,4 +60,4 @@ TEST(AdvisoryTest, AnythingElseIsNotAnAdvisory) {
 }
 
 }  // namespace
-}  // namespace wasi::messaging::host::nats_detail
+}  // namespace wasmq::backends::nats_detail

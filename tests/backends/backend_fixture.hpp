@@ -3,16 +3,17 @@
 // embedded broker (on two runtime threads) or to a NATS server that the suite starts on a free
 // loopback port with JetStream. Each test declares its durable queues; both backends get them.
 
-#include <wasi/messaging/host.hpp>
 #include <wasi/messaging/incoming_handler.hpp>
 #include <wasi/messaging/producer.hpp>
 #include <wasi/messaging/request_reply.hpp>
 #include <wasi/messaging/types.hpp>
+#include <wasmq/backends/inproc.hpp>
 #include <wasmq/broker.hpp>
+#include <wasmq/host/host.hpp>
 #include <wasmq/testing/text.hpp>
 #include <wasmq/thread_pool_runtime.hpp>
 #ifdef WASMQ_WITH_NATS
-#include <wasi/messaging/nats_backend.hpp>
+#include <wasmq/backends/nats.hpp>
 #include <wasmq/testing/nats_server.hpp>
 #endif
 
@@ -30,7 +31,7 @@
 
 namespace wasmq::backend_tests {
 
-namespace host = wasi::messaging::host;
+namespace host = wasmq::host;
 namespace types = wasi::messaging::types;
 using namespace std::chrono_literals;
 
@@ -176,13 +177,13 @@ class BackendTest : public ::testing::TestWithParam<BackendKind> {
                                                         .max_deliveries = queue.max_deliveries,
                                                         .dead_letter = queue.dead_letter}));
       }
-      registry->Add("shop", host::MakeInprocBackend(*broker_));
+      registry->Add("shop", wasmq::backends::MakeInprocBackend(*broker_));
     } else {
 #ifdef WASMQ_WITH_NATS
       std::string error;
       auto* server = SharedNatsServer(error);
       ASSERT_NE(server, nullptr) << error;
-      host::NatsOptions options{.url = server->url()};
+      wasmq::backends::NatsOptions options{.url = server->url()};
       for (const auto& queue : durable) {
         options.durable.push_back({.name = queue.name,
                                    .queue = true,
@@ -190,7 +191,7 @@ class BackendTest : public ::testing::TestWithParam<BackendKind> {
                                    .max_deliveries = queue.max_deliveries,
                                    .dead_letter = queue.dead_letter});
       }
-      auto backend = host::MakeNatsBackend(std::move(options));
+      auto backend = wasmq::backends::MakeNatsBackend(std::move(options));
       ASSERT_TRUE(backend) << backend.error().Message();
       nats_ = *backend;
       registry->Add("shop", nats_);
@@ -253,7 +254,7 @@ class BackendTest : public ::testing::TestWithParam<BackendKind> {
   wasmq::ThreadPoolRuntime runtime_{2};
   std::unique_ptr<wasmq::Broker> broker_;
 #ifdef WASMQ_WITH_NATS
-  std::shared_ptr<host::NatsBackend> nats_;
+  std::shared_ptr<wasmq::backends::NatsBackend> nats_;
 #endif
   std::shared_ptr<const host::ConnectionRegistry> registry_;
   std::vector<host::GuestSubscription> subscriptions_;

@@ -3,7 +3,7 @@
 
 #include "backend_fixture.hpp"
 
-#include <wasi/messaging/nats_backend.hpp>
+#include <wasmq/backends/nats.hpp>
 #include <wasmq/testing/nats_server.hpp>
 
 #include <gmock/gmock.h>
@@ -23,9 +23,9 @@ class NatsBackendTest : public ::testing::Test {
   }
   void TearDown() override { subscriptions.clear(); }
 
-  std::shared_ptr<host::NatsBackend> Connect(host::NatsOptions options = {}) {
+  std::shared_ptr<wasmq::backends::NatsBackend> Connect(wasmq::backends::NatsOptions options = {}) {
     options.url = server->url();
-    auto backend = host::MakeNatsBackend(std::move(options));
+    auto backend = wasmq::backends::MakeNatsBackend(std::move(options));
     EXPECT_TRUE(backend) << backend.error().Message();
     if (!backend) return nullptr;
     auto registry = std::make_shared<host::ConnectionRegistry>();
@@ -55,7 +55,7 @@ class NatsBackendTest : public ::testing::Test {
 TEST_F(NatsBackendTest, AnUnreachableServerIsAConnectionError) {
   const std::string url = server->url();
   server->stop();
-  auto backend = host::MakeNatsBackend({.url = url, .connect_timeout = 500ms});
+  auto backend = wasmq::backends::MakeNatsBackend({.url = url, .connect_timeout = 500ms});
   ASSERT_FALSE(backend);
   EXPECT_EQ(backend.error().GetKind(), types::Error::Kind::kConnection);
   EXPECT_THAT(backend.error().Message(), HasSubstr(url));
@@ -70,13 +70,14 @@ TEST_F(NatsBackendTest, SendsDuringAnOutageGoOutAfterReconnecting) {
   ASSERT_TRUE(seen->WaitFor(1));
 
   server->stop();
-  ASSERT_TRUE(backend->WaitForStatus(host::NatsStatus::kReconnecting, std::chrono::steady_clock::now() + 10s));
+  ASSERT_TRUE(
+      backend->WaitForStatus(wasmq::backends::NatsStatus::kReconnecting, std::chrono::steady_clock::now() + 10s));
   for (const char* text : {"during-1", "during-2", "during-3"}) {
     auto sent = Send("outage.orders", message_of(text));
     ASSERT_TRUE(sent) << sent.error().Message();  // buffered by the client
   }
   ASSERT_TRUE(server->restart()) << server->log();
-  ASSERT_TRUE(backend->WaitForStatus(host::NatsStatus::kConnected, std::chrono::steady_clock::now() + 10s));
+  ASSERT_TRUE(backend->WaitForStatus(wasmq::backends::NatsStatus::kConnected, std::chrono::steady_clock::now() + 10s));
   // The client subscribes again before it flushes what it buffered: nothing is lost.
   ASSERT_TRUE(seen->WaitFor(4));
   EXPECT_THAT(seen->Texts(), ::testing::ElementsAre("before", "during-1", "during-2", "during-3"));
@@ -87,7 +88,8 @@ TEST_F(NatsBackendTest, ASendThatDoesNotFitTheReconnectBufferFailsWithConnection
   auto backend = Connect({.reconnect_wait = 50ms, .reconnect_buffer_bytes = 4096});
   ASSERT_TRUE(backend);
   server->stop();
-  ASSERT_TRUE(backend->WaitForStatus(host::NatsStatus::kReconnecting, std::chrono::steady_clock::now() + 10s));
+  ASSERT_TRUE(
+      backend->WaitForStatus(wasmq::backends::NatsStatus::kReconnecting, std::chrono::steady_clock::now() + 10s));
   // The client checks the buffer before it appends: what is already in it decides.
   const std::vector<std::uint8_t> chunk(3000, 'x');
   std::expected<void, types::Error> sent;
@@ -105,7 +107,8 @@ TEST_F(NatsBackendTest, ARequestDuringAnOutageFailsWithConnectionInsteadOfWaitin
   auto backend = Connect({.reconnect_wait = 50ms});
   ASSERT_TRUE(backend);
   server->stop();
-  ASSERT_TRUE(backend->WaitForStatus(host::NatsStatus::kReconnecting, std::chrono::steady_clock::now() + 10s));
+  ASSERT_TRUE(
+      backend->WaitForStatus(wasmq::backends::NatsStatus::kReconnecting, std::chrono::steady_clock::now() + 10s));
   host::ScopedGuest as(guest);
   auto client = types::Client::Connect("shop");
   ASSERT_TRUE(client);
@@ -136,7 +139,7 @@ TEST_F(NatsBackendTest, WhenTheClientGivesUpSendsFailWithConnection) {
   auto backend = Connect({.max_reconnects = 1, .reconnect_wait = 20ms});
   ASSERT_TRUE(backend);
   server->stop();
-  ASSERT_TRUE(backend->WaitForStatus(host::NatsStatus::kClosed, std::chrono::steady_clock::now() + 10s));
+  ASSERT_TRUE(backend->WaitForStatus(wasmq::backends::NatsStatus::kClosed, std::chrono::steady_clock::now() + 10s));
   auto sent = Send("closed.orders", message_of("too late"));
   ASSERT_FALSE(sent);
   EXPECT_EQ(sent.error().GetKind(), types::Error::Kind::kConnection);
@@ -147,20 +150,21 @@ TEST_F(NatsBackendTest, ASendToADurableChannelDuringAnOutageFailsWithConnectionA
       Connect({.reconnect_wait = 50ms, .publish_ack_timeout = 200ms, .durable = {{.name = "durable.orders"}}});
   ASSERT_TRUE(backend);
   server->stop();
-  ASSERT_TRUE(backend->WaitForStatus(host::NatsStatus::kReconnecting, std::chrono::steady_clock::now() + 10s));
+  ASSERT_TRUE(
+      backend->WaitForStatus(wasmq::backends::NatsStatus::kReconnecting, std::chrono::steady_clock::now() + 10s));
   auto sent = Send("durable.orders", message_of("unacknowledged"));
   ASSERT_FALSE(sent);
   EXPECT_EQ(sent.error().GetKind(), types::Error::Kind::kConnection);
 }
 
 TEST_F(NatsBackendTest, ADurableQueueKeepsItsMessagesAcrossAServerRestart) {
-  host::NatsOptions options{.reconnect_wait = 50ms, .durable = {{.name = "kept.jobs"}}};
+  wasmq::backends::NatsOptions options{.reconnect_wait = 50ms, .durable = {{.name = "kept.jobs"}}};
   auto backend = Connect(options);
   ASSERT_TRUE(backend);
   for (const char* text : {"job-1", "job-2"}) ASSERT_TRUE(Send("kept.jobs", message_of(text)));
   server->stop();
   ASSERT_TRUE(server->restart()) << server->log();
-  ASSERT_TRUE(backend->WaitForStatus(host::NatsStatus::kConnected, std::chrono::steady_clock::now() + 10s));
+  ASSERT_TRUE(backend->WaitForStatus(wasmq::backends::NatsStatus::kConnected, std::chrono::steady_clock::now() + 10s));
   auto worker = std::make_shared<Collector>();
   Subscribe(worker, {.topic = "kept.jobs", .queue = true});
   ASSERT_TRUE(worker->WaitFor(2));
@@ -362,10 +366,11 @@ TEST_F(NatsBackendTest, ARejectedDeliveryIsDeadLetteredOnceAndTerminatedOnTheSer
 }
 
 TEST_F(NatsBackendTest, ABadDurableChannelDeclarationIsRefused) {
-  auto backend = host::MakeNatsBackend({.url = server->url(), .durable = {{.name = "jobs.*"}}});
+  auto backend = wasmq::backends::MakeNatsBackend({.url = server->url(), .durable = {{.name = "jobs.*"}}});
   ASSERT_FALSE(backend);
   EXPECT_EQ(backend.error().GetKind(), types::Error::Kind::kOther);
-  auto own = host::MakeNatsBackend({.url = server->url(), .durable = {{.name = "jobs", .dead_letter = "jobs"}}});
+  auto own =
+      wasmq::backends::MakeNatsBackend({.url = server->url(), .durable = {{.name = "jobs", .dead_letter = "jobs"}}});
   ASSERT_FALSE(own);
 }
 

@@ -4,7 +4,7 @@
 #include "guests/ledger.hpp"
 #include "guests/mailer.hpp"
 
-#include <wasi/messaging/turn.hpp>
+#include <wasmq/host/turn.hpp>
 #include <wasmq/testing/testing.hpp>
 
 #include <gmock/gmock.h>
@@ -68,7 +68,7 @@ TEST(LedgerTest, SharesEveryOrderWithTheMailerOnAThreadedBroker) {
   auto mailer = std::make_shared<Mailer>();
   // The ledger has no locks, as a WebAssembly guest has none: its host gives it one delivery at
   // a time across its two subscriptions.
-  auto serial_ledger = wasi::messaging::host::OneAtATime(ledger);
+  auto serial_ledger = wasmq::host::OneAtATime(ledger);
   const auto ledger_guest =
       harness.guest("ledger", {.publish = {"ledger.books"}, .subscribe = {"orders.>", "mail.outbox"}});
   auto books = harness.subscribe(serial_ledger, {.topic = "orders.>"}, ledger_guest);

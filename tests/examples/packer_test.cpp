@@ -43,7 +43,7 @@ class PackerTest : public ::testing::Test {
   Harness harness;
   std::shared_ptr<Packer> first = std::make_shared<Packer>(Packer::Config{.name = "packer-1", .biggest_box = 100});
   std::shared_ptr<Packer> second = std::make_shared<Packer>(Packer::Config{.name = "packer-2", .biggest_box = 100});
-  std::vector<wasi::messaging::host::GuestSubscription> subscriptions;
+  std::vector<wasmq::host::GuestSubscription> subscriptions;
 };
 
 TEST_F(PackerTest, PacksAJobAndSaysSo) {

@@ -1,11 +1,11 @@
 #pragma once
 // A host with one embedded broker ("inproc", "inproc://main") and one guest made current.
 
-#include <wasi/messaging/host.hpp>
 #include <wasi/messaging/incoming_handler.hpp>
 #include <wasi/messaging/producer.hpp>
 #include <wasi/messaging/request_reply.hpp>
 #include <wasi/messaging/types.hpp>
+#include <wasmq/host/host.hpp>
 #include <wasmq/wasmq.hpp>
 
 #include <gtest/gtest.h>
@@ -16,6 +16,8 @@
 #include <vector>
 
 namespace wasi::messaging::testing_support {
+
+namespace host = ::wasmq::host;  // the host layer, by its short name
 
 inline std::vector<std::uint8_t> bytes(std::string_view text) { return {text.begin(), text.end()}; }
 inline std::string text(const types::Message& message) {

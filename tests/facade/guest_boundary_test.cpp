@@ -3,12 +3,14 @@
 
 #include "facade/facade_fixture.hpp"
 
-#include <wasi/messaging/guest_instance.hpp>
-#include <wasi/messaging/reply_inbox.hpp>
+#include <wasmq/host/guest_instance.hpp>
+#include <wasmq/host/reply_inbox.hpp>
 
 #include <algorithm>
 
 namespace wasi::messaging {
+
+namespace host = ::wasmq::host;  // the host layer, by its short name
 namespace {
 
 using host::GuestInstance;

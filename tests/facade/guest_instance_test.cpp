@@ -3,9 +3,11 @@
 
 #include "facade/facade_fixture.hpp"
 
-#include <wasi/messaging/guest_instance.hpp>
+#include <wasmq/host/guest_instance.hpp>
 
 namespace wasi::messaging {
+
+namespace host = ::wasmq::host;  // the host layer, by its short name
 namespace {
 
 using host::GuestInstance;

@@ -3,6 +3,8 @@
 #include "facade/facade_fixture.hpp"
 
 namespace wasi::messaging {
+
+namespace host = ::wasmq::host;  // the host layer, by its short name
 namespace {
 
 using namespace std::chrono_literals;

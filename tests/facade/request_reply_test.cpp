@@ -7,6 +7,8 @@
 #include <mutex>
 
 namespace wasi::messaging {
+
+namespace host = ::wasmq::host;  // the host layer, by its short name
 namespace {
 
 using namespace std::chrono_literals;

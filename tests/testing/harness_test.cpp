@@ -17,7 +17,7 @@ using namespace std::chrono_literals;
 using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-namespace host = wasi::messaging::host;
+namespace host = wasmq::host;
 namespace types = wasi::messaging::types;
 using types::Error;
 

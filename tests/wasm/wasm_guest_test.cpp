@@ -20,7 +20,7 @@ using ::testing::HasSubstr;
 using ::testing::Pair;
 using wasmq::testing::Harness;
 using wasmq::testing::TrafficKind;
-namespace host = wasi::messaging::host;
+namespace host = wasmq::host;
 namespace types = wasi::messaging::types;
 
 enum class Runtime : std::uint8_t { kWasm2c, kInterpreter };

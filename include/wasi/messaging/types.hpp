@@ -18,12 +18,13 @@ namespace wasmq {
 struct Message;
 }
 
-namespace wasi::messaging {
-
-namespace host {
+// The host side that makes and routes these resources (wasmq/host/host.hpp).
+namespace wasmq::host {
 class Backend;
 struct ClientState;
-}  // namespace host
+}  // namespace wasmq::host
+
+namespace wasi::messaging {
 
 namespace types {
 
@@ -102,7 +103,7 @@ class Message {
   [[nodiscard]] std::size_t SizeBytes() const noexcept;
 
  private:
-  friend class host::Backend;
+  friend class ::wasmq::host::Backend;
   Message() = default;
 
   wasmq::Payload payload_;
@@ -110,7 +111,7 @@ class Message {
   std::optional<std::string> content_type_;
   detail::MetadataList metadata_;
   std::optional<std::string> reply_to_;
-  std::shared_ptr<host::Backend> origin_;  // the backend that delivered it (for Reply)
+  std::shared_ptr<::wasmq::host::Backend> origin_;  // the backend that delivered it (for Reply)
 };
 
 /// WIT `resource client`. Move-only. A client is bound to the backend its name resolved to and to
@@ -131,10 +132,10 @@ class Client {
   std::expected<void, Error> Disconnect();
 
  private:
-  friend class host::Backend;
-  friend struct host::ClientState;
-  explicit Client(std::shared_ptr<host::ClientState> state) noexcept;
-  std::shared_ptr<host::ClientState> state_;
+  friend class ::wasmq::host::Backend;
+  friend struct ::wasmq::host::ClientState;
+  explicit Client(std::shared_ptr<::wasmq::host::ClientState> state) noexcept;
+  std::shared_ptr<::wasmq::host::ClientState> state_;
 };
 
 }  // namespace types

@@ -14,10 +14,10 @@
 /// Nothing leaves the process, nothing is global, nothing sleeps. When the test has failed by the
 /// time the harness is destroyed, it prints the timeline of everything that happened.
 
-#include <wasi/messaging/host.hpp>
 #include <wasi/messaging/incoming_handler.hpp>
 #include <wasi/messaging/types.hpp>
 #include <wasmq/broker.hpp>
+#include <wasmq/host/host.hpp>
 #include <wasmq/manual_runtime.hpp>
 #include <wasmq/testing/faults.hpp>
 #include <wasmq/testing/history.hpp>
@@ -66,9 +66,9 @@ struct DeliverOptions {
   std::optional<std::string> content_type;
   Metadata metadata;
   /// How the result is settled (the same policy a host gives a subscription).
-  wasi::messaging::host::OutcomePolicy policy{};
+  wasmq::host::OutcomePolicy policy{};
   /// The guest to run as (its identity and permissions); null: the harness's default guest.
-  std::shared_ptr<const wasi::messaging::host::GuestContext> as;
+  std::shared_ptr<const wasmq::host::GuestContext> as;
 };
 
 /// See the file comment. Not thread-safe itself: drive it from the test's thread (the broker and
@@ -97,25 +97,24 @@ class Harness {
   [[nodiscard]] Runtime& runtime() noexcept;
   [[nodiscard]] Traffic& traffic() noexcept { return *traffic_; }
   [[nodiscard]] Faults& faults() noexcept { return faults_; }
-  [[nodiscard]] std::shared_ptr<const wasi::messaging::host::ConnectionRegistry> registry() const { return registry_; }
+  [[nodiscard]] std::shared_ptr<const wasmq::host::ConnectionRegistry> registry() const { return registry_; }
 
   // --- guests ----------------------------------------------------------------------------------
   /// A guest context for `identity` with `permissions`, resolving names through this harness.
-  [[nodiscard]] std::shared_ptr<const wasi::messaging::host::GuestContext> guest(
-      std::string identity, wasi::messaging::host::Permissions permissions = {}) const;
+  [[nodiscard]] std::shared_ptr<const wasmq::host::GuestContext> guest(std::string identity,
+                                                                       wasmq::host::Permissions permissions = {}) const;
   /// The default guest ("test-guest", every permission).
-  [[nodiscard]] const std::shared_ptr<const wasi::messaging::host::GuestContext>& default_guest() const noexcept {
+  [[nodiscard]] const std::shared_ptr<const wasmq::host::GuestContext>& default_guest() const noexcept {
     return default_guest_;
   }
   /// Makes `context` (default: the default guest) current on this thread while the result lives:
   /// guest code the test calls directly (Client::Connect, Send, Request) runs as that guest.
-  [[nodiscard]] wasi::messaging::host::ScopedGuest as_guest(
-      std::shared_ptr<const wasi::messaging::host::GuestContext> context = nullptr) const;
+  [[nodiscard]] wasmq::host::ScopedGuest as_guest(
+      std::shared_ptr<const wasmq::host::GuestContext> context = nullptr) const;
   /// Subscribes `guest` as a host would. Errors as host::SubscribeGuest.
-  std::expected<wasi::messaging::host::GuestSubscription, wasi::messaging::types::Error> subscribe(
-      std::shared_ptr<wasi::messaging::incoming_handler::Guest> guest,
-      const wasi::messaging::host::Subscription& subscription,
-      std::shared_ptr<const wasi::messaging::host::GuestContext> as = nullptr);
+  std::expected<wasmq::host::GuestSubscription, wasi::messaging::types::Error> subscribe(
+      std::shared_ptr<wasi::messaging::incoming_handler::Guest> guest, const wasmq::host::Subscription& subscription,
+      std::shared_ptr<const wasmq::host::GuestContext> as = nullptr);
   /// Hands one message on `topic` straight to `guest.Handle` (no queue) and says how the host
   /// would settle the result. What the guest sends meanwhile is published and captured; in manual
   /// mode the work it causes runs before this returns.
@@ -150,9 +149,9 @@ class Harness {
   std::shared_ptr<Traffic> traffic_;
   Faults faults_;
   std::unique_ptr<Broker> broker_;
-  std::shared_ptr<wasi::messaging::host::Backend> backend_;
-  std::shared_ptr<wasi::messaging::host::ConnectionRegistry> registry_;
-  std::shared_ptr<const wasi::messaging::host::GuestContext> default_guest_;
+  std::shared_ptr<wasmq::host::Backend> backend_;
+  std::shared_ptr<wasmq::host::ConnectionRegistry> registry_;
+  std::shared_ptr<const wasmq::host::GuestContext> default_guest_;
   std::list<Responder> responders_;
 };
 

@@ -6,7 +6,7 @@
 /// ```
 /// auto server = wasmq::testing::NatsServer::start();
 /// ASSERT_TRUE(server) << server.error();
-/// auto backend = wasi::messaging::host::MakeNatsBackend({.url = (*server)->url()});
+/// auto backend = wasmq::backends::MakeNatsBackend({.url = (*server)->url()});
 /// ```
 
 #include <chrono>

@@ -1,8 +1,8 @@
 #pragma once
 /// What a guest's Handle did with one message, as the host would settle it.
 
-#include <wasi/messaging/host.hpp>
 #include <wasi/messaging/types.hpp>
+#include <wasmq/host/host.hpp>
 
 #include <iosfwd>
 #include <optional>

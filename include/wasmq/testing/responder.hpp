@@ -1,8 +1,8 @@
 #pragma once
 /// Scripted request-reply responders: canned replies, several replies, or silence (a timeout).
 
-#include <wasi/messaging/host.hpp>
 #include <wasi/messaging/types.hpp>
+#include <wasmq/host/host.hpp>
 
 #include <cstddef>
 #include <functional>
@@ -45,7 +45,7 @@ class Responder {
 
   /// For the harness: the guest that answers, and where its subscription is kept.
   std::shared_ptr<wasi::messaging::incoming_handler::Guest> guest();
-  void attach(wasi::messaging::host::GuestSubscription subscription) { subscription_ = std::move(subscription); }
+  void attach(wasmq::host::GuestSubscription subscription) { subscription_ = std::move(subscription); }
 
  private:
   class Guest;
@@ -54,7 +54,7 @@ class Responder {
   ReplyScript script_;
   mutable std::mutex mutex_;
   std::vector<std::string> requests_;
-  wasi::messaging::host::GuestSubscription subscription_;
+  wasmq::host::GuestSubscription subscription_;
 };
 
 }  // namespace wasmq::testing

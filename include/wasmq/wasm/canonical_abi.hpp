@@ -9,7 +9,7 @@
 /// a string that is not UTF-8, an unknown discriminant, and every handle misuse GuestInstance
 /// reports. A list longer than the guest's limits allow traps before anything is copied.
 
-#include <wasi/messaging/guest_instance.hpp>
+#include <wasmq/host/guest_instance.hpp>
 #include <wasmq/wasm/imports.hpp>
 
 #include <cstdint>
@@ -40,15 +40,14 @@ using TrapText = std::string;
 
 class CanonicalAbi {
  public:
-  CanonicalAbi(wasi::messaging::host::GuestInstance& instance, const wasi::messaging::host::GuestLimits& limits,
-               GuestRuntime& runtime)
+  CanonicalAbi(wasmq::host::GuestInstance& instance, const wasmq::host::GuestLimits& limits, GuestRuntime& runtime)
       : instance_(instance), limits_(limits), runtime_(runtime) {}
 
   /// Runs import `id` on its flat arguments (Signature(id).params of them): the i32 result (0
   /// when the function has none), or why the guest must trap.
   std::expected<std::uint32_t, TrapText> Call(ImportId id, std::span<const std::uint32_t> args);
 
-  [[nodiscard]] const wasi::messaging::host::GuestLimits& Limits() const noexcept { return limits_; }
+  [[nodiscard]] const wasmq::host::GuestLimits& Limits() const noexcept { return limits_; }
 
   /// Reads the `result<_, error>` the guest's handle export left at `ret`.
   std::expected<std::expected<void, wasi::messaging::types::Error>, TrapText> LiftHandleResult(std::uint32_t ret);
@@ -70,12 +69,11 @@ class CanonicalAbi {
   Done StoreResult(std::uint32_t ret, const std::expected<void, Error>& result);
   Done StoreOptionString(std::uint32_t ret, const std::optional<std::string>& value);
   Done StoreOptionMetadata(std::uint32_t ret, const std::optional<wasi::messaging::types::Metadata>& metadata);
-  Done StoreRequestResult(std::uint32_t ret,
-                          const std::expected<std::vector<wasi::messaging::host::Handle>, Error>& result);
+  Done StoreRequestResult(std::uint32_t ret, const std::expected<std::vector<wasmq::host::Handle>, Error>& result);
   Lifted<wasi::messaging::types::Metadata> LiftMetadata(std::uint32_t ptr, std::uint32_t len);
 
-  wasi::messaging::host::GuestInstance& instance_;
-  const wasi::messaging::host::GuestLimits& limits_;
+  wasmq::host::GuestInstance& instance_;
+  const wasmq::host::GuestLimits& limits_;
   GuestRuntime& runtime_;
 };
 

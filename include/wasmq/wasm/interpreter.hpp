@@ -20,10 +20,10 @@ namespace wasmq::wasm {
 /// Instantiates the module `wasm` for the guest `context` describes and runs its _initialize;
 /// the reason when the bytes are not a module of the world, or instantiation traps.
 std::expected<std::shared_ptr<WasmGuest>, std::string> LoadInterpretedGuest(
-    std::shared_ptr<const wasi::messaging::host::GuestContext> context, std::span<const std::uint8_t> wasm);
+    std::shared_ptr<const wasmq::host::GuestContext> context, std::span<const std::uint8_t> wasm);
 
 /// The same, reading the module from `path`.
 std::expected<std::shared_ptr<WasmGuest>, std::string> LoadInterpretedGuest(
-    std::shared_ptr<const wasi::messaging::host::GuestContext> context, const std::filesystem::path& path);
+    std::shared_ptr<const wasmq::host::GuestContext> context, const std::filesystem::path& path);
 
 }  // namespace wasmq::wasm

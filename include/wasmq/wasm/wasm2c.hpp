@@ -29,6 +29,6 @@ namespace wasmq::wasm {
 /// Fails, with the reason, when instantiation traps or the initial memory is over the guest's
 /// max_memory_bytes.
 std::expected<std::shared_ptr<WasmGuest>, std::string> MakeWasm2cGuest(
-    std::shared_ptr<const wasi::messaging::host::GuestContext> context, const wasmq_wasm2c_module& module);
+    std::shared_ptr<const wasmq::host::GuestContext> context, const wasmq_wasm2c_module& module);
 
 }  // namespace wasmq::wasm

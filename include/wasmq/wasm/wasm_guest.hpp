@@ -12,9 +12,9 @@
 /// releases them and the broker dead-letters them at max_deliveries; the host and the broker go
 /// on, and so do other instances.
 
-#include <wasi/messaging/guest_instance.hpp>
 #include <wasi/messaging/incoming_handler.hpp>
-#include <wasi/messaging/turn.hpp>
+#include <wasmq/host/guest_instance.hpp>
+#include <wasmq/host/turn.hpp>
 #include <wasmq/wasm/canonical_abi.hpp>
 
 #include <atomic>
@@ -46,7 +46,7 @@ class WasmGuest : public wasi::messaging::incoming_handler::Guest, protected Gue
   [[nodiscard]] const std::string& Identity() const { return context_->identity; }
 
  protected:
-  explicit WasmGuest(std::shared_ptr<const wasi::messaging::host::GuestContext> context);
+  explicit WasmGuest(std::shared_ptr<const wasmq::host::GuestContext> context);
 
   CanonicalAbi& Abi() { return abi_; }
   /// Calls the export `handle` with an own<message> handle; returns its return-area address.
@@ -57,10 +57,10 @@ class WasmGuest : public wasi::messaging::incoming_handler::Guest, protected Gue
   void Poison(std::string reason);
 
  private:
-  std::shared_ptr<const wasi::messaging::host::GuestContext> context_;
-  wasi::messaging::host::GuestInstance instance_;
+  std::shared_ptr<const wasmq::host::GuestContext> context_;
+  wasmq::host::GuestInstance instance_;
   CanonicalAbi abi_;
-  wasi::messaging::host::Turn turn_;
+  wasmq::host::Turn turn_;
   mutable std::mutex trap_mutex_;
   std::string trap_;                       // guarded by trap_mutex_
   std::atomic<std::uint64_t> refused_{0};  // relaxed: statistics

@@ -15,8 +15,7 @@ constexpr std::uint64_t kPageBytes = 65536;
 
 class InterpretedGuest final : public WasmGuest, private interp::EngineHost {
  public:
-  explicit InterpretedGuest(std::shared_ptr<const wasi::messaging::host::GuestContext> context)
-      : WasmGuest(std::move(context)) {}
+  explicit InterpretedGuest(std::shared_ptr<const wasmq::host::GuestContext> context) : WasmGuest(std::move(context)) {}
 
   std::optional<std::string> Start(std::span<const std::uint8_t> wasm) {
     auto prepared = Meter(wasm, {.max_memory_pages = Abi().Limits().max_memory_bytes / kPageBytes});
@@ -91,7 +90,7 @@ class InterpretedGuest final : public WasmGuest, private interp::EngineHost {
 }  // namespace
 
 std::expected<std::shared_ptr<WasmGuest>, std::string> LoadInterpretedGuest(
-    std::shared_ptr<const wasi::messaging::host::GuestContext> context, std::span<const std::uint8_t> wasm) {
+    std::shared_ptr<const wasmq::host::GuestContext> context, std::span<const std::uint8_t> wasm) {
   const std::string identity = context->identity;
   auto guest = std::make_shared<InterpretedGuest>(std::move(context));
   if (auto failed = guest->Start(wasm)) return std::unexpected("guest '" + identity + "': " + *failed);
@@ -99,7 +98,7 @@ std::expected<std::shared_ptr<WasmGuest>, std::string> LoadInterpretedGuest(
 }
 
 std::expected<std::shared_ptr<WasmGuest>, std::string> LoadInterpretedGuest(
-    std::shared_ptr<const wasi::messaging::host::GuestContext> context, const std::filesystem::path& path) {
+    std::shared_ptr<const wasmq::host::GuestContext> context, const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::unexpected("cannot open " + path.string());
   const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -1,50 +1,54 @@
 #include "execution.hpp"
 
 #include <cstring>
+#include <utility>
 
 namespace wasmq::wasm::wasm2c {
+
+namespace {
+// How deep this thread is inside wasm2c code; only this thread reads or writes it.
+thread_local unsigned depth_on_this_thread = 0;
+}  // namespace
 
 Execution& Execution::Get() {
   static Execution execution;
   return execution;
 }
 
-void Execution::Enter() {
+void Execution::Take() {
   std::unique_lock lock(mutex_);
-  const auto self = std::this_thread::get_id();
-  free_.wait(lock, [&] { return depth_ == 0 || owner_ == self; });
-  owner_ = self;
-  ++depth_;
+  free_.wait(lock, [this] { return !held_; });
+  held_ = true;
+}
+
+void Execution::Give() {
+  {
+    std::lock_guard lock(mutex_);
+    held_ = false;
+  }
+  free_.notify_one();
+}
+
+void Execution::Enter() {
+  if (depth_on_this_thread++ == 0) Take();
 }
 
 void Execution::Exit() {
-  std::lock_guard lock(mutex_);
-  if (--depth_ == 0) {
-    owner_ = {};
-    free_.notify_one();
-  }
+  if (--depth_on_this_thread == 0) Give();
 }
 
 unsigned Execution::ReleaseAll() {
-  std::lock_guard lock(mutex_);
-  const unsigned depth = depth_;
-  depth_ = 0;
-  owner_ = {};
-  free_.notify_one();
+  const unsigned depth = std::exchange(depth_on_this_thread, 0U);
+  if (depth > 0) Give();
   return depth;
 }
 
 void Execution::Reacquire(unsigned depth) {
-  std::unique_lock lock(mutex_);
-  free_.wait(lock, [&] { return depth_ == 0; });
-  owner_ = std::this_thread::get_id();
-  depth_ = depth;
+  if (depth > 0) Take();
+  depth_on_this_thread = depth;
 }
 
-unsigned Execution::DepthOnThisThread() {
-  std::lock_guard lock(mutex_);
-  return owner_ == std::this_thread::get_id() ? depth_ : 0;
-}
+unsigned Execution::DepthOnThisThread() noexcept { return depth_on_this_thread; }
 
 TrapState TrapState::Save() {
   TrapState state{};

@@ -7,12 +7,12 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
-#include <thread>
 
 namespace wasmq::wasm::wasm2c {
 
 /// A recursive lock (a thread running a guest may enter another from an import) that a waiting
-/// guest can give up entirely and take back at the same depth.
+/// guest can give up entirely and take back at the same depth. Entries nested on the thread that
+/// holds it (a cabi_realloc inside an import) touch only that thread's depth: no lock operation.
 class Execution {
  public:
   static Execution& Get();
@@ -22,14 +22,16 @@ class Execution {
   /// Gives the lock up whatever its depth; returns the depth for Reacquire.
   unsigned ReleaseAll();
   void Reacquire(unsigned depth);
-  /// Whether this thread holds the lock (entries below this one are guest frames).
-  [[nodiscard]] unsigned DepthOnThisThread();
+  /// How deep this thread is inside wasm2c code (0: it does not hold the lock).
+  [[nodiscard]] static unsigned DepthOnThisThread() noexcept;
 
  private:
+  void Take();
+  void Give();
+
   std::mutex mutex_;
   std::condition_variable free_;
-  std::thread::id owner_;  // guarded by mutex_
-  unsigned depth_ = 0;     // guarded by mutex_
+  bool held_ = false;  // guarded by mutex_
 };
 
 /// The wasm2c runtime's global trap state, saved around every call into a guest.

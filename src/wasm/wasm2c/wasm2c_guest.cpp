@@ -20,8 +20,7 @@ constexpr std::uint32_t kPageBytes = 65536;
 
 }  // namespace
 
-Wasm2cGuest::Wasm2cGuest(std::shared_ptr<const wasi::messaging::host::GuestContext> context,
-                         const wasmq_wasm2c_module& module)
+Wasm2cGuest::Wasm2cGuest(std::shared_ptr<const wasmq::host::GuestContext> context, const wasmq_wasm2c_module& module)
     : WasmGuest(std::move(context)), module_(module), instance_(std::calloc(1, module.instance_size)) {}
 
 Wasm2cGuest::~Wasm2cGuest() {
@@ -137,7 +136,7 @@ void Wasm2cGuest::EndWait() {
 }
 
 std::expected<std::shared_ptr<WasmGuest>, std::string> MakeWasm2cGuest(
-    std::shared_ptr<const wasi::messaging::host::GuestContext> context, const wasmq_wasm2c_module& module) {
+    std::shared_ptr<const wasmq::host::GuestContext> context, const wasmq_wasm2c_module& module) {
   auto guest = std::make_shared<Wasm2cGuest>(std::move(context), module);
   if (auto failed = guest->Start()) return std::unexpected("guest '" + std::string(module.name) + "': " + *failed);
   return guest;
@@ -147,7 +146,7 @@ std::expected<std::shared_ptr<WasmGuest>, std::string> MakeWasm2cGuest(
 
 namespace wasmq::wasm {
 std::expected<std::shared_ptr<WasmGuest>, std::string> MakeWasm2cGuest(
-    std::shared_ptr<const wasi::messaging::host::GuestContext> context, const wasmq_wasm2c_module& module) {
+    std::shared_ptr<const wasmq::host::GuestContext> context, const wasmq_wasm2c_module& module) {
   return wasm2c::MakeWasm2cGuest(std::move(context), module);
 }
 }  // namespace wasmq::wasm

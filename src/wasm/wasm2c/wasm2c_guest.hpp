@@ -12,7 +12,7 @@ namespace wasmq::wasm::wasm2c {
 
 class Wasm2cGuest final : public WasmGuest {
  public:
-  Wasm2cGuest(std::shared_ptr<const wasi::messaging::host::GuestContext> context, const wasmq_wasm2c_module& module);
+  Wasm2cGuest(std::shared_ptr<const wasmq::host::GuestContext> context, const wasmq_wasm2c_module& module);
   ~Wasm2cGuest() override;
   Wasm2cGuest(const Wasm2cGuest&) = delete;
   Wasm2cGuest& operator=(const Wasm2cGuest&) = delete;

@@ -1,6 +1,6 @@
 // A consumer of the wasmq package: the broker directly, then the same through the WASI facade.
-#include <wasi/messaging/host.hpp>
 #include <wasi/messaging/producer.hpp>
+#include <wasmq/host/host.hpp>
 #include <wasmq/wasmq.hpp>
 
 #include <cstdio>
@@ -16,10 +16,10 @@ int main() {
   if (!delivery || delivery->message().payload.as_string() != "hello" || !delivery->accept()) return 3;
 
   namespace wm = wasi::messaging;
-  auto registry = std::make_shared<wm::host::ConnectionRegistry>();
+  auto registry = std::make_shared<wasmq::host::ConnectionRegistry>();
   registry->AddBroker("main", broker);
-  wm::host::ScopedGuest guest(
-      std::make_shared<wm::host::GuestContext>(wm::host::GuestContext{"consumer", {}, registry}));
+  wasmq::host::ScopedGuest guest(
+      std::make_shared<wasmq::host::GuestContext>(wasmq::host::GuestContext{"consumer", {}, registry}));
   auto client = wm::types::Client::Connect("inproc");
   const std::uint8_t data[] = {'h', 'i'};
   if (!client || !wm::producer::Send(*client, "package.test", wm::types::Message(data))) return 4;

@@ -3,8 +3,8 @@
 #include "nats_message.hpp"
 #include "nats_subscription.hpp"
 
-#include <wasi/messaging/nats_backend.hpp>
-#include <wasi/messaging/reply_inbox.hpp>
+#include <wasmq/backends/nats.hpp>
+#include <wasmq/host/reply_inbox.hpp>
 #include <wasmq/name.hpp>
 
 #include <atomic>
@@ -12,8 +12,9 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include "host_names.hpp"
 
-namespace wasi::messaging::host {
+namespace wasmq::backends {
 
 std::string_view ToString(NatsStatus status) noexcept {
   switch (status) {
@@ -509,4 +510,4 @@ std::expected<std::shared_ptr<NatsBackend>, types::Error> MakeNatsBackend(NatsOp
   return std::shared_ptr<NatsBackend>(std::move(*backend));
 }
 
-}  // namespace wasi::messaging::host
+}  // namespace wasmq::backends

@@ -1,6 +1,7 @@
+#include "host_names.hpp"
 #include "nats_handles.hpp"
 
-namespace wasi::messaging::host::nats_detail {
+namespace wasmq::backends::nats_detail {
 
 namespace {
 
@@ -36,4 +37,4 @@ types::Error ConnectionErrorOf(natsStatus status, std::string_view doing) {
   return ErrorOf(status, doing);
 }
 
-}  // namespace wasi::messaging::host::nats_detail
+}  // namespace wasmq::backends::nats_detail

@@ -1,4 +1,4 @@
-#include <wasi/messaging/reply_inbox.hpp>
+#include <wasmq/host/reply_inbox.hpp>
 
 #include <sys/random.h>
 #include <unistd.h>
@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <stdexcept>
 
-namespace wasi::messaging::host {
+namespace wasmq::host {
 
 namespace {
 
@@ -60,4 +60,4 @@ std::string NewReplyToken() {
   return token;
 }
 
-}  // namespace wasi::messaging::host
+}  // namespace wasmq::host

@@ -1,6 +1,6 @@
-#include <wasi/messaging/turn.hpp>
+#include <wasmq/host/turn.hpp>
 
-namespace wasi::messaging::host {
+namespace wasmq::host {
 
 namespace {
 
@@ -27,4 +27,4 @@ std::shared_ptr<incoming_handler::Guest> OneAtATime(std::shared_ptr<incoming_han
   return std::make_shared<OneAtATimeGuest>(std::move(guest));
 }
 
-}  // namespace wasi::messaging::host
+}  // namespace wasmq::host

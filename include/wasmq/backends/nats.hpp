@@ -5,7 +5,7 @@
 /// durable live in JetStream, which gives them the accept / release / reject lifecycle.
 /// Built when WASMQ_WITH_NATS is on (target wasmq::nats); the in-process broker never needs it.
 
-#include <wasi/messaging/host.hpp>
+#include <wasmq/host/host.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace wasi::messaging::host {
+namespace wasmq::backends {
 
 /// A channel kept in JetStream: stored on the server, delivered with a lock (AckWait), settled by
 /// ack, nak with delay or term, and dead-lettered after max_deliveries, as the in-process broker
@@ -88,7 +88,7 @@ struct NatsBackendStats {
 };
 
 /// A Backend on a NATS server.
-class NatsBackend : public Backend {
+class NatsBackend : public host::Backend {
  public:
   [[nodiscard]] virtual NatsStatus Status() const = 0;
   /// Waits until the connection is in `status` or `deadline` passes; true when it is.
@@ -101,6 +101,6 @@ class NatsBackend : public Backend {
 /// Connects to `options.url` and sets up the durable channels' streams. Errors: `connection` when
 /// the server cannot be reached or refuses the credentials, `other` for a bad channel declaration
 /// or a JetStream refusal (JetStream must be enabled when channels are durable).
-std::expected<std::shared_ptr<NatsBackend>, types::Error> MakeNatsBackend(NatsOptions options);
+std::expected<std::shared_ptr<NatsBackend>, wasi::messaging::types::Error> MakeNatsBackend(NatsOptions options);
 
-}  // namespace wasi::messaging::host
+}  // namespace wasmq::backends

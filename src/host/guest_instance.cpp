@@ -1,11 +1,11 @@
-#include <wasi/messaging/guest_instance.hpp>
 #include <wasi/messaging/producer.hpp>
+#include <wasmq/host/guest_instance.hpp>
 
 #include <wasmq/utf8.hpp>
 
 #include <string>
 
-namespace wasi::messaging::host {
+namespace wasmq::host {
 
 namespace {
 
@@ -236,6 +236,13 @@ Call<std::vector<std::uint8_t>> GuestInstance::MessageData(Handle self) {
   return message.Data();
 }
 
+Call<std::shared_ptr<const types::Message>> GuestInstance::BorrowMessage(Handle self) {
+  auto borrowed = borrow<types::Message>(self);
+  if (!borrowed) return std::unexpected(borrowed.error());
+  // Aliasing: shares ownership of the table's resource, points at the message in it.
+  return std::shared_ptr<const types::Message>(*borrowed, &std::get<types::Message>(**borrowed));
+}
+
 Call<void> GuestInstance::MessageSetData(Handle self, std::span<const std::uint8_t> data) {
   WASMQ_BORROW_MESSAGE(self);
   WASMQ_REQUIRE(
@@ -365,4 +372,4 @@ Call<std::expected<void, types::Error>> GuestInstance::RequestReplyReply(Handle 
 
 Call<Handle> GuestInstance::AdoptMessage(types::Message&& message) { return insert(std::move(message)); }
 
-}  // namespace wasi::messaging::host
+}  // namespace wasmq::host

@@ -1,8 +1,9 @@
 #include "nats_subscription.hpp"
 
 #include <string>
+#include "host_names.hpp"
 
-namespace wasi::messaging::host::nats_detail {
+namespace wasmq::backends::nats_detail {
 
 namespace {
 
@@ -68,4 +69,4 @@ std::expected<StartedSubscription, types::Error> StartSubscription(
   return StartedSubscription{std::move(subscription), std::move(completion)};
 }
 
-}  // namespace wasi::messaging::host::nats_detail
+}  // namespace wasmq::backends::nats_detail

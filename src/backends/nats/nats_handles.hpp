@@ -8,8 +8,9 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include "host_names.hpp"
 
-namespace wasi::messaging::host::nats_detail {
+namespace wasmq::backends::nats_detail {
 
 struct NatsDeleter {
   void operator()(natsMsg* msg) const noexcept { natsMsg_Destroy(msg); }
@@ -34,4 +35,4 @@ types::Error ErrorOf(natsStatus status, std::string_view doing);
 /// silence means the server is unreachable, not that a peer was slow.
 types::Error ConnectionErrorOf(natsStatus status, std::string_view doing);
 
-}  // namespace wasi::messaging::host::nats_detail
+}  // namespace wasmq::backends::nats_detail

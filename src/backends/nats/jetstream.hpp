@@ -5,7 +5,7 @@
 #include "advisory.hpp"
 #include "nats_handles.hpp"
 
-#include <wasi/messaging/nats_backend.hpp>
+#include <wasmq/backends/nats.hpp>
 #include <wasmq/message.hpp>
 
 #include <cstdint>
@@ -13,8 +13,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include "host_names.hpp"
 
-namespace wasi::messaging::host::nats_detail {
+namespace wasmq::backends::nats_detail {
 
 /// The consumer every subscriber of a durable queue shares, and its deliver group.
 inline constexpr std::string_view queue_consumer = "wasmq";
@@ -55,4 +56,4 @@ wasmq::Message DeadLetterOf(const wasmq::Message& message, std::string_view dead
 /// The subject the server publishes a stream's max-deliveries advisories on (any consumer).
 std::string MaxDeliveriesAdvisorySubject(std::string_view stream);
 
-}  // namespace wasi::messaging::host::nats_detail
+}  // namespace wasmq::backends::nats_detail

@@ -8,8 +8,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include "host_names.hpp"
 
-namespace wasi::messaging::host::nats_detail {
+namespace wasmq::backends::nats_detail {
 
 struct MaxDeliveriesAdvisory {
   std::string stream;
@@ -27,4 +28,4 @@ inline constexpr std::size_t max_advisory_bytes = 64 * 1024;
 /// than max_advisory_bytes.
 std::optional<MaxDeliveriesAdvisory> ParseMaxDeliveriesAdvisory(std::string_view json);
 
-}  // namespace wasi::messaging::host::nats_detail
+}  // namespace wasmq::backends::nats_detail

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace wasi::messaging::host {
+namespace wasmq::host {
 
 /// The first token of every reply address.
 inline constexpr std::string_view kInboxToken = "_INBOX";
@@ -19,4 +19,4 @@ inline constexpr std::string_view kInboxToken = "_INBOX";
 /// lowercase hex digits. Thread-safe; no lock (each thread draws from a buffer of its own).
 [[nodiscard]] std::string NewReplyToken();
 
-}  // namespace wasi::messaging::host
+}  // namespace wasmq::host

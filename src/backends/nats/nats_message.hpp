@@ -8,8 +8,9 @@
 
 #include <expected>
 #include <string_view>
+#include "host_names.hpp"
 
-namespace wasi::messaging::host::nats_detail {
+namespace wasmq::backends::nats_detail {
 
 /// Header carrying the content type.
 inline constexpr std::string_view content_type_header = "wasmq-content-type";
@@ -30,4 +31,4 @@ std::expected<NatsPtr<natsMsg>, types::Error> ToNatsMessage(const wasmq::Message
 /// address comes from reply_to_header, otherwise from the message's reply subject.
 wasmq::Message FromNatsMessage(natsMsg* msg, bool from_stream);
 
-}  // namespace wasi::messaging::host::nats_detail
+}  // namespace wasmq::backends::nats_detail

@@ -4,8 +4,9 @@
 
 #include <chrono>
 #include <vector>
+#include "host_names.hpp"
 
-namespace wasi::messaging::host::nats_detail {
+namespace wasmq::backends::nats_detail {
 
 namespace {
 
@@ -134,4 +135,4 @@ std::string MaxDeliveriesAdvisorySubject(std::string_view stream) {
   return "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES." + std::string(stream) + ".*";
 }
 
-}  // namespace wasi::messaging::host::nats_detail
+}  // namespace wasmq::backends::nats_detail

@@ -4,7 +4,7 @@
 
 #include "nats_handles.hpp"
 
-#include <wasi/messaging/nats_backend.hpp>
+#include <wasmq/backends/nats.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -14,8 +14,9 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include "host_names.hpp"
 
-namespace wasi::messaging::host::nats_detail {
+namespace wasmq::backends::nats_detail {
 
 class NatsConnection {
  public:
@@ -63,4 +64,4 @@ class NatsConnection {
   std::atomic<std::uint64_t> async_errors_{0};
 };
 
-}  // namespace wasi::messaging::host::nats_detail
+}  // namespace wasmq::backends::nats_detail

@@ -3,7 +3,7 @@
 /// instance: other threads wait their turn, and the thread already inside (a guest waiting in
 /// `request` while its thread helps the broker run other work) is refused instead of deadlocking.
 
-#include <wasi/messaging/incoming_handler.hpp>
+#include <wasmq/host/host.hpp>
 
 #include <atomic>
 #include <memory>
@@ -11,7 +11,7 @@
 #include <optional>
 #include <thread>
 
-namespace wasi::messaging::host {
+namespace wasmq::host {
 
 class Turn {
  public:
@@ -45,4 +45,4 @@ class Turn {
 /// broker offers it again later). For native guests written, like WebAssembly ones, without locks.
 std::shared_ptr<incoming_handler::Guest> OneAtATime(std::shared_ptr<incoming_handler::Guest> guest);
 
-}  // namespace wasi::messaging::host
+}  // namespace wasmq::host

@@ -12,8 +12,9 @@
 #include <mutex>
 #include <string_view>
 #include <thread>
+#include "host_names.hpp"
 
-namespace wasi::messaging::host::nats_detail {
+namespace wasmq::backends::nats_detail {
 
 /// Whether a subscription's closure is gone (its last callback returned), and which thread is
 /// delivering to it now.
@@ -71,4 +72,4 @@ std::expected<StartedSubscription, types::Error> StartSubscription(
     std::unique_ptr<SubscriptionClosure> closure,
     const std::function<natsStatus(natsSubscription**, natsMsgHandler, void*)>& subscribe, std::string_view doing);
 
-}  // namespace wasi::messaging::host::nats_detail
+}  // namespace wasmq::backends::nats_detail

@@ -8,11 +8,12 @@
 #include <string>
 #include <utility>
 #include <vector>
+#include "host_names.hpp"
 
 // The NATS C client's string hash (exported by libnats, not declared in its public headers).
 extern "C" std::uint32_t natsStrHash_Hash(const char* data, int data_len);  // NOLINT(readability-identifier-naming)
 
-namespace wasi::messaging::host::nats_detail {
+namespace wasmq::backends::nats_detail {
 
 namespace {
 
@@ -192,4 +193,4 @@ wasmq::Message FromNatsMessage(natsMsg* msg, bool from_stream) {
   return out;
 }
 
-}  // namespace wasi::messaging::host::nats_detail
+}  // namespace wasmq::backends::nats_detail

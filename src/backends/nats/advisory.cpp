@@ -1,8 +1,9 @@
 #include "advisory.hpp"
 
 #include <nlohmann/json.hpp>
+#include "host_names.hpp"
 
-namespace wasi::messaging::host::nats_detail {
+namespace wasmq::backends::nats_detail {
 
 namespace {
 
@@ -36,4 +37,4 @@ std::optional<MaxDeliveriesAdvisory> ParseMaxDeliveriesAdvisory(std::string_view
   return MaxDeliveriesAdvisory{*stream, *consumer, *stream_seq, UnsignedField(body, "deliveries").value_or(0)};
 }
 
-}  // namespace wasi::messaging::host::nats_detail
+}  // namespace wasmq::backends::nats_detail

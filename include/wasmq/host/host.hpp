@@ -21,7 +21,11 @@
 #include <utility>
 #include <vector>
 
-namespace wasi::messaging::host {
+namespace wasmq::host {
+
+// The WIT mirror's interfaces, by their short names (the host layer speaks them throughout).
+namespace types = ::wasi::messaging::types;
+namespace incoming_handler = ::wasi::messaging::incoming_handler;
 
 struct GuestContext;
 
@@ -94,9 +98,6 @@ class Backend : public std::enable_shared_from_this<Backend> {
   /// A second copy of a delivered message (data shared, the rest copied, same reply route).
   static types::Message CopyDelivered(const types::Message& delivered);
 };
-
-/// A backend on an embedded wasmq::Broker, which must outlive it.
-std::shared_ptr<Backend> MakeInprocBackend(wasmq::Broker& broker);
 
 /// Topic patterns (NATS wildcards `*` and `>`) a guest may publish to and subscribe to.
 struct Permissions {
@@ -210,4 +211,4 @@ struct ClientState {
   static types::Client MakeClient(std::shared_ptr<ClientState> state) { return types::Client(std::move(state)); }
 };
 
-}  // namespace wasi::messaging::host
+}  // namespace wasmq::host

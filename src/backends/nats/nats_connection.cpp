@@ -2,8 +2,9 @@
 
 #include <map>
 #include <string>
+#include "host_names.hpp"
 
-namespace wasi::messaging::host::nats_detail {
+namespace wasmq::backends::nats_detail {
 
 namespace {
 
@@ -134,4 +135,4 @@ void NatsConnection::OnError(natsConnection* /*connection*/, natsSubscription* /
   WithLive(closure, [](NatsConnection& self) { self.async_errors_.fetch_add(1, std::memory_order_relaxed); });
 }
 
-}  // namespace wasi::messaging::host::nats_detail
+}  // namespace wasmq::backends::nats_detail

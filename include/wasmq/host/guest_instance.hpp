@@ -3,9 +3,10 @@
 /// WIT function, taking and returning canonical-ABI handles, so that a runtime binds each guest
 /// import straight to a method.
 
-#include <wasi/messaging/host.hpp>
+#include <wasi/messaging/producer.hpp>
 #include <wasi/messaging/request_reply.hpp>
 #include <wasi/messaging/types.hpp>
+#include <wasmq/host/host.hpp>
 
 #include <cstdint>
 #include <expected>
@@ -19,7 +20,10 @@
 #include <variant>
 #include <vector>
 
-namespace wasi::messaging::host {
+namespace wasmq::host {
+
+namespace producer = ::wasi::messaging::producer;
+namespace request_reply = ::wasi::messaging::request_reply;
 
 /// A resource handle as the canonical ABI passes it. 0 is never a valid handle.
 using Handle = std::uint32_t;
@@ -72,6 +76,10 @@ class GuestInstance {
   Call<void> MessageSetMetadata(Handle self, std::span<const std::tuple<std::string, std::string>> meta);
   Call<void> MessageRemoveMetadata(Handle self, std::string_view key);
   Call<void> MessageDrop(Handle self);
+  /// The message behind a `borrow<message>`, to read without copying (DataView, TopicView): a
+  /// runtime lowers `data` and `topic` straight from it. It stays alive while held, even if the
+  /// guest drops the handle meanwhile.
+  Call<std::shared_ptr<const types::Message>> BorrowMessage(Handle self);
 
   // wasi:messaging/producer
   Call<std::expected<void, types::Error>> ProducerSend(Handle c, std::string_view topic, Handle message);
@@ -118,4 +126,4 @@ class GuestInstance {
   std::size_t live_ = 0;
 };
 
-}  // namespace wasi::messaging::host
+}  // namespace wasmq::host

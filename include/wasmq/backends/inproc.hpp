@@ -1,0 +1,18 @@
+#pragma once
+/// The embedded backend: the facade on an in-process wasmq::Broker (what
+/// host::ConnectionRegistry::AddBroker registers). A peer of the NATS backend (nats.hpp).
+
+#include <wasmq/host/host.hpp>
+
+#include <memory>
+
+namespace wasmq {
+class Broker;
+}
+
+namespace wasmq::backends {
+
+/// A backend on an embedded wasmq::Broker, which must outlive it.
+std::shared_ptr<host::Backend> MakeInprocBackend(wasmq::Broker& broker);
+
+}  // namespace wasmq::backends
