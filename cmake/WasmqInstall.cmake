@@ -28,9 +28,34 @@ if(TARGET wasmq_nats)
   export(EXPORT wasmqNatsTargets NAMESPACE wasmq:: FILE "${PROJECT_BINARY_DIR}/wasmqNatsTargets.cmake")
 endif()
 
+# WebAssembly guests: the runtimes and the step budget (loaded where wabt is found), the guest
+# SDK (header-only, for wasm32: share/wasmq/guest-sdk/include) and the CMake functions that build
+# guests and link them into a host (WasmqWasmGuests.cmake), with the toolchain file for guest
+# projects of their own (wasm32-wasi-clang19.cmake).
+set(WASMQ_GUEST_SDK_INSTALL_DIR "${CMAKE_INSTALL_DATADIR}/wasmq/guest-sdk/include")
+if(TARGET wasmq_wasm)
+  set(wasm_targets wasmq_wasm)
+  foreach(target wasmq_wasm2c wasmq_wasm_meter_lib wasmq_wasm_interp wasmq_wasm_meter)
+    if(TARGET ${target})
+      list(APPEND wasm_targets ${target})
+    endif()
+  endforeach()
+  install(TARGETS ${wasm_targets} EXPORT wasmqWasmTargets
+          ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  install(EXPORT wasmqWasmTargets NAMESPACE wasmq:: DESTINATION ${WASMQ_CONFIG_DIR})
+  export(EXPORT wasmqWasmTargets NAMESPACE wasmq:: FILE "${PROJECT_BINARY_DIR}/wasmqWasmTargets.cmake")
+endif()
+install(DIRECTORY "${PROJECT_SOURCE_DIR}/guest-sdk/include/" DESTINATION ${WASMQ_GUEST_SDK_INSTALL_DIR})
+install(FILES "${PROJECT_SOURCE_DIR}/include/wasmq/dead_letter_keys.hpp"
+        DESTINATION "${WASMQ_GUEST_SDK_INSTALL_DIR}/wasmq")
+install(FILES "${PROJECT_SOURCE_DIR}/cmake/WasmqWasmGuests.cmake" "${PROJECT_SOURCE_DIR}/cmake/WasmqWasm2cGlue.cmake"
+              "${PROJECT_SOURCE_DIR}/cmake/wasm32-wasi-clang19.cmake"
+        DESTINATION ${WASMQ_CONFIG_DIR})
+
 configure_package_config_file("${PROJECT_SOURCE_DIR}/cmake/wasmqConfig.cmake.in"
                               "${PROJECT_BINARY_DIR}/wasmqConfig.cmake"
-                              INSTALL_DESTINATION ${WASMQ_CONFIG_DIR})
+                              INSTALL_DESTINATION ${WASMQ_CONFIG_DIR}
+                              PATH_VARS WASMQ_GUEST_SDK_INSTALL_DIR)
 write_basic_package_version_file("${PROJECT_BINARY_DIR}/wasmqConfigVersion.cmake"
                                  COMPATIBILITY SameMinorVersion)
 install(FILES "${PROJECT_BINARY_DIR}/wasmqConfig.cmake" "${PROJECT_BINARY_DIR}/wasmqConfigVersion.cmake"

@@ -24,18 +24,21 @@ find_path(WASMQ_WASI_SYSROOT_INCLUDE stdlib.h PATHS /usr/include/wasm32-wasi NO_
           DOC "wasi-libc's headers (Debian: wasi-libc)")
 find_path(WASMQ_WASM_LIBCXX_INCLUDE __config_site PATHS /usr/lib/llvm-19/include/wasm32-wasi/c++/v1
           NO_DEFAULT_PATH DOC "libc++ for wasm32 (Debian: libc++-19-dev-wasm32)")
-set(_wasmq_wasm_dir "${CMAKE_CURRENT_LIST_DIR}")
+# Cached (as the result below): the functions run in their caller's scope, which may be a parent
+# project of wasmq's (add_subdirectory).
+set(WASMQ_WASM_CMAKE_DIR "${CMAKE_CURRENT_LIST_DIR}" CACHE INTERNAL "Where WasmqWasm2cGlue.cmake is")
 
 # Whether guests can be built here (the tools and the wasm32 sysroot are all present).
 if(WASMQ_WASM_CC AND WASMQ_WASM_CXX AND WASMQ_WASM2C AND WASMQ_WASM_LD AND WASMQ_WASI_SYSROOT_INCLUDE
    AND WASMQ_WASM_LIBCXX_INCLUDE)
-  set(WASMQ_WASM_GUESTS_FOUND TRUE)
+  set(WASMQ_WASM_GUESTS_FOUND TRUE CACHE INTERNAL "clang-19, wasm-ld, wasm2c and the wasm32 sysroot are here")
 else()
-  set(WASMQ_WASM_GUESTS_FOUND FALSE)
+  set(WASMQ_WASM_GUESTS_FOUND FALSE CACHE INTERNAL "clang-19, wasm-ld, wasm2c and the wasm32 sysroot are here")
 endif()
 
-# Flags for every guest source; a guest is linked as a reactor (no main: the host calls its exports).
-set(WASMQ_WASM_GUEST_FLAGS --target=wasm32-wasi -O2 -Wall -Wextra -Werror)
+# Flags for every guest source (CACHE INTERNAL: the functions run in their caller's scope); a
+# guest is linked as a reactor (no main: the host calls its exports).
+set(WASMQ_WASM_GUEST_FLAGS --target=wasm32-wasi -O2 -Wall -Wextra -Werror CACHE INTERNAL "Flags of wasm32 guests")
 
 function(wasmq_add_wasm_guest name)
   cmake_parse_arguments(PARSE_ARGV 1 ARG "METERED" "" "SOURCES;INCLUDE_DIRECTORIES;COMPILE_OPTIONS")
@@ -125,8 +128,8 @@ function(wasmq_add_wasm2c_guest target)
   add_custom_command(
     OUTPUT "${glue}"
     COMMAND "${CMAKE_COMMAND}" "-DNAME=${ARG_NAME}" "-DHEADER=${h_file}" "-DOUTPUT=${glue}" -P
-            "${_wasmq_wasm_dir}/WasmqWasm2cGlue.cmake"
-    DEPENDS "${h_file}" "${_wasmq_wasm_dir}/WasmqWasm2cGlue.cmake"
+            "${WASMQ_WASM_CMAKE_DIR}/WasmqWasm2cGlue.cmake"
+    DEPENDS "${h_file}" "${WASMQ_WASM_CMAKE_DIR}/WasmqWasm2cGlue.cmake"
     COMMENT "wasmq glue for ${ARG_NAME}"
     VERBATIM)
   add_library(${target} STATIC "${c_file}" "${glue}")

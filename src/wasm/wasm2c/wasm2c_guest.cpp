@@ -75,7 +75,8 @@ std::optional<std::string> Wasm2cGuest::Start() {
       })) {
     return "instantiation trapped: " + *trap;
   }
-  wasm_rt_memory_t* memory = module_.memory(instance_);
+  memory_ = module_.memory(instance_);
+  wasm_rt_memory_t* memory = memory_;
   const std::uint64_t limit_pages = Abi().Limits().max_memory_bytes / kPageBytes;
   if (memory->pages > limit_pages) {
     return "the module's initial memory of " + std::to_string(std::uint64_t{memory->pages} * kPageBytes) +
@@ -111,10 +112,7 @@ std::expected<void, TrapText> Wasm2cGuest::CallPostReturn(std::uint32_t ret) {
   return {};
 }
 
-std::span<std::uint8_t> Wasm2cGuest::Memory() {
-  wasm_rt_memory_t* memory = module_.memory(instance_);
-  return {memory->data, memory->size};
-}
+std::span<std::uint8_t> Wasm2cGuest::Memory() { return {memory_->data, memory_->size}; }
 
 std::expected<std::uint32_t, std::string> Wasm2cGuest::Realloc(std::uint32_t old_ptr, std::uint32_t old_size,
                                                                std::uint32_t align, std::uint32_t new_size) {

@@ -39,7 +39,8 @@ class Wasm2cGuest final : public WasmGuest {
   std::string DescribeTrap(int code);
 
   const wasmq_wasm2c_module& module_;
-  void* instance_ = nullptr;  // module_.instance_size bytes
+  void* instance_ = nullptr;            // module_.instance_size bytes
+  wasm_rt_memory_t* memory_ = nullptr;  // in instance_, so stable; its data and size change on grow
   bool instantiated_ = false;
   std::string import_trap_;  // why the latest import asked for a trap
   TrapState waiting_state_{};
