@@ -5,11 +5,13 @@ function(wasmq_target_settings target)
   target_compile_features(${target} PUBLIC cxx_std_23)
   set_target_properties(${target} PROPERTIES CXX_EXTENSIONS OFF)
   if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
-    target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wconversion
-                                             -Wsign-conversion -Wnon-virtual-dtor -Werror=return-type
-                                             # Options structs are meant for designated initializers;
-                                             # g++ 12 warns on every field left to its default.
-                                             -Wno-missing-field-initializers)
+    set(warnings -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Wnon-virtual-dtor
+                 -Werror=return-type
+                 # Options structs are meant for designated initializers; g++ 12 warns on every
+                 # field left to its default.
+                 -Wno-missing-field-initializers)
+    # C++ only: a target may also hold C (wasm2c's runtime), which these would not suit.
+    target_compile_options(${target} PRIVATE "$<$<COMPILE_LANGUAGE:CXX>:${warnings}>")
   endif()
   wasmq_target_sanitizers(${target})
 endfunction()

@@ -35,6 +35,11 @@ std::expected<void, types::Error> WasmGuest::Handle(types::Message&& message) {
   };
   auto handle = instance_.AdoptMessage(std::move(message));
   if (!handle) return trapped(handle.error().message);
+  BeginDelivery();
+  struct End {
+    WasmGuest& guest;
+    ~End() { guest.EndDelivery(); }
+  } end{*this};
   auto ret = CallHandle(*handle);
   if (!ret) return trapped(ret.error());
   auto result = abi_.LiftHandleResult(*ret);

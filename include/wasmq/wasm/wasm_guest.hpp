@@ -53,6 +53,10 @@ class WasmGuest : public wasi::messaging::incoming_handler::Guest, protected Gue
   virtual std::expected<std::uint32_t, TrapText> CallHandle(std::uint32_t message) = 0;
   /// Calls `cabi_post_...#handle` (a guest without one has nothing to free).
   virtual std::expected<void, TrapText> CallPostReturn(std::uint32_t ret) = 0;
+  /// Bracket one delivery's calls into the guest (handle, lifting, post-return), so that a
+  /// runtime that takes a lock per entry (wasm2c) takes it once per delivery.
+  virtual void BeginDelivery() {}
+  virtual void EndDelivery() {}
   /// Marks the instance trapped, e.g. when instantiation fails after construction.
   void Poison(std::string reason);
 

@@ -34,8 +34,9 @@ Wasm2cGuest::~Wasm2cGuest() {
 
 template <class F>
 std::optional<std::string> Wasm2cGuest::Guarded(F&& call) {
+  // Outermost: the first entry on this thread, or the first inside a delivery's bracket.
+  const bool outermost = Execution::DepthOnThisThread() <= (delivering_ ? 1U : 0U);
   Execution::Get().Enter();
-  const bool outermost = Execution::Get().DepthOnThisThread() == 1;
   const TrapState saved = TrapState::Save();
   if (outermost) {
     // Each call from the host (not a cabi_realloc inside an import) gets the whole call-depth

@@ -31,6 +31,14 @@ class Wasm2cGuest final : public WasmGuest {
                                                     std::uint32_t new_size) override;
   void BeginWait() override;
   void EndWait() override;
+  void BeginDelivery() override {
+    Execution::Get().Enter();
+    delivering_ = true;
+  }
+  void EndDelivery() override {
+    delivering_ = false;
+    Execution::Get().Exit();
+  }
 
   /// Runs `call` (wasm2c code) under the execution lock and a trap target of its own; the trap
   /// text when it trapped.
@@ -45,6 +53,7 @@ class Wasm2cGuest final : public WasmGuest {
   std::string import_trap_;  // why the latest import asked for a trap
   TrapState waiting_state_{};
   unsigned waiting_depth_ = 0;
+  bool delivering_ = false;  // inside BeginDelivery/EndDelivery (one delivery at a time)
 };
 
 }  // namespace wasmq::wasm::wasm2c
