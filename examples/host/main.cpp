@@ -36,7 +36,8 @@
 #include <wasmq/wasm/interpreter.hpp>
 #include <wasmq/wasm/wasm2c.hpp>
 
-// The shop's guests, translated by wasm2c at build time (examples/CMakeLists.txt).
+// The shop's guests, translated by wasm2c at build time (examples/CMakeLists.txt): C names.
+// NOLINTBEGIN(readability-identifier-naming)
 extern "C" {
 const wasmq_wasm2c_module* wasmq_wasm2c_shop_pricing(void);
 const wasmq_wasm2c_module* wasmq_wasm2c_shop_checkout(void);
@@ -45,6 +46,7 @@ const wasmq_wasm2c_module* wasmq_wasm2c_shop_packer_2(void);
 const wasmq_wasm2c_module* wasmq_wasm2c_shop_ledger(void);
 const wasmq_wasm2c_module* wasmq_wasm2c_shop_mailer(void);
 }
+// NOLINTEND(readability-identifier-naming)
 #endif
 
 #include <algorithm>
@@ -116,12 +118,12 @@ struct ShopQueue {
   std::uint32_t max_deliveries = 10;
   std::string dead_letter;
 };
-const std::vector<ShopQueue> shop_queues = {
+const std::vector<ShopQueue> kShopQueues = {
     {"checkout", 3, "checkout.dead"},
     {"checkout.dead", 10, ""},
     {"fulfilment.jobs", 3, "fulfilment.dead"},
 };
-constexpr auto shop_lock_duration = 5s;
+constexpr auto kShopLockDuration = 5s;
 
 int failures = 0;
 
@@ -194,8 +196,8 @@ int main(int argc, char** argv) {
   std::shared_ptr<wasmq::backends::NatsBackend> nats;
 #endif
   if (!nats_url) {
-    for (const auto& queue : shop_queues) {
-      if (!broker.declare_queue(queue.name, {.lock_duration = shop_lock_duration,
+    for (const auto& queue : kShopQueues) {
+      if (!broker.declare_queue(queue.name, {.lock_duration = kShopLockDuration,
                                              .max_deliveries = queue.max_deliveries,
                                              .dead_letter = queue.dead_letter})) {
         std::printf("could not declare queue %s\n", queue.name.c_str());
@@ -206,9 +208,9 @@ int main(int argc, char** argv) {
   } else {
 #ifdef WASMQ_EXAMPLE_WITH_NATS
     wasmq::backends::NatsOptions options{.url = *nats_url, .connection_name = "wasmq-example"};
-    for (const auto& queue : shop_queues) {
+    for (const auto& queue : kShopQueues) {
       options.durable.push_back({.name = queue.name,
-                                 .lock_duration = shop_lock_duration,
+                                 .lock_duration = kShopLockDuration,
                                  .max_deliveries = queue.max_deliveries,
                                  .dead_letter = queue.dead_letter});
     }

@@ -4,10 +4,8 @@
 
 #include <string_view>
 
-namespace wasmq {
-
 /// Metadata keys the broker writes on dead letters.
-namespace dead_letter_keys {
+namespace wasmq::dead_letter_keys {
 inline constexpr std::string_view reason = "wasmq-dl-reason";
 inline constexpr std::string_view detail = "wasmq-dl-detail";
 inline constexpr std::string_view original_topic = "wasmq-dl-original-topic";
@@ -15,6 +13,4 @@ inline constexpr std::string_view queue = "wasmq-dl-queue";
 inline constexpr std::string_view delivery_count = "wasmq-dl-delivery-count";
 inline constexpr std::string_view published_at_ns = "wasmq-dl-published-at-ns";
 inline constexpr std::string_view dead_lettered_at_ns = "wasmq-dl-dead-lettered-at-ns";
-}  // namespace dead_letter_keys
-
-}  // namespace wasmq
+}  // namespace wasmq::dead_letter_keys

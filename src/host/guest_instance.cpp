@@ -9,14 +9,14 @@ namespace wasmq::host {
 
 namespace {
 
-// A handle is (generation << index_bits) | (index + 1): 0 is never valid. A slot's generation
+// A handle is (generation << kIndexBits) | (index + 1): 0 is never valid. A slot's generation
 // grows on each reuse, so a handle to a dropped resource never matches the slot's next tenant;
-// a slot at max_generation is retired instead of wrapping back to a generation a stale handle
+// a slot at kMaxGeneration is retired instead of wrapping back to a generation a stale handle
 // may still carry.
-constexpr unsigned index_bits = 20;
-constexpr std::uint32_t index_mask = (1U << index_bits) - 1;
-static_assert(GuestInstance::max_slots == index_mask, "every slot index fits the handle's index bits");
-static_assert(GuestInstance::max_generation == (1U << (32 - index_bits)) - 1, "generations fill the other bits");
+constexpr unsigned kIndexBits = 20;
+constexpr std::uint32_t kIndexMask = (1U << kIndexBits) - 1;
+static_assert(GuestInstance::kMaxSlots == kIndexMask, "every slot index fits the handle's index bits");
+static_assert(GuestInstance::kMaxGeneration == (1U << (32 - kIndexBits)) - 1, "generations fill the other bits");
 
 template <class R>
 constexpr std::string_view ResourceName() {
@@ -50,43 +50,43 @@ std::size_t GuestInstance::Size() const {
 
 // --- the table -----------------------------------------------------------------------------------
 
-Trap GuestInstance::over_resource_limit(std::size_t more) const {
+Trap GuestInstance::OverResourceLimit(std::size_t more) const {
   return Trap{"guest '" + (context_ ? context_->identity : std::string()) + "' would hold " +
               std::to_string(live_ + more) + " live resources; the limit is " + std::to_string(limits_.max_resources) +
               " (GuestLimits::max_resources): drop resources it no longer needs"};
 }
 
-Call<std::uint32_t> GuestInstance::claim_slot_locked() {
-  if (live_ + 1 > limits_.max_resources) return std::unexpected(over_resource_limit(1));
+Call<std::uint32_t> GuestInstance::ClaimSlotLocked() {
+  if (live_ + 1 > limits_.max_resources) return std::unexpected(OverResourceLimit(1));
   if (!free_.empty()) {
     const std::uint32_t index = free_.back();
     free_.pop_back();
     return index;
   }
-  if (slots_.size() >= max_slots) {
-    return std::unexpected(Trap{"this guest instance has used up its handle space (" + std::to_string(max_slots) +
-                                " slots, each retired after " + std::to_string(max_generation) + " uses)"});
+  if (slots_.size() >= kMaxSlots) {
+    return std::unexpected(Trap{"this guest instance has used up its handle space (" + std::to_string(kMaxSlots) +
+                                " slots, each retired after " + std::to_string(kMaxGeneration) + " uses)"});
   }
   slots_.emplace_back();
   return static_cast<std::uint32_t>(slots_.size() - 1);
 }
 
-Handle GuestInstance::place_locked(std::uint32_t index, std::shared_ptr<Resource> resource) {
+Handle GuestInstance::PlaceLocked(std::uint32_t index, std::shared_ptr<Resource> resource) {
   Slot& slot = slots_[index];
   slot.resource = std::move(resource);
   ++live_;
-  return (slot.generation << index_bits) | (index + 1);
+  return (slot.generation << kIndexBits) | (index + 1);
 }
 
-Call<Handle> GuestInstance::insert(Resource&& resource) {
+Call<Handle> GuestInstance::Insert(Resource&& resource) {
   auto shared = std::make_shared<Resource>(std::move(resource));
   std::lock_guard lock(mutex_);
-  auto index = claim_slot_locked();
+  auto index = ClaimSlotLocked();
   if (!index) return std::unexpected(index.error());  // `shared` goes with this frame: nothing leaks
-  return place_locked(*index, std::move(shared));
+  return PlaceLocked(*index, std::move(shared));
 }
 
-Call<std::vector<Handle>> GuestInstance::insert_all(std::vector<types::Message>&& messages) {
+Call<std::vector<Handle>> GuestInstance::InsertAll(std::vector<types::Message>&& messages) {
   std::vector<std::shared_ptr<Resource>> shared;
   shared.reserve(messages.size());
   for (auto& message : messages) shared.push_back(std::make_shared<Resource>(std::move(message)));
@@ -94,26 +94,26 @@ Call<std::vector<Handle>> GuestInstance::insert_all(std::vector<types::Message>&
   handles.reserve(shared.size());
   std::lock_guard lock(mutex_);
   // All or nothing: checked for the whole list first, so that a trap leaves no handle behind.
-  if (live_ + shared.size() > limits_.max_resources) return std::unexpected(over_resource_limit(shared.size()));
+  if (live_ + shared.size() > limits_.max_resources) return std::unexpected(OverResourceLimit(shared.size()));
   for (auto& resource : shared) {
-    auto index = claim_slot_locked();
+    auto index = ClaimSlotLocked();
     if (!index) {  // the handle space ran out midway: take back what was placed
       for (Handle placed : handles) {
-        Slot& slot = slots_[(placed & index_mask) - 1];
+        Slot& slot = slots_[(placed & kIndexMask) - 1];
         slot.resource.reset();
         --live_;
-        free_.push_back((placed & index_mask) - 1);  // never handed to the guest: no generation change
+        free_.push_back((placed & kIndexMask) - 1);  // never handed to the guest: no generation change
       }
       return std::unexpected(index.error());
     }
-    handles.push_back(place_locked(*index, std::move(resource)));
+    handles.push_back(PlaceLocked(*index, std::move(resource)));
   }
   return handles;
 }
 
-Call<std::size_t> GuestInstance::index_of(Handle handle) const {
-  const std::uint32_t low = handle & index_mask;
-  const std::uint32_t generation = handle >> index_bits;
+Call<std::size_t> GuestInstance::IndexOf(Handle handle) const {
+  const std::uint32_t low = handle & kIndexMask;
+  const std::uint32_t generation = handle >> kIndexBits;
   if (low == 0 || low > slots_.size() || slots_[low - 1].generation != generation || !slots_[low - 1].resource) {
     return std::unexpected(Trap{"handle " + std::to_string(handle) +
                                 " is not a live resource of this guest (never created, dropped, or moved)"});
@@ -122,9 +122,9 @@ Call<std::size_t> GuestInstance::index_of(Handle handle) const {
 }
 
 template <class R>
-Call<std::shared_ptr<GuestInstance::Resource>> GuestInstance::borrow(Handle handle) const {
+Call<std::shared_ptr<GuestInstance::Resource>> GuestInstance::Borrow(Handle handle) const {
   std::lock_guard lock(mutex_);
-  auto index = index_of(handle);
+  auto index = IndexOf(handle);
   if (!index) return std::unexpected(index.error());
   const auto& resource = slots_[*index].resource;
   if (!std::holds_alternative<R>(*resource)) {
@@ -135,11 +135,11 @@ Call<std::shared_ptr<GuestInstance::Resource>> GuestInstance::borrow(Handle hand
 }
 
 template <class R>
-Call<R> GuestInstance::take(Handle handle) {
+Call<R> GuestInstance::Take(Handle handle) {
   std::shared_ptr<Resource> resource;
   {
     std::lock_guard lock(mutex_);
-    auto index = index_of(handle);
+    auto index = IndexOf(handle);
     if (!index) return std::unexpected(index.error());
     Slot& slot = slots_[*index];
     if (!std::holds_alternative<R>(*slot.resource)) {
@@ -148,7 +148,7 @@ Call<R> GuestInstance::take(Handle handle) {
     }
     resource = std::move(slot.resource);
     --live_;
-    if (slot.generation < max_generation) {
+    if (slot.generation < kMaxGeneration) {
       ++slot.generation;
       free_.push_back(static_cast<std::uint32_t>(*index));
     }  // else retired: the slot stays empty, so every handle ever made for it stays invalid
@@ -158,7 +158,7 @@ Call<R> GuestInstance::take(Handle handle) {
   return std::unexpected(Trap{"handle " + std::to_string(handle) + " was moved while borrowed by another call"});
 }
 
-Call<void> GuestInstance::check_message(std::size_t bytes, std::size_t entries) const {
+Call<void> GuestInstance::CheckMessage(std::size_t bytes, std::size_t entries) const {
   if (bytes > limits_.max_message_bytes) {
     return std::unexpected(Trap{"a message would hold " + std::to_string(bytes) + " bytes (data, content type and " +
                                 "metadata); the limit is " + std::to_string(limits_.max_message_bytes) +
@@ -178,19 +178,19 @@ Call<std::expected<Handle, types::Error>> GuestInstance::ClientConnect(std::stri
   ScopedGuest current(context_);
   auto client = types::Client::Connect(name);
   if (!client) return std::expected<Handle, types::Error>(std::unexpect, client.error());  // a WIT error, no trap
-  auto handle = insert(std::move(*client));
+  auto handle = Insert(std::move(*client));
   if (!handle) return std::unexpected(handle.error());
   return *handle;
 }
 
 Call<std::expected<void, types::Error>> GuestInstance::ClientDisconnect(Handle self) {
-  auto client = borrow<types::Client>(self);
+  auto client = Borrow<types::Client>(self);
   if (!client) return std::unexpected(client.error());
   return std::get<types::Client>(**client).Disconnect();
 }
 
 Call<void> GuestInstance::ClientDrop(Handle self) {
-  auto client = take<types::Client>(self);
+  auto client = Take<types::Client>(self);
   if (!client) return std::unexpected(client.error());
   return {};
 }
@@ -200,11 +200,11 @@ Call<Handle> GuestInstance::MessageNew(std::span<const std::uint8_t> data) {
     return std::unexpected(Trap{"a message would hold " + std::to_string(data.size()) + " bytes; the limit is " +
                                 std::to_string(limits_.max_message_bytes) + " (GuestLimits::max_message_bytes)"});
   }
-  return insert(types::Message(data));
+  return Insert(types::Message(data));
 }
 
 #define WASMQ_BORROW_MESSAGE(handle)                       \
-  auto borrowed = borrow<types::Message>(handle);          \
+  auto borrowed = Borrow<types::Message>(handle);          \
   if (!borrowed) return std::unexpected(borrowed.error()); \
   auto& message = std::get<types::Message>(**borrowed)
 
@@ -226,7 +226,7 @@ Call<void> GuestInstance::MessageSetContentType(Handle self, std::string_view co
   WASMQ_BORROW_MESSAGE(self);
   const std::optional<std::string> held_type = message.ContentType();
   const std::size_t old_size = held_type ? held_type->size() : 0;
-  WASMQ_REQUIRE(check_message(message.SizeBytes() - old_size + content_type.size(), message.MetadataEntries()));
+  WASMQ_REQUIRE(CheckMessage(message.SizeBytes() - old_size + content_type.size(), message.MetadataEntries()));
   message.SetContentType(content_type);
   return {};
 }
@@ -237,7 +237,7 @@ Call<std::vector<std::uint8_t>> GuestInstance::MessageData(Handle self) {
 }
 
 Call<std::shared_ptr<const types::Message>> GuestInstance::BorrowMessage(Handle self) {
-  auto borrowed = borrow<types::Message>(self);
+  auto borrowed = Borrow<types::Message>(self);
   if (!borrowed) return std::unexpected(borrowed.error());
   // Aliasing: shares ownership of the table's resource, points at the message in it.
   return std::shared_ptr<const types::Message>(*borrowed, &std::get<types::Message>(**borrowed));
@@ -245,8 +245,7 @@ Call<std::shared_ptr<const types::Message>> GuestInstance::BorrowMessage(Handle 
 
 Call<void> GuestInstance::MessageSetData(Handle self, std::span<const std::uint8_t> data) {
   WASMQ_BORROW_MESSAGE(self);
-  WASMQ_REQUIRE(
-      check_message(message.SizeBytes() - message.DataView().size() + data.size(), message.MetadataEntries()));
+  WASMQ_REQUIRE(CheckMessage(message.SizeBytes() - message.DataView().size() + data.size(), message.MetadataEntries()));
   message.SetData(data);
   return {};
 }
@@ -263,7 +262,7 @@ Call<void> GuestInstance::MessageAddMetadata(Handle self, std::string_view key, 
   const std::string* held = message.FindMetadata(key);
   const std::size_t bytes =
       held ? message.SizeBytes() - held->size() + value.size() : message.SizeBytes() + key.size() + value.size();
-  WASMQ_REQUIRE(check_message(bytes, message.MetadataEntries() + (held ? 0 : 1)));
+  WASMQ_REQUIRE(CheckMessage(bytes, message.MetadataEntries() + (held ? 0 : 1)));
   message.AddMetadata(key, value);
   return {};
 }
@@ -282,7 +281,7 @@ Call<void> GuestInstance::MessageSetMetadata(Handle self, std::span<const std::t
   if (meta.size() > limits_.max_metadata_entries || kept + metadata_bytes > limits_.max_message_bytes) {
     types::Message trial(std::span<const std::uint8_t>{});  // exact counts after duplicates collapse
     trial.SetMetadata(meta);
-    WASMQ_REQUIRE(check_message(kept + trial.SizeBytes(), trial.MetadataEntries()));
+    WASMQ_REQUIRE(CheckMessage(kept + trial.SizeBytes(), trial.MetadataEntries()));
   }
   message.SetMetadata(meta);
   return {};
@@ -296,7 +295,7 @@ Call<void> GuestInstance::MessageRemoveMetadata(Handle self, std::string_view ke
 }
 
 Call<void> GuestInstance::MessageDrop(Handle self) {
-  auto message = take<types::Message>(self);
+  auto message = Take<types::Message>(self);
   if (!message) return std::unexpected(message.error());
   return {};
 }
@@ -305,33 +304,33 @@ Call<void> GuestInstance::MessageDrop(Handle self) {
 
 Call<std::expected<void, types::Error>> GuestInstance::ProducerSend(Handle c, std::string_view topic, Handle message) {
   WASMQ_REQUIRE(RequireUtf8(topic, "the topic"));
-  auto client = borrow<types::Client>(c);
+  auto client = Borrow<types::Client>(c);
   if (!client) return std::unexpected(client.error());
-  auto owned = take<types::Message>(message);
+  auto owned = Take<types::Message>(message);
   if (!owned) return std::unexpected(owned.error());
   return producer::Send(std::get<types::Client>(**client), topic, std::move(*owned));
 }
 
 // --- request-reply -----------------------------------------------------------------------------
 
-Call<Handle> GuestInstance::RequestOptionsNew() { return insert(request_reply::RequestOptions()); }
+Call<Handle> GuestInstance::RequestOptionsNew() { return Insert(request_reply::RequestOptions()); }
 
 Call<void> GuestInstance::RequestOptionsSetTimeoutMs(Handle self, std::uint32_t timeout_ms) {
-  auto options = borrow<request_reply::RequestOptions>(self);
+  auto options = Borrow<request_reply::RequestOptions>(self);
   if (!options) return std::unexpected(options.error());
   std::get<request_reply::RequestOptions>(**options).SetTimeoutMs(timeout_ms);
   return {};
 }
 
 Call<void> GuestInstance::RequestOptionsSetExpectedReplies(Handle self, std::uint32_t expected_replies) {
-  auto options = borrow<request_reply::RequestOptions>(self);
+  auto options = Borrow<request_reply::RequestOptions>(self);
   if (!options) return std::unexpected(options.error());
   std::get<request_reply::RequestOptions>(**options).SetExpectedReplies(expected_replies);
   return {};
 }
 
 Call<void> GuestInstance::RequestOptionsDrop(Handle self) {
-  auto options = take<request_reply::RequestOptions>(self);
+  auto options = Take<request_reply::RequestOptions>(self);
   if (!options) return std::unexpected(options.error());
   return {};
 }
@@ -339,13 +338,13 @@ Call<void> GuestInstance::RequestOptionsDrop(Handle self) {
 Call<std::expected<std::vector<Handle>, types::Error>> GuestInstance::RequestReplyRequest(
     Handle c, std::string_view topic, Handle message, std::optional<Handle> options) {
   WASMQ_REQUIRE(RequireUtf8(topic, "the topic"));
-  auto client = borrow<types::Client>(c);
+  auto client = Borrow<types::Client>(c);
   if (!client) return std::unexpected(client.error());
-  auto borrowed = borrow<types::Message>(message);
+  auto borrowed = Borrow<types::Message>(message);
   if (!borrowed) return std::unexpected(borrowed.error());
   std::optional<request_reply::RequestOptions> owned_options;
   if (options) {
-    auto taken = take<request_reply::RequestOptions>(*options);
+    auto taken = Take<request_reply::RequestOptions>(*options);
     if (!taken) return std::unexpected(taken.error());
     owned_options = std::move(*taken);
   }
@@ -353,15 +352,15 @@ Call<std::expected<std::vector<Handle>, types::Error>> GuestInstance::RequestRep
   auto replies = request_reply::Request(std::get<types::Client>(**client), topic, std::get<types::Message>(**borrowed),
                                         std::move(owned_options));
   if (!replies) return std::expected<std::vector<Handle>, types::Error>(std::unexpect, replies.error());
-  auto handles = insert_all(std::move(*replies));
+  auto handles = InsertAll(std::move(*replies));
   if (!handles) return std::unexpected(handles.error());
   return std::move(*handles);
 }
 
 Call<std::expected<void, types::Error>> GuestInstance::RequestReplyReply(Handle reply_to, Handle message) {
-  auto request = borrow<types::Message>(reply_to);
+  auto request = Borrow<types::Message>(reply_to);
   if (!request) return std::unexpected(request.error());
-  auto owned = take<types::Message>(message);
+  auto owned = Take<types::Message>(message);
   if (!owned) return std::unexpected(owned.error());
   ScopedGuest current(context_);
   return request_reply::Reply(std::get<types::Message>(**request), std::move(*owned));
@@ -370,6 +369,6 @@ Call<std::expected<void, types::Error>> GuestInstance::RequestReplyReply(Handle 
 #undef WASMQ_REQUIRE
 #undef WASMQ_BORROW_MESSAGE
 
-Call<Handle> GuestInstance::AdoptMessage(types::Message&& message) { return insert(std::move(message)); }
+Call<Handle> GuestInstance::AdoptMessage(types::Message&& message) { return Insert(std::move(message)); }
 
 }  // namespace wasmq::host

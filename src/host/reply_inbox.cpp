@@ -13,7 +13,7 @@ namespace wasmq::host {
 
 namespace {
 
-constexpr std::size_t token_bytes = 16;
+constexpr std::size_t kTokenBytes = 16;
 
 /// Random bytes drawn from the kernel a page at a time, so that a request costs no system call.
 struct RandomPool {
@@ -47,16 +47,16 @@ bool IsUnderInbox(std::string_view name_or_pattern) noexcept {
 }
 
 std::string NewReplyToken() {
-  if (pool.bytes.size() - pool.used < token_bytes || pool.owner != getpid()) pool.Refill();
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string token(token_bytes * 2, '0');
-  for (std::size_t i = 0; i < token_bytes; ++i) {
+  if (pool.bytes.size() - pool.used < kTokenBytes || pool.owner != getpid()) pool.Refill();
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string token(kTokenBytes * 2, '0');
+  for (std::size_t i = 0; i < kTokenBytes; ++i) {
     std::uint8_t& byte = pool.bytes[pool.used + i];
-    token[2 * i] = hex[byte >> 4];
-    token[2 * i + 1] = hex[byte & 0xf];
+    token[2 * i] = kHex[byte >> 4];
+    token[2 * i + 1] = kHex[byte & 0xf];
     byte = 0;  // drawn once: a token never repeats from this buffer
   }
-  pool.used += token_bytes;
+  pool.used += kTokenBytes;
   return token;
 }
 

@@ -166,7 +166,7 @@ CanonicalAbi::Lifted<types::Metadata> CanonicalAbi::LiftMetadata(std::uint32_t p
   metadata.reserve(len);
   for (std::uint32_t i = 0; i < len; ++i) {
     std::uint32_t fields[4];
-    std::memcpy(fields, runtime_.Memory().data() + ptr + i * kTupleOfStringsSize, sizeof fields);
+    std::memcpy(fields, runtime_.Memory().data() + ptr + std::size_t{i} * kTupleOfStringsSize, sizeof fields);
     auto key = String(fields[0], fields[1]);
     if (!key) return std::unexpected("metadata key " + std::to_string(i) + ": " + key.error());
     auto value = String(fields[2], fields[3]);

@@ -29,7 +29,7 @@ std::expected<void, types::Error> WasmGuest::Handle(types::Message&& message) {
   if (auto reason = TrapReason(); !reason.empty()) {
     return std::unexpected(types::Error::Other("guest '" + Identity() + "' trapped earlier: " + reason));
   }
-  const auto trapped = [this](std::string reason) {
+  const auto trapped = [this](const std::string& reason) {
     Poison(reason);
     return std::unexpected(types::Error::Other("guest '" + Identity() + "' trapped: " + reason));
   };

@@ -270,7 +270,7 @@ TEST_F(GuestTableTest, AStaleHandleNeverComesBackAfterMoreThan4096Reuses) {
   const Handle first = *roomy.MessageNew(bytes("first"));
   ASSERT_TRUE(roomy.MessageDrop(first));
   std::vector<Handle> stale{first};
-  for (std::uint32_t i = 0; i < GuestInstance::max_generation + 10; ++i) {
+  for (std::uint32_t i = 0; i < GuestInstance::kMaxGeneration + 10; ++i) {
     const Handle next = *roomy.MessageNew(bytes("next"));
     for (Handle old : {stale.front(), stale.back()}) {
       ASSERT_FALSE(roomy.MessageData(old)) << "reuse " << i << ": stale handle " << old << " came back";

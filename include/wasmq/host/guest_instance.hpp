@@ -54,9 +54,9 @@ class GuestInstance {
 
   /// Handles index a table of at most this many slots (20 bits of the handle); the other 12 bits
   /// are the slot's generation, so an instance can make about 4.3 billion resources in its life.
-  static constexpr std::uint32_t max_slots = (1U << 20) - 1;
+  static constexpr std::uint32_t kMaxSlots = (1U << 20) - 1;
   /// Reuses of one slot before it is retired.
-  static constexpr std::uint32_t max_generation = (1U << 12) - 1;
+  static constexpr std::uint32_t kMaxGeneration = (1U << 12) - 1;
 
   /// Live resources in the table (for leak checks when an instance ends).
   [[nodiscard]] std::size_t Size() const;
@@ -106,17 +106,17 @@ class GuestInstance {
     std::uint32_t generation = 1;
   };
 
-  Call<Handle> insert(Resource&& resource);
-  Call<std::vector<Handle>> insert_all(std::vector<types::Message>&& messages);
-  Call<std::uint32_t> claim_slot_locked();           // caller holds mutex_
-  Trap over_resource_limit(std::size_t more) const;  // caller holds mutex_
-  Handle place_locked(std::uint32_t index, std::shared_ptr<Resource> resource);
+  Call<Handle> Insert(Resource&& resource);
+  Call<std::vector<Handle>> InsertAll(std::vector<types::Message>&& messages);
+  Call<std::uint32_t> ClaimSlotLocked();           // caller holds mutex_
+  Trap OverResourceLimit(std::size_t more) const;  // caller holds mutex_
+  Handle PlaceLocked(std::uint32_t index, std::shared_ptr<Resource> resource);
   template <class R>
-  Call<std::shared_ptr<Resource>> borrow(Handle handle) const;
+  Call<std::shared_ptr<Resource>> Borrow(Handle handle) const;
   template <class R>
-  Call<R> take(Handle handle);
-  Call<std::size_t> index_of(Handle handle) const;                         // caller holds mutex_
-  Call<void> check_message(std::size_t bytes, std::size_t entries) const;  // a message after a change
+  Call<R> Take(Handle handle);
+  Call<std::size_t> IndexOf(Handle handle) const;                         // caller holds mutex_
+  Call<void> CheckMessage(std::size_t bytes, std::size_t entries) const;  // a message after a change
 
   std::shared_ptr<const GuestContext> context_;
   GuestLimits limits_;

@@ -38,7 +38,7 @@ class Turn {
 
  private:
   std::mutex mutex_;
-  std::atomic<std::thread::id> inside_{};
+  std::atomic<std::thread::id> inside_;  // default: no thread
 };
 
 /// `guest`, handling one delivery at a time (a re-entrant delivery ends in `other`, so that the

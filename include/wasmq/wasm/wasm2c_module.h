@@ -15,7 +15,8 @@
 extern "C" {
 #endif
 
-/* The instance structs of the three import modules, as wasm2c 1.0.32 names them. */
+/* The instance structs of the three import modules, as wasm2c 1.0.32 names them; C names. */
+/* NOLINTBEGIN(readability-identifier-naming,modernize-use-using,modernize-redundant-void-arg) */
 struct Z_wasiZ3AmessagingZ2FtypesZ400Z2E2Z2E0Z2Ddraft_instance_t {
   void* host;
 };
@@ -42,6 +43,7 @@ typedef struct wasmq_wasm2c_module {
   /* The step budget of a metered module (wasmq_add_wasm_guest(... METERED)), or NULL. */
   uint32_t* (*fuel)(void* instance);
 } wasmq_wasm2c_module;
+/* NOLINTEND(readability-identifier-naming,modernize-use-using,modernize-redundant-void-arg) */
 
 #ifdef __cplusplus
 }

@@ -26,6 +26,8 @@ std::uint32_t Dispatch(void* host, Args... args) {
 }  // namespace
 
 extern "C" {
+// wasm2c's names, not ours.
+// NOLINTBEGIN(readability-identifier-naming)
 // clang-format off
 void Z_wasiZ3AmessagingZ2FtypesZ400Z2E2Z2E0Z2DdraftZ_Z5BstaticZ5DclientZ2Econnect(struct Z_wasiZ3AmessagingZ2FtypesZ400Z2E2Z2E0Z2Ddraft_instance_t* self, std::uint32_t a0, std::uint32_t a1, std::uint32_t a2) { Dispatch<ImportId::kClientConnect>(self->host, a0, a1, a2); }
 void Z_wasiZ3AmessagingZ2FtypesZ400Z2E2Z2E0Z2DdraftZ_Z5BmethodZ5DclientZ2Edisconnect(struct Z_wasiZ3AmessagingZ2FtypesZ400Z2E2Z2E0Z2Ddraft_instance_t* self, std::uint32_t a0, std::uint32_t a1) { Dispatch<ImportId::kClientDisconnect>(self->host, a0, a1); }
@@ -49,4 +51,5 @@ void Z_wasiZ3AmessagingZ2FrequestZ2DreplyZ400Z2E2Z2E0Z2DdraftZ_Z5BresourceZ2Ddro
 void Z_wasiZ3AmessagingZ2FrequestZ2DreplyZ400Z2E2Z2E0Z2DdraftZ_request(struct Z_wasiZ3AmessagingZ2FrequestZ2DreplyZ400Z2E2Z2E0Z2Ddraft_instance_t* self, std::uint32_t a0, std::uint32_t a1, std::uint32_t a2, std::uint32_t a3, std::uint32_t a4, std::uint32_t a5, std::uint32_t a6) { Dispatch<ImportId::kRequest>(self->host, a0, a1, a2, a3, a4, a5, a6); }
 void Z_wasiZ3AmessagingZ2FrequestZ2DreplyZ400Z2E2Z2E0Z2DdraftZ_reply(struct Z_wasiZ3AmessagingZ2FrequestZ2DreplyZ400Z2E2Z2E0Z2Ddraft_instance_t* self, std::uint32_t a0, std::uint32_t a1, std::uint32_t a2) { Dispatch<ImportId::kReply>(self->host, a0, a1, a2); }
 // clang-format on
+// NOLINTEND(readability-identifier-naming)
 }  // extern "C"

@@ -134,18 +134,13 @@ void Wasm2cGuest::EndWait() {
   waiting_state_.Restore();
 }
 
-std::expected<std::shared_ptr<WasmGuest>, std::string> MakeWasm2cGuest(
-    std::shared_ptr<const wasmq::host::GuestContext> context, const wasmq_wasm2c_module& module) {
-  auto guest = std::make_shared<Wasm2cGuest>(std::move(context), module);
-  if (auto failed = guest->Start()) return std::unexpected("guest '" + std::string(module.name) + "': " + *failed);
-  return guest;
-}
-
 }  // namespace wasmq::wasm::wasm2c
 
 namespace wasmq::wasm {
 std::expected<std::shared_ptr<WasmGuest>, std::string> MakeWasm2cGuest(
     std::shared_ptr<const wasmq::host::GuestContext> context, const wasmq_wasm2c_module& module) {
-  return wasm2c::MakeWasm2cGuest(std::move(context), module);
+  auto guest = std::make_shared<wasm2c::Wasm2cGuest>(std::move(context), module);
+  if (auto failed = guest->Start()) return std::unexpected("guest '" + std::string(module.name) + "': " + *failed);
+  return guest;
 }
 }  // namespace wasmq::wasm
