@@ -189,6 +189,18 @@ TEST_P(WasmRuntimeTest, MemoryGrowsNoFurtherThanTheGuestsLimit) {
   EXPECT_EQ(grown[0].text(), "grow=-1");  // 1 GiB more is past the default 64 MiB
 }
 
+TEST_P(WasmRuntimeTest, MemoryThatGrowsWhileTheHostLowersAMessageIsReadWhereItMoved) {
+  // 900 KiB is more than the guest's heap has: its cabi_realloc grows memory (which may move it)
+  // in the middle of the host lowering `data`; the host must write where memory is afterwards.
+  auto probe = Probe();
+  std::string big = "big:" + std::string(900 * 1024 - 5, 'x') + "!";
+  const auto outcome = harness_.deliver(*probe, "in", big);
+  EXPECT_TRUE(outcome.accepted()) << outcome;
+  const auto sizes = SentTo("sizes");
+  ASSERT_EQ(sizes.size(), 1u);
+  EXPECT_EQ(sizes[0].text(), std::to_string(big.size()) + " !");
+}
+
 TEST_P(WasmRuntimeTest, AModuleWhoseFirstMemoryIsOverTheLimitIsNotInstantiated) {
   auto context = std::make_shared<host::GuestContext>(*harness_.default_guest());
   context->limits.max_memory_bytes = 65536;  // one page: less than wasi-libc's stack and heap start

@@ -12,7 +12,9 @@
  *   "bad-utf8"    sends to a topic that is not UTF-8 (trap)
  *   "bad-area"    reads its topic into a misaligned return area (trap)
  *   "hoard"       makes messages and keeps them until the host's limit traps
- *   "grow"        asks memory.grow for 1 GiB and sends "grow=-1" or "grow=ok" to "grown" */
+ *   "grow"        asks memory.grow for 1 GiB and sends "grow=-1" or "grow=ok" to "grown"
+ *   "big:..."     (a large message: reading it grows the guest's memory inside cabi_realloc)
+ *                 sends its length and its last byte to "sizes" */
 #include <wasi/messaging/abi.h>
 
 #include <stdint.h>
@@ -130,6 +132,18 @@ __attribute__((export_name(WM_HANDLE_EXPORT))) wm_result_void_t *handle(wm_handl
     wm_message_topic(message, (wm_option_bytes_t *)(area + 1));
   } else if (equals(&data, "hoard")) {
     for (;;) wm_message_new((const uint8_t *)"x", 1);
+  } else if (data.len > 4 && memcmp(data.ptr, "big:", 4) == 0) {
+    char text[32];
+    size_t used = 0;
+    for (size_t n = data.len; n > 0; n /= 10) text[used++] = (char)('0' + n % 10);
+    for (size_t i = 0; i < used / 2; ++i) {
+      const char swap = text[i];
+      text[i] = text[used - 1 - i];
+      text[used - 1 - i] = swap;
+    }
+    text[used++] = ' ';
+    text[used++] = (char)data.ptr[data.len - 1];
+    send_text("sizes", text, used);
   } else if (equals(&data, "grow")) {
     const int grown = __builtin_wasm_memory_grow(0, 16384); /* 1 GiB in 64 KiB pages */
     send_text("grown", grown == -1 ? "grow=-1" : "grow=ok", 7);
