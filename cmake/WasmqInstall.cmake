@@ -48,6 +48,8 @@ endif()
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/guest-sdk/include/" DESTINATION ${WASMQ_GUEST_SDK_INSTALL_DIR})
 install(FILES "${PROJECT_SOURCE_DIR}/include/wasmq/dead_letter_keys.hpp"
         DESTINATION "${WASMQ_GUEST_SDK_INSTALL_DIR}/wasmq")
+install(FILES "${PROJECT_SOURCE_DIR}/include/wasi/messaging/detail/value_types.hpp"
+        DESTINATION "${WASMQ_GUEST_SDK_INSTALL_DIR}/wasi/messaging/detail")
 install(FILES "${PROJECT_SOURCE_DIR}/cmake/WasmqWasmGuests.cmake" "${PROJECT_SOURCE_DIR}/cmake/WasmqWasm2cGlue.cmake"
               "${PROJECT_SOURCE_DIR}/cmake/wasm32-wasi-clang19.cmake"
         DESTINATION ${WASMQ_CONFIG_DIR})

@@ -77,7 +77,6 @@ struct Wiring {
 #ifdef WASMQ_EXAMPLE_WITH_WASM2C
   const wasmq_wasm2c_module* wasm2c = nullptr;
 #endif
-  std::string wasm_file;  ///< the module's file name, for the interpreter
 };
 
 /// The host's window on the shop: the latest books the ledger reported on `ledger.books`.
@@ -148,6 +147,12 @@ void PrintChannels(const wasmq::BrokerStats& stats) {
   }
   std::printf("%-30s %9llu (publish calls; %llu reached nobody)\n", "broker",
               static_cast<unsigned long long>(stats.published), static_cast<unsigned long long>(stats.unrouted));
+}
+
+/// The .wasm file of the guest named `identity`: "packer-1" → "shop_packer_1.wasm".
+std::string WasmFileOf(std::string identity) {
+  std::replace(identity.begin(), identity.end(), '-', '_');
+  return "shop_" + identity + ".wasm";
 }
 
 constexpr const char* kGuestKinds[] = {"native", "WebAssembly (wasm2c)", "WebAssembly (wabt interpreter)"};
@@ -262,10 +267,6 @@ int main(int argc, char** argv) {
       wasmq_wasm2c_shop_packer_2(), wasmq_wasm2c_shop_ledger(),   wasmq_wasm2c_shop_mailer()};
   for (std::size_t i = 0; i < wiring.size(); ++i) wiring[i].wasm2c = wasm2c_modules[i];
 #endif
-  for (auto& guest : wiring) {
-    guest.wasm_file = "shop_" + guest.identity + ".wasm";
-    std::replace(guest.wasm_file.begin(), guest.wasm_file.end(), '-', '_');
-  }
 
   // The host's own window: a native subscriber to the ledger's reports, subscribed first.
   auto watcher = std::make_shared<BooksWatcher>();
@@ -289,9 +290,10 @@ int main(int argc, char** argv) {
     std::shared_ptr<wasi::messaging::incoming_handler::Guest> handler = guest.native;
 #ifdef WASMQ_EXAMPLE_WITH_WASM2C
     if (guests != Guests::kNative) {
-      auto instance = guests == Guests::kWasm2c ? wasmq::wasm::MakeWasm2cGuest(context, *guest.wasm2c)
-                                                : wasmq::wasm::LoadInterpretedGuest(
-                                                      context, std::filesystem::path(wasm_dir) / guest.wasm_file);
+      auto instance = guests == Guests::kWasm2c
+                          ? wasmq::wasm::MakeWasm2cGuest(context, *guest.wasm2c)
+                          : wasmq::wasm::LoadInterpretedGuest(
+                                context, std::filesystem::path(wasm_dir) / WasmFileOf(guest.identity));
       if (!instance) {
         std::printf("could not instantiate %s: %s\n", guest.identity.c_str(), instance.error().c_str());
         return 1;

@@ -4,9 +4,7 @@
 
 #include <wasmq/name.hpp>
 
-#include <atomic>
 #include <mutex>
-#include <unordered_map>
 #include <vector>
 
 namespace wasmq::host {

@@ -342,6 +342,12 @@ std::expected<std::expected<void, types::Error>, TrapText> CanonicalAbi::LiftHan
   auto ptr = LoadU32(ret + kPayloadOffset + 4);
   auto len = LoadU32(ret + kPayloadOffset + 8);
   if (!ptr || !len) return std::unexpected("handle's error: unreadable text");
+  // The text ends up on the delivery's dead letter: a guest does not choose how much of it.
+  if (*len > limits_.max_message_bytes) {
+    return std::unexpected("handle's error text of " + std::to_string(*len) +
+                           " bytes is over this guest's max_message_bytes of " +
+                           std::to_string(limits_.max_message_bytes));
+  }
   auto text = String(*ptr, *len);
   if (!text) return std::unexpected("handle's error text: " + text.error());
   std::string owned(*text);

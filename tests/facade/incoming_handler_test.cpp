@@ -2,6 +2,8 @@
 
 #include "facade/facade_fixture.hpp"
 
+#include <wasmq/host/turn.hpp>
+
 namespace wasi::messaging {
 
 namespace host = ::wasmq::host;  // the host layer, by its short name
@@ -160,6 +162,29 @@ TEST_F(IncomingHandlerTest, AGuestCanSendWhileHandling) {
   runtime.run_until_idle();
   auto out = broker.open_receiver("out");
   EXPECT_EQ(out->try_receive()->message().payload.as_string(), "fwd");
+}
+
+TEST(OneAtATimeTest, ADeliveryThatWouldReenterTheGuestOnItsOwnThreadIsRefused) {
+  // The guest, inside a delivery, is handed a second one on the same thread (as a guest waiting
+  // in a request is, while its thread helps the broker): it must not run inside the first.
+  std::shared_ptr<incoming_handler::Guest> serial;
+  int runs = 0;
+  std::optional<std::expected<void, types::Error>> nested;
+  serial = host::OneAtATime(std::make_shared<FunctionGuest>([&](types::Message&&) -> std::expected<void, types::Error> {
+    ++runs;
+    if (!nested) nested = serial->Handle(types::Message(bytes("second")));
+    return {};
+  }));
+
+  EXPECT_TRUE(serial->Handle(types::Message(bytes("first"))));
+  EXPECT_EQ(runs, 1);
+  ASSERT_TRUE(nested);
+  ASSERT_FALSE(*nested);
+  EXPECT_EQ(nested->error().GetKind(), types::Error::Kind::kOther);
+
+  // Out of the first delivery, the next one runs.
+  EXPECT_TRUE(serial->Handle(types::Message(bytes("third"))));
+  EXPECT_EQ(runs, 2);
 }
 
 }  // namespace

@@ -123,6 +123,22 @@ TEST_P(WasmRuntimeTest, AGuestsErrorSettlesItsDeliveryAsANativeGuestsDoes) {
   EXPECT_FALSE(probe->Trapped());
 }
 
+TEST_P(WasmRuntimeTest, AnErrorTextUpToTheMessageLimitIsTakenAndALongerOneTraps) {
+  // "asked to fail" is 13 bytes: at max_message_bytes 13 it is the guest's error; at 12 the
+  // guest has passed its limit.
+  auto at_limit = Probe({.max_message_bytes = 13, .max_steps = 100'000});
+  const auto taken = harness_.deliver(*at_limit, "in", "fail");
+  ASSERT_TRUE(taken.error);
+  EXPECT_EQ(*taken.error, types::Error::Other("asked to fail"));
+  EXPECT_FALSE(at_limit->Trapped());
+
+  auto past_limit = Probe({.max_message_bytes = 12, .max_steps = 100'000});
+  const auto trapped = harness_.deliver(*past_limit, "in", "fail");
+  ASSERT_TRUE(trapped.error);
+  EXPECT_THAT(trapped.error->Message(), HasSubstr("trapped"));
+  EXPECT_THAT(past_limit->TrapReason(), HasSubstr("error text of 13 bytes is over"));
+}
+
 struct Misbehaviour {
   const char* data;
   const char* trap;  // a part of the trap's text

@@ -2,6 +2,7 @@
 /// wasi:messaging/types@0.2.0-draft, spelled as the component model's C++ generator spells it.
 
 #include <wasi/messaging/detail/metadata_list.hpp>
+#include <wasi/messaging/detail/value_types.hpp>
 #include <wasmq/payload.hpp>
 
 #include <cstdint>
@@ -27,36 +28,6 @@ struct ClientState;
 namespace wasi::messaging {
 
 namespace types {
-
-/// WIT `type metadata = list<tuple<string, string>>`.
-using Metadata = std::vector<std::tuple<std::string, std::string>>;
-/// WIT `type topic = string`.
-using Topic = std::string;
-
-/// WIT `variant error { timeout, connection(string), permission-denied(string), other(string) }`.
-class Error {
- public:
-  enum class Kind : std::uint8_t { kTimeout, kConnection, kPermissionDenied, kOther };
-
-  static Error Timeout() { return Error(Kind::kTimeout, {}); }
-  static Error Connection(std::string text) { return Error(Kind::kConnection, std::move(text)); }
-  static Error PermissionDenied(std::string text) { return Error(Kind::kPermissionDenied, std::move(text)); }
-  static Error Other(std::string text) { return Error(Kind::kOther, std::move(text)); }
-
-  [[nodiscard]] Kind GetKind() const noexcept { return kind_; }
-  /// The case's string payload; empty for `timeout`.
-  [[nodiscard]] const std::string& Message() const noexcept { return text_; }
-
-  friend bool operator==(const Error&, const Error&) = default;
-
- private:
-  Error(Kind kind, std::string text) : kind_(kind), text_(std::move(text)) {}
-  Kind kind_;
-  std::string text_;
-};
-
-/// "timeout", "connection", "permission-denied" or "other".
-std::string_view ToString(Error::Kind kind) noexcept;
 
 /// WIT `resource message`. Move-only. The data lives in a shared immutable buffer: sending a
 /// message hands that buffer to the broker without copying it, and every subscriber shares it.

@@ -57,10 +57,11 @@ class WasmGuest : public wasi::messaging::incoming_handler::Guest, protected Gue
   /// runtime that takes a lock per entry (wasm2c) takes it once per delivery.
   virtual void BeginDelivery() {}
   virtual void EndDelivery() {}
-  /// Marks the instance trapped, e.g. when instantiation fails after construction.
-  void Poison(std::string reason);
 
  private:
+  /// Marks the instance trapped; later deliveries end in `other` without running.
+  void Poison(std::string reason);
+
   std::shared_ptr<const wasmq::host::GuestContext> context_;
   wasmq::host::GuestInstance instance_;
   CanonicalAbi abi_;

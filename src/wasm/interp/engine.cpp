@@ -7,7 +7,7 @@
 #include <wabt/interp/binary-reader-interp.h>
 #include <wabt/interp/interp.h>
 
-#include <vector>
+#include <array>
 
 namespace wasmq::wasm::interp {
 
@@ -138,14 +138,15 @@ class WabtEngine final : public Engine {
   wi::HostFunc::Callback Bind(EngineHost& host, int id) {
     return [this, &host, id](wi::Thread& thread, const wi::Values& params, wi::Values& results,
                              wi::Trap::Ptr* trap) -> wabt::Result {
-      std::vector<std::uint32_t> args;
-      args.reserve(params.size());
-      for (const auto& param : params) args.push_back(param.Get<wi::u32>());
+      // At most 16 flat parameters (the canonical ABI's MAX_FLAT_PARAMS; Resolve checked the
+      // count): no allocation per call.
+      std::array<std::uint32_t, 16> args{};
+      for (std::size_t i = 0; i < params.size() && i < args.size(); ++i) args[i] = params[i].Get<wi::u32>();
       wi::Thread* outer = running_;
       running_ = &thread;
       std::uint32_t result = 0;
       std::string reason;
-      const bool ok = host.Call(id, args.data(), args.size(), &result, &reason);
+      const bool ok = host.Call(id, args.data(), params.size(), &result, &reason);
       running_ = outer;
       if (!ok) {
         *trap = wi::Trap::New(store_, reason);

@@ -1,19 +1,19 @@
 #include "wasm2c_guest.hpp"
 
 #include <cstdlib>
-#include <mutex>
 #include <set>
 
 namespace wasmq::wasm::wasm2c {
 
 namespace {
 
-/// wasm2c registers a module's function types in runtime globals once per module.
+/// wasm2c registers a module's function types in runtime globals once per module: under the
+/// execution lock, as running guests read those globals.
 void InitModuleOnce(const wasmq_wasm2c_module& module) {
-  static std::mutex mutex;
-  static std::set<const wasmq_wasm2c_module*> initialized;
-  std::lock_guard lock(mutex);
+  static std::set<const wasmq_wasm2c_module*> initialized;  // guarded by the execution lock
+  Execution::Get().Enter();
   if (initialized.insert(&module).second) module.init_module();
+  Execution::Get().Exit();
 }
 
 constexpr std::uint32_t kPageBytes = 65536;
@@ -69,6 +69,7 @@ std::string Wasm2cGuest::DescribeTrap(int code) {
 }
 
 std::optional<std::string> Wasm2cGuest::Start() {
+  if (instance_ == nullptr) return "no memory for an instance of " + std::to_string(module_.instance_size) + " bytes";
   InitModuleOnce(module_);
   if (auto trap = Guarded([&] {
         module_.instantiate(instance_, this);

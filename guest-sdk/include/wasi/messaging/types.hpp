@@ -6,6 +6,7 @@
 /// native facade's conveniences for host code (DataView, TopicView, ...) are not.
 
 #include <wasi/messaging/abi.h>
+#include <wasi/messaging/detail/value_types.hpp>  // Metadata, Topic, Error: shared with the native facade
 
 #include <cstdint>
 #include <cstdlib>
@@ -19,39 +20,6 @@
 #include <vector>
 
 namespace wasi::messaging::types {
-
-using Metadata = std::vector<std::tuple<std::string, std::string>>;
-using Topic = std::string;
-
-class Error {
- public:
-  enum class Kind : std::uint8_t { kTimeout, kConnection, kPermissionDenied, kOther };
-
-  static Error Timeout() { return Error(Kind::kTimeout, {}); }
-  static Error Connection(std::string text) { return Error(Kind::kConnection, std::move(text)); }
-  static Error PermissionDenied(std::string text) { return Error(Kind::kPermissionDenied, std::move(text)); }
-  static Error Other(std::string text) { return Error(Kind::kOther, std::move(text)); }
-
-  [[nodiscard]] Kind GetKind() const noexcept { return kind_; }
-  [[nodiscard]] const std::string& Message() const noexcept { return text_; }
-
-  friend bool operator==(const Error&, const Error&) = default;
-
- private:
-  Error(Kind kind, std::string text) : kind_(kind), text_(std::move(text)) {}
-  Kind kind_;
-  std::string text_;
-};
-
-inline std::string_view ToString(Error::Kind kind) noexcept {
-  switch (kind) {
-    case Error::Kind::kTimeout: return "timeout";
-    case Error::Kind::kConnection: return "connection";
-    case Error::Kind::kPermissionDenied: return "permission-denied";
-    case Error::Kind::kOther: return "other";
-  }
-  return "other";
-}
 
 /// Lifting what the host lowered: the guest owns (and frees) every string and list it gets.
 namespace abi {
