@@ -3,6 +3,7 @@
 
 #include <wasmq/runtime.hpp>
 
+#include <atomic>
 #include <cstddef>
 #include <deque>
 #include <map>
@@ -44,8 +45,10 @@ class ManualRuntime final : public Runtime {
   [[nodiscard]] TimePoint next_timer() const;
 
  private:
+  void set_now(TimePoint when) noexcept;  // under mutex_, so that advance() calls do not interleave
+
   mutable std::mutex mutex_;
-  TimePoint now_;
+  std::atomic<Duration::rep> now_;  // the clock, in ticks; read without the lock
   std::deque<Task> ready_;
   std::multimap<TimePoint, Task> timers_;  // multimap keeps insertion order among equal keys
 };

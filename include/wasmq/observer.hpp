@@ -36,6 +36,8 @@ struct Event {
   std::uint32_t delivery_count = 0;
   std::optional<DeadLetterReason> reason;  ///< dead_lettered and dropped
   TimePoint time;
+  /// delivered: the consumer it was handed to (ConsumerStats::id); 0 for other kinds.
+  std::uint64_t consumer = 0;
 };
 
 /// Receives every event of a broker (BrokerOptions::observer), synchronously, on the thread that

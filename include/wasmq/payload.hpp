@@ -1,56 +1,122 @@
 #pragma once
-/// An immutable, reference-counted byte buffer: fan-out and dead-lettering share it, never copy it.
+/// Immutable message bytes: small payloads live inline (no allocation), larger ones in one shared
+/// buffer that fan-out and dead-lettering share, never copy.
 
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <new>
 #include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace wasmq {
 
-/// Immutable bytes shared by every copy of a message. Copying a Payload copies a pointer.
-/// Thread-safe for concurrent reads and copies.
+/// Immutable bytes of a message. Thread-safe for concurrent reads and copies.
+///
+/// Up to `inline_capacity` bytes are stored inside the Payload itself (and so inside the broker's
+/// pooled message block): making, publishing and dropping a small message allocates nothing.
+/// Larger payloads are one reference-counted buffer: copying such a Payload copies a pointer.
 class Payload {
  public:
-  Payload() = default;
+  /// Payloads up to this many bytes are stored inline by copy_of().
+  static constexpr std::size_t inline_capacity = 64;
+
+  Payload() noexcept {}  // NOLINT(modernize-use-equals-default): the union has a non-trivial member
   /// Takes the bytes without copying them (one allocation: the shared owner of the vector).
   explicit Payload(std::vector<std::uint8_t>&& bytes) {
     if (bytes.empty()) return;
     auto owner = std::make_shared<const std::vector<std::uint8_t>>(std::move(bytes));
     size_ = owner->size();
-    bytes_ = std::shared_ptr<const std::uint8_t[]>(owner, owner->data());  // aliases into the vector
+    new (&shared_) Shared(owner, owner->data());  // aliases into the vector
+    heap_ = true;
   }
-  /// Copies the bytes once, into one allocation that holds the count and the bytes together.
+  /// Copies the bytes once: inline up to inline_capacity, else into one allocation that holds the
+  /// count and the bytes together.
   static Payload copy_of(std::span<const std::uint8_t> bytes) {
     Payload payload;
     if (bytes.empty()) return payload;
+    payload.size_ = bytes.size();
+    if (bytes.size() <= inline_capacity) {
+      std::memcpy(payload.inline_, bytes.data(), bytes.size());
+      return payload;
+    }
     auto buffer = std::make_shared_for_overwrite<std::uint8_t[]>(bytes.size());
     std::memcpy(buffer.get(), bytes.data(), bytes.size());
-    payload.bytes_ = std::move(buffer);
-    payload.size_ = bytes.size();
+    new (&payload.shared_) Shared(std::move(buffer));
+    payload.heap_ = true;
     return payload;
   }
   static Payload copy_of(std::string_view text) {
     return copy_of(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
   }
 
-  [[nodiscard]] std::span<const std::uint8_t> bytes() const noexcept { return {bytes_.get(), size_}; }
-  [[nodiscard]] std::string_view as_string() const noexcept {
-    return {reinterpret_cast<const char*>(bytes_.get()), size_};
+  Payload(const Payload& other) : size_(other.size_), heap_(other.heap_) {
+    if (heap_) {
+      new (&shared_) Shared(other.shared_);
+    } else {
+      std::memcpy(inline_, other.inline_, size_);
+    }
   }
+  Payload(Payload&& other) noexcept : size_(other.size_), heap_(other.heap_) {
+    if (heap_) {
+      new (&shared_) Shared(std::move(other.shared_));
+    } else {
+      std::memcpy(inline_, other.inline_, size_);
+    }
+  }
+  Payload& operator=(const Payload& other) {
+    if (this != &other) {
+      Payload copy(other);
+      *this = std::move(copy);
+    }
+    return *this;
+  }
+  Payload& operator=(Payload&& other) noexcept {
+    if (this != &other) {
+      reset();
+      size_ = other.size_;
+      heap_ = other.heap_;
+      if (heap_) {
+        new (&shared_) Shared(std::move(other.shared_));
+      } else {
+        std::memcpy(inline_, other.inline_, size_);
+      }
+    }
+    return *this;
+  }
+  ~Payload() { reset(); }
+
+  [[nodiscard]] std::span<const std::uint8_t> bytes() const noexcept { return {data(), size_}; }
+  [[nodiscard]] std::string_view as_string() const noexcept { return {reinterpret_cast<const char*>(data()), size_}; }
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
   [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
-  /// True when both refer to the same buffer (no copy was made between them).
+  /// True when the bytes are stored inside this Payload (no buffer of their own).
+  [[nodiscard]] bool is_inline() const noexcept { return !heap_; }
+  /// True when both refer to the same shared buffer (no copy was made between them). Inline
+  /// payloads have no shared buffer: always false for them.
   [[nodiscard]] bool shares_buffer_with(const Payload& other) const noexcept {
-    return bytes_ && bytes_ == other.bytes_;
+    return heap_ && other.heap_ && shared_ == other.shared_;
   }
 
  private:
-  std::shared_ptr<const std::uint8_t[]> bytes_;
+  using Shared = std::shared_ptr<const std::uint8_t[]>;
+
+  [[nodiscard]] const std::uint8_t* data() const noexcept { return heap_ ? shared_.get() : inline_; }
+  void reset() noexcept {
+    if (heap_) shared_.~Shared();
+    heap_ = false;
+    size_ = 0;
+  }
+
+  union {
+    Shared shared_;                         // heap_ == true
+    std::uint8_t inline_[inline_capacity];  // heap_ == false: the first size_ bytes
+  };
   std::size_t size_ = 0;
+  bool heap_ = false;
 };
 
 }  // namespace wasmq

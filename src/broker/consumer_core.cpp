@@ -21,7 +21,12 @@ ConsumerCore::ConsumerCore(std::shared_ptr<BrokerCore> broker, std::shared_ptr<Q
       options_(options),
       handler_(std::move(handler)),
       id_(id),
-      table_(options.max_in_flight) {}
+      table_(options.max_in_flight) {
+  if (handler_) {
+    token_.emplace(queue_->make_consumer_token());
+    chunk_ = std::make_unique<Entry[]>(std::min(options_.batch_size, max_chunk));
+  }
+}
 
 ConsumerCore::~ConsumerCore() = default;
 
@@ -40,13 +45,12 @@ void ConsumerCore::wake() {
 
 // --- delivering --------------------------------------------------------------------------------
 
-Delivery ConsumerCore::install(std::uint32_t slot, Entry&& entry) {
+Delivery ConsumerCore::install(std::uint32_t slot, Entry&& entry, std::int64_t deadline) {
   ++entry.delivery_count;
-  queue_->on_delivered(entry);
+  queue_->on_delivered(entry, id_);
   delivered_.fetch_add(1, std::memory_order_relaxed);  // relaxed: statistics
   auto message = entry.message;
   const std::uint32_t count = entry.delivery_count;
-  const std::int64_t deadline = queue_->lock_deadline_from_now();
   const std::uint64_t generation = table_.install(slot, std::move(entry), deadline);
   arm_sweeper(deadline);
   return {shared_from_this(), slot, generation, std::move(message), count};
@@ -56,11 +60,13 @@ ConsumerCore::Acquire ConsumerCore::acquire(Delivery& out, Duration timeout) {
   const auto slot = table_.try_reserve();
   if (!slot) return Acquire::no_slot;
   Entry entry;
-  if (!queue_->try_take(entry) && (timeout <= Duration::zero() || !queue_->take_waiting(entry, timeout, closed_))) {
+  const TimePoint now = queue_->now();  // one clock read: time to live and the lock deadline
+  if (!queue_->try_take(entry, now) &&
+      (timeout <= Duration::zero() || !queue_->take_waiting(entry, timeout, closed_))) {
     table_.unreserve(*slot);
     return Acquire::empty;
   }
-  out = install(*slot, std::move(entry));
+  out = install(*slot, std::move(entry), queue_->lock_deadline_from(timeout > Duration::zero() ? queue_->now() : now));
   return Acquire::delivered;
 }
 
@@ -109,11 +115,10 @@ void ConsumerCore::drain() {
     const ConsumerCore* outer = current_dispatch;
     current_dispatch = this;
     Acquire last = Acquire::delivered;
-    for (std::uint32_t n = 0; n < options_.batch_size && !is_closed(); ++n) {
-      Delivery delivery;
-      last = acquire(delivery);
+    std::uint32_t delivered = 0;
+    while (delivered < options_.batch_size && !is_closed()) {
+      last = dispatch_chunk(std::min(options_.batch_size - delivered, max_chunk), delivered);
       if (last != Acquire::delivered) break;
-      invoke(delivery);  // an unsettled delivery is released when it goes out of scope here
     }
     current_dispatch = outer;
     // release: the next run (on any thread) sees everything this run wrote.
@@ -141,6 +146,28 @@ void ConsumerCore::drain() {
     drain_scheduled_.store(false, std::memory_order_seq_cst);
   }
   finish_drain();
+}
+
+ConsumerCore::Acquire ConsumerCore::dispatch_chunk(std::uint32_t limit, std::uint32_t& delivered) {
+  // Only as many entries as there are free slots: this run is the only one reserving slots, and
+  // settling only frees them, so each reservation below succeeds.
+  const std::uint32_t room = table_.free_slots_up_to(limit);
+  if (room == 0) return Acquire::no_slot;
+  const TimePoint now = queue_->now();  // one clock read per chunk: time to live and lock deadlines
+  const std::span<Entry> chunk(chunk_.get(), room);
+  const std::size_t taken = queue_->take_bulk(*token_, chunk, now);
+  if (taken == 0) return Acquire::empty;
+  const std::int64_t deadline = queue_->lock_deadline_from(now);
+  std::size_t next = 0;
+  for (; next < taken && !is_closed(); ++next) {
+    const std::optional<std::uint32_t> slot = table_.try_reserve();
+    Delivery delivery = install(*slot, std::move(chunk[next]), deadline);
+    ++delivered;
+    invoke(delivery);  // an unsettled delivery is released when it goes out of scope here
+  }
+  // Closed with entries in hand: they were never delivered, so they go back ahead of the rest.
+  if (next < taken) queue_->put_back(chunk.subspan(next, taken - next));
+  return taken == room ? Acquire::delivered : Acquire::empty;
 }
 
 bool ConsumerCore::keep_polling() {
@@ -208,7 +235,7 @@ Result<void> ConsumerCore::fail(std::uint32_t slot, std::uint64_t generation) {
 }
 
 Result<void> ConsumerCore::extend(std::uint32_t slot, std::uint64_t generation) {
-  if (!table_.extend(slot, generation, queue_->lock_deadline_from_now())) return lost("extend the lock of");
+  if (!table_.extend(slot, generation, queue_->lock_deadline_from(queue_->now()))) return lost("extend the lock of");
   return {};
 }
 

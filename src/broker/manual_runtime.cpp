@@ -4,11 +4,16 @@
 
 namespace wasmq {
 
-ManualRuntime::ManualRuntime() : now_(TimePoint(std::chrono::hours(1))) {}
+ManualRuntime::ManualRuntime() : now_(TimePoint(std::chrono::hours(1)).time_since_epoch().count()) {}
 
 TimePoint ManualRuntime::now() const noexcept {
-  std::lock_guard lock(mutex_);
-  return now_;
+  // acquire: pairs with set_now()'s release, so a reader that sees a time also sees what the
+  // thread that moved the clock wrote before. No lock: the broker reads the clock per delivery.
+  return TimePoint(Duration(now_.load(std::memory_order_acquire)));
+}
+
+void ManualRuntime::set_now(TimePoint when) noexcept {
+  now_.store(when.time_since_epoch().count(), std::memory_order_release);  // release: see now()
 }
 
 void ManualRuntime::post(Task task) {
@@ -44,7 +49,7 @@ std::size_t ManualRuntime::advance(Duration step) {
   TimePoint target;
   {
     std::lock_guard lock(mutex_);
-    target = now_ + step;
+    target = now() + step;
   }
   while (true) {
     Task task;
@@ -52,10 +57,10 @@ std::size_t ManualRuntime::advance(Duration step) {
       std::lock_guard lock(mutex_);
       auto first = timers_.begin();
       if (first == timers_.end() || first->first > target) {
-        now_ = target;
+        set_now(target);
         break;
       }
-      if (first->first > now_) now_ = first->first;  // time jumps to each deadline in turn
+      if (first->first > now()) set_now(first->first);  // time jumps to each deadline in turn
       task = std::move(first->second);
       timers_.erase(first);
     }

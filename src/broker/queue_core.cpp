@@ -35,8 +35,9 @@ QueueCore::QueueCore(BrokerCore& broker, std::string name, std::string binding, 
 QueueCore::~QueueCore() = default;
 
 void QueueCore::emit_to_observer(EventKind kind, const std::shared_ptr<const Message>& message,
-                                 std::uint32_t delivery_count, std::optional<DeadLetterReason> reason) const noexcept {
-  observer_->on_event(Event{kind, name_, message, delivery_count, reason, runtime_.now()});
+                                 std::uint32_t delivery_count, std::optional<DeadLetterReason> reason,
+                                 std::uint64_t consumer) const noexcept {
+  observer_->on_event(Event{kind, name_, message, delivery_count, reason, runtime_.now(), consumer});
 }
 
 // --- publish side ------------------------------------------------------------------------------
@@ -129,7 +130,7 @@ void QueueCore::enqueue(Entry&& entry) {
   // notify_available(); park() sets its bit and then loads ready_count_. One of us sees the other.
   ready_count_.fetch_add(1, std::memory_order_seq_cst);
   ready_bytes_.fetch_add(bytes, std::memory_order_relaxed);  // relaxed: statistics only
-  ready_.enqueue(std::move(entry));
+  ready_.enqueue(std::move(entry));                          // an implicit producer per thread: no token to share
   // seq_cst: pairs with close(): either we see closed_ and drain ourselves, or close() sees our
   // count in ready_count_ and drains until the entry is gone. Nothing stays in a closed queue.
   if (closed_.load(std::memory_order_seq_cst)) {
@@ -140,6 +141,8 @@ void QueueCore::enqueue(Entry&& entry) {
 }
 
 void QueueCore::notify_available() {
+  // seq_cst: second half of the handshake with take_waiting(), as with park() below.
+  if (waiting_receivers_.load(std::memory_order_seq_cst) != 0) notify_receivers();
   // seq_cst: second half of the handshake described in enqueue().
   std::uint64_t parked = parked_.load(std::memory_order_seq_cst);
   while (parked != 0) {
@@ -198,22 +201,77 @@ void QueueCore::notify_room() {
 
 // --- consume side ------------------------------------------------------------------------------
 
-void QueueCore::count_out(const Entry& entry) noexcept {
-  // relaxed: counts; the entry itself was handed over by the queue's own synchronisation.
-  ready_count_.fetch_sub(1, std::memory_order_relaxed);
-  ready_bytes_.fetch_sub(message_bytes(entry), std::memory_order_relaxed);
+void QueueCore::count_out(std::span<const Entry> entries) noexcept {
+  std::uint64_t bytes = 0;
+  for (const Entry& entry : entries) bytes += message_bytes(entry);
+  // relaxed: counts; the entries themselves were handed over by the queue's own synchronisation.
+  // Once per batch: these lines are the publishers', and each write here pulls them over.
+  ready_count_.fetch_sub(entries.size(), std::memory_order_relaxed);
+  ready_bytes_.fetch_sub(bytes, std::memory_order_relaxed);
+}
+
+std::size_t QueueCore::take_from_front(std::span<Entry> out) {
+  // acquire: pairs with put_back()'s release store, so the entries it pushed are visible.
+  if (out.empty() || !has_front_.load(std::memory_order_acquire)) return 0;
+  std::lock_guard lock(front_mutex_);
+  std::size_t taken = 0;
+  while (taken < out.size() && !front_.empty()) {
+    out[taken++] = std::move(front_.front());
+    front_.pop_front();
+  }
+  has_front_.store(!front_.empty(), std::memory_order_relaxed);  // relaxed: under front_mutex_
+  return taken;
 }
 
 bool QueueCore::dequeue_raw(Entry& out) {
-  if (!ready_.try_dequeue(out)) return false;
-  count_out(out);
+  if (take_from_front(std::span(&out, 1)) == 0 && !ready_.try_dequeue(out)) return false;
+  count_out(std::span(&out, 1));
   return true;
 }
 
-bool QueueCore::admit(Entry& entry) {
+std::size_t QueueCore::take_bulk(ConsumerToken& token, std::span<Entry> out, TimePoint now) {
+  std::size_t taken = take_from_front(out);
+  if (taken < out.size())
+    taken += ready_.try_dequeue_bulk(token, out.begin() + static_cast<std::ptrdiff_t>(taken), out.size() - taken);
+  if (taken == 0) return 0;
+  count_out(out.first(taken));
+  if (!options_.message_ttl) {
+    bool any_ttl = false;
+    for (std::size_t i = 0; i < taken; ++i) any_ttl |= out[i].message->time_to_live.has_value();
+    if (!any_ttl) return taken;
+  }
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < taken; ++i) {
+    if (!admit(out[i], now)) continue;
+    if (kept != i) out[kept] = std::move(out[i]);
+    ++kept;
+  }
+  return kept;
+}
+
+void QueueCore::put_back(std::span<Entry> entries) {
+  if (entries.empty()) return;
+  std::uint64_t bytes = 0;
+  for (const Entry& entry : entries) bytes += message_bytes(entry);
+  // seq_cst: counted in before they become visible, as in enqueue() (the handshakes with park()
+  // and close()).
+  ready_count_.fetch_add(entries.size(), std::memory_order_seq_cst);
+  ready_bytes_.fetch_add(bytes, std::memory_order_relaxed);  // relaxed: statistics only
+  {
+    std::lock_guard lock(front_mutex_);
+    front_.insert(front_.begin(), std::make_move_iterator(entries.begin()), std::make_move_iterator(entries.end()));
+    has_front_.store(true, std::memory_order_release);  // release: see take_from_front()
+  }
+  if (closed_.load(std::memory_order_seq_cst)) {  // seq_cst: as in enqueue()
+    drop_everything();
+    return;
+  }
+  notify_available();
+}
+
+bool QueueCore::admit(Entry& entry, TimePoint now) {
   const Message& message = *entry.message;
   if (!message.time_to_live && !options_.message_ttl) return true;
-  const TimePoint now = runtime_.now();
   Duration ttl = Duration::max();
   if (message.time_to_live) ttl = *message.time_to_live;
   if (options_.message_ttl) ttl = std::min(ttl, *options_.message_ttl);
@@ -222,9 +280,9 @@ bool QueueCore::admit(Entry& entry) {
   return false;
 }
 
-bool QueueCore::try_take(Entry& out) {
+bool QueueCore::try_take(Entry& out, TimePoint now) {
   while (dequeue_raw(out)) {
-    if (admit(out)) return true;
+    if (admit(out, now)) return true;
   }
   return false;
 }
@@ -235,22 +293,33 @@ bool QueueCore::take_waiting(Entry& out, Duration timeout, const std::atomic<boo
   // Wait in slices so that closing the receiver or the broker ends the wait promptly.
   constexpr auto slice = milliseconds(50);
   while (!stop.load(std::memory_order_acquire) && !closed()) {
+    if (try_take(out, runtime_.now())) return true;
     const auto left = deadline - steady_clock::now();
     if (left <= Duration::zero()) return false;
-    if (ready_.wait_dequeue_timed(out, std::min<steady_clock::duration>(left, slice))) {
-      count_out(out);
-      if (admit(out)) return true;
+    std::unique_lock lock(receivers_mutex_);
+    // seq_cst: the Dekker handshake with notify_available(): we count ourselves in, then look for
+    // messages; a publisher counts its message in, then looks for us, and notifies under
+    // receivers_mutex_, which we hold until the wait releases it.
+    waiting_receivers_.fetch_add(1, std::memory_order_seq_cst);
+    if (ready_count_.load(std::memory_order_seq_cst) == 0) {
+      receivers_cv_.wait_for(lock, std::min<steady_clock::duration>(left, slice));
     }
+    waiting_receivers_.fetch_sub(1, std::memory_order_relaxed);  // relaxed: a stale count only notifies
   }
   return false;
 }
 
-void QueueCore::on_delivered(const Entry& entry) noexcept {
+void QueueCore::notify_receivers() {
+  std::lock_guard lock(receivers_mutex_);
+  receivers_cv_.notify_all();
+}
+
+void QueueCore::on_delivered(const Entry& entry, std::uint64_t consumer_id) noexcept {
   // relaxed: statistics.
   delivered_.fetch_add(1, std::memory_order_relaxed);
   if (entry.delivery_count > 1) redelivered_.fetch_add(1, std::memory_order_relaxed);
   in_flight_.fetch_add(1, std::memory_order_relaxed);
-  emit(EventKind::delivered, entry.message, entry.delivery_count);
+  emit(EventKind::delivered, entry.message, entry.delivery_count, std::nullopt, consumer_id);
 }
 
 void QueueCore::on_accepted(Entry&& entry) noexcept {
@@ -298,12 +367,6 @@ void QueueCore::on_returned(Entry&& entry, Return how, Duration delay) {
   } else {
     enqueue(std::move(entry));
   }
-}
-
-std::int64_t QueueCore::now_ticks() const noexcept { return runtime_.now().time_since_epoch().count(); }
-
-std::int64_t QueueCore::lock_deadline_from_now() const noexcept {
-  return (runtime_.now() + options_.lock_duration).time_since_epoch().count();
 }
 
 // --- delayed redelivery ------------------------------------------------------------------------
@@ -403,7 +466,7 @@ void QueueCore::dead_letter(Entry&& entry, DeadLetterReason reason, std::string 
 
 void QueueCore::drop_everything() {
   Entry entry;
-  while (dequeue_raw(entry)) drop(std::move(entry), DeadLetterReason::removed);
+  while (dequeue_raw(entry)) drop(std::move(entry), DeadLetterReason::removed);  // the front lane too
   std::vector<Entry> delayed;
   {
     std::lock_guard lock(delayed_mutex_);
@@ -433,6 +496,7 @@ void QueueCore::close() {
       std::this_thread::yield();  // an enqueue or a dequeue is between its count and the queue
     }
   }
+  notify_receivers();
   std::lock_guard lock(room_mutex_);
   room_cv_.notify_all();
 }

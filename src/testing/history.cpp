@@ -48,7 +48,8 @@ HistoryReport check_history(std::span<const TrafficEvent> events) {
   std::set<std::uint64_t> sent_ids;
   std::unordered_set<std::uint64_t> routed_ids;
   // Per queue and producer: the message id of the last first delivery.
-  std::map<std::pair<std::string, std::string>, std::uint64_t> last_first_delivery;
+  // (queue, consumer, producer) → the latest message first delivered there.
+  std::map<std::tuple<std::string, std::uint64_t, std::string>, std::uint64_t> last_first_delivery;
 
   for (const auto& event : events) {
     const std::pair<std::string, const Message*> key{event.queue, event.message.get()};
@@ -83,7 +84,7 @@ HistoryReport check_history(std::span<const TrafficEvent> events) {
         if (life.accepts > 0) life.delivered_after_accept = true;
         ++life.deliveries;
         if (event.kind == TrafficKind::delivered && event.delivery_count == 1) {
-          auto& last = last_first_delivery[{life.queue, life.producer}];
+          auto& last = last_first_delivery[{life.queue, event.consumer, life.producer}];
           if (event.message_id < last) {
             report.out_of_order.push_back(name_of(life) + " was first delivered after message " + std::to_string(last) +
                                           ", which its producer sent later");

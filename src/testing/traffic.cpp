@@ -152,6 +152,7 @@ void Traffic::on_event(const Event& event) noexcept {
     captured.message = event.message;
     captured.delivery_count = event.delivery_count;
     captured.reason = event.reason;
+    captured.consumer = event.consumer;
     captured.producer = std::move(identity.producer);
     captured.message_id = identity.message_id;
     if (captured.kind == TrafficKind::delivered) {

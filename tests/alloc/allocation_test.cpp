@@ -108,5 +108,44 @@ TEST(AllocationTest, PushPathAllocatesPerWakeUpNotPerMessage) {
   EXPECT_LE(per_message, 0.05) << per_message << " allocations per message on the push path";
 }
 
+TEST(AllocationTest, ASmallMessageAllocatesNothingPayloadIncluded) {
+  ManualRuntime runtime;
+  Broker broker(runtime);
+  ASSERT_TRUE(broker.declare_queue("steady"));
+  auto receiver = broker.open_receiver("steady");
+  const std::vector<std::uint8_t> bytes(Payload::inline_capacity, 7);
+  auto cycle = [&](std::vector<Message>& messages) {
+    for (std::size_t i = 0; i < messages.size(); ++i) {
+      // Built inside the counted loop, as a publisher would: the payload is inline, the topic
+      // short enough for the string's own buffer.
+      Message message;
+      message.topic = "steady";
+      message.payload = Payload::copy_of(bytes);
+      ASSERT_TRUE(broker.publish(std::move(message)));
+      auto delivery = receiver->try_receive();
+      ASSERT_TRUE(delivery);
+      ASSERT_TRUE(delivery->accept());
+    }
+  };
+  const double per_message = allocations_per_message(runtime, "steady", cycle);
+  EXPECT_LE(per_message, 0.01) << per_message << " allocations per message, payload of " << Payload::inline_capacity
+                               << " bytes included";
+}
+
+TEST(AllocationTest, APayloadPastTheInlineCapacityIsOneAllocation) {
+  const std::vector<std::uint8_t> small(Payload::inline_capacity, 7);
+  const std::vector<std::uint8_t> large(Payload::inline_capacity + 1, 7);
+  auto before = allocations.load();
+  Payload inline_payload = Payload::copy_of(small);
+  EXPECT_EQ(allocations.load() - before, 0u);
+  before = allocations.load();
+  Payload shared_payload = Payload::copy_of(large);
+  EXPECT_EQ(allocations.load() - before, 1u);
+  before = allocations.load();
+  Payload copies[] = {inline_payload, shared_payload};
+  EXPECT_EQ(allocations.load() - before, 0u) << "copies share or copy inline, never allocate";
+  EXPECT_EQ(copies[1].bytes().data(), shared_payload.bytes().data());
+}
+
 }  // namespace
 }  // namespace wasmq

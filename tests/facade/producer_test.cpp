@@ -32,14 +32,25 @@ TEST_F(SendTest, DeliversDataContentTypeAndMetadataInOrder) {
   EXPECT_EQ(received.metadata, (wasmq::Metadata{{"z", "1"}, {"a", "2"}}));
 }
 
-TEST_F(SendTest, TheDataReachesTheBrokerWithoutACopy) {
+TEST_F(SendTest, LargeDataReachesTheBrokerWithoutACopy) {
   host::ScopedGuest scope(guest);
   ASSERT_TRUE(broker.declare_queue("q"));
   auto receiver = broker.open_receiver("q");
-  types::Message message(bytes("payload"));
+  types::Message message(bytes(std::string(wasmq::Payload::inline_capacity + 1, 'p')));
   const std::uint8_t* data = message.DataView().data();
   ASSERT_TRUE(producer::Send(connect(), "q", std::move(message)));
   EXPECT_EQ(receiver->try_receive()->message().payload.bytes().data(), data);
+}
+
+TEST_F(SendTest, SmallDataTravelsInline) {
+  host::ScopedGuest scope(guest);
+  ASSERT_TRUE(broker.declare_queue("q"));
+  auto receiver = broker.open_receiver("q");
+  const std::string text(wasmq::Payload::inline_capacity, 'p');
+  ASSERT_TRUE(producer::Send(connect(), "q", types::Message(bytes(text))));
+  const wasmq::Payload& payload = receiver->try_receive()->message().payload;
+  EXPECT_TRUE(payload.is_inline());
+  EXPECT_EQ(payload.as_string(), text);
 }
 
 TEST_F(SendTest, AnInvalidTopicIsAnOtherError) {

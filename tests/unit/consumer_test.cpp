@@ -2,6 +2,8 @@
 
 #include "support/broker_fixture.hpp"
 
+#include <optional>
+
 namespace wasmq {
 namespace {
 
@@ -105,6 +107,46 @@ TEST_F(ConsumerTest, AHandlerMayCloseItsOwnConsumer) {
   auto stats = stats_of("jobs");
   EXPECT_EQ(stats.depth, 2u) << "the message being handled went back";
   EXPECT_EQ(stats.in_flight, 0u);
+}
+
+TEST_F(ConsumerTest, ADispatchRunTakesItsBatchFromTheQueueAtOnce) {
+  ASSERT_TRUE(broker.declare_queue("jobs"));
+  std::vector<std::uint64_t> depth_seen;
+  auto consumer = broker.consume("jobs", {.batch_size = 4}, [&](Delivery& delivery) {
+    depth_seen.push_back(stats_of("jobs").depth);
+    (void)delivery.accept();
+  });
+  runtime.run_until_idle();
+  for (int i = 0; i < 6; ++i) publish("jobs", std::to_string(i));
+  ASSERT_TRUE(runtime.run_one());
+  EXPECT_EQ(depth_seen, (std::vector<std::uint64_t>{2, 2, 2, 2})) << "four taken before the first handler ran";
+}
+
+TEST_F(ConsumerTest, ABatchInHandWhenItsConsumerClosesGoesBackAheadOfTheRest) {
+  ASSERT_TRUE(broker.declare_queue("jobs"));
+  std::vector<std::string> first_consumer;
+  std::optional<Consumer> consumer;
+  consumer = *broker.consume("jobs", {.batch_size = 8}, [&](Delivery& delivery) {
+    first_consumer.push_back(std::string(delivery.message().payload.as_string()));
+    (void)delivery.accept();
+    if (first_consumer.size() == 3) consumer->close();  // five of its batch of eight still in hand
+  });
+  runtime.run_until_idle();
+  for (int i = 0; i < 10; ++i) publish("jobs", std::to_string(i));
+  runtime.run_until_idle();
+  EXPECT_EQ(first_consumer, (std::vector<std::string>{"0", "1", "2"}));
+  EXPECT_EQ(stats_of("jobs").depth, 7u);
+  EXPECT_EQ(stats_of("jobs").released, 0u) << "never delivered, so not released either";
+
+  auto receiver = broker.open_receiver("jobs", {.max_in_flight = 16});
+  for (int i = 3; i < 10; ++i) {
+    auto delivery = receiver->try_receive();
+    ASSERT_TRUE(delivery) << i;
+    EXPECT_EQ(delivery->message().payload.as_string(), std::to_string(i)) << "publish order kept";
+    EXPECT_EQ(delivery->delivery_count(), 1u) << "a first delivery";
+    ASSERT_TRUE(delivery->accept());
+  }
+  EXPECT_FALSE(receiver->try_receive());
 }
 
 TEST_F(ConsumerTest, DestroyingTheHandleCloses) {

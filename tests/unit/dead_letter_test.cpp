@@ -29,7 +29,8 @@ class DeadLetterTest : public BrokerTest {
 };
 
 TEST_F(DeadLetterTest, ARejectedMessageArrivesWithItsDeathRecord) {
-  Message message = make_message("orders", "bad order");
+  const std::string text = "bad order " + std::string(Payload::inline_capacity, '.');  // not inline
+  Message message = make_message("orders", text);
   message.content_type = "text/plain";
   message.metadata = {{"tenant", "acme"}};
   const Payload original = message.payload;
@@ -44,7 +45,7 @@ TEST_F(DeadLetterTest, ARejectedMessageArrivesWithItsDeathRecord) {
   ASSERT_TRUE(letter);
   const Message& m = letter->message();
   EXPECT_EQ(m.topic, "orders.dead");
-  EXPECT_EQ(m.payload.as_string(), "bad order");
+  EXPECT_EQ(m.payload.as_string(), text);
   EXPECT_TRUE(m.payload.shares_buffer_with(original)) << "dead-lettering copies no payload bytes";
   EXPECT_EQ(m.content_type, "text/plain");
   ASSERT_TRUE(m.death);

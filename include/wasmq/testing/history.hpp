@@ -33,7 +33,7 @@ struct HistoryReport {
   std::vector<std::string> lost;
   /// Never allowed: messages accepted more than once, or delivered after they were accepted.
   std::vector<std::string> delivered_after_accept;
-  /// Never allowed: first deliveries in one queue out of their producer's send order.
+  /// Never allowed: first deliveries to one consumer out of their producer's send order.
   std::vector<std::string> out_of_order;
 
   /// Messages by the number of deliveries they took (accepted, dead-lettered or still held).
@@ -52,9 +52,10 @@ struct HistoryReport {
 std::ostream& operator<<(std::ostream& out, const HistoryReport& report);
 
 /// Checks `events` (from Traffic::events(), in capture order). The order check compares the
-/// first deliveries in each queue with the order of the messages' sends per producer; it is exact
-/// on a ManualRuntime and on a threaded runtime with one consumer per queue (competing consumers
-/// on different threads may record their deliveries in a different order than they took them).
+/// first deliveries to each consumer with the order of the messages' sends per producer: what
+/// the broker promises. Across competing consumers there is no such order: each takes a batch
+/// of the queue at once (up to ConsumerOptions::batch_size), and handles it while the others
+/// handle theirs.
 HistoryReport check_history(std::span<const TrafficEvent> events);
 
 }  // namespace wasmq::testing

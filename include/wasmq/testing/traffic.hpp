@@ -53,6 +53,7 @@ struct TrafficEvent {
   std::string producer;          ///< who sent the message: a guest's identity, "test", "broker", …
   std::uint64_t message_id = 0;  ///< one per message sent, shared by all its events
   std::string detail;            ///< the error of a failed send, the fault injected, …
+  std::uint64_t consumer = 0;    ///< delivered: the consumer's id (ConsumerStats::id)
 
   [[nodiscard]] const std::string& topic() const noexcept { return message->topic; }
   /// The payload as text.

@@ -2,13 +2,12 @@
 // The one place that includes moodycamel::ConcurrentQueue: its include path differs between
 // install methods (Debian puts it under concurrentqueue/), so nothing else names it directly.
 
-#include <concurrentqueue/blockingconcurrentqueue.h>
+#include <concurrentqueue/concurrentqueue.h>
 
 namespace wasmq::detail {
 
 template <class T>
-using BlockingQueue = moodycamel::BlockingConcurrentQueue<T>;
-template <class T>
 using Queue = moodycamel::ConcurrentQueue<T>;
+using ConsumerToken = moodycamel::ConsumerToken;
 
 }  // namespace wasmq::detail

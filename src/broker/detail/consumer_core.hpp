@@ -52,8 +52,11 @@ class ConsumerCore : public std::enable_shared_from_this<ConsumerCore> {
   enum class Acquire : std::uint8_t { delivered, no_slot, empty };
   /// A slot and a message, waiting up to `timeout` for the message (zero: only what is there).
   Acquire acquire(Delivery& out, Duration timeout = Duration::zero());
-  Delivery install(std::uint32_t slot, Entry&& entry);
+  Delivery install(std::uint32_t slot, Entry&& entry, std::int64_t deadline);
   void drain();
+  /// One chunk of a dispatch run: takes up to `limit` entries from the queue at once and hands
+  /// each to the handler.
+  Acquire dispatch_chunk(std::uint32_t limit, std::uint32_t& delivered);
   void finish_drain();
   /// Whether an idle push consumer stays scheduled a little longer instead of parking.
   bool keep_polling();
@@ -71,6 +74,11 @@ class ConsumerCore : public std::enable_shared_from_this<ConsumerCore> {
   const std::uint64_t id_;
   std::uint32_t queue_slot_ = 0;
   InFlightTable table_;
+  // Push consumers: the queue's consumer token and the entries of one chunk, used only by
+  // drain(), whose runs are serialised by drain_scheduled_ (which also orders their memory).
+  static constexpr std::uint32_t max_chunk = 64;
+  std::optional<ConsumerToken> token_;
+  std::unique_ptr<Entry[]> chunk_;
 
   std::atomic<bool> closed_{false};
   std::atomic<bool> drain_scheduled_{false};

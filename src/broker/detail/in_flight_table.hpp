@@ -13,6 +13,7 @@
 #include "detail/cache_line.hpp"
 #include "detail/queue_entry.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <bit>
 #include <cstdint>
@@ -127,6 +128,17 @@ class InFlightTable {
       if ((~occupied_[word].value.load(std::memory_order_seq_cst) & valid_bits(word)) != 0) return true;
     }
     return false;
+  }
+
+  /// How many slots are free, counting no further than `limit`. Relaxed loads: a hint for the
+  /// dispatcher, which is the only party that reserves slots (so the count cannot shrink under it).
+  [[nodiscard]] std::uint32_t free_slots_up_to(std::uint32_t limit) const noexcept {
+    std::uint32_t free = 0;
+    for (std::size_t word = 0; word < occupied_.size() && free < limit; ++word) {
+      free += static_cast<std::uint32_t>(
+          std::popcount(~occupied_[word].value.load(std::memory_order_relaxed) & valid_bits(word)));
+    }
+    return std::min(free, limit);
   }
 
   [[nodiscard]] std::uint64_t held_count() const noexcept {

@@ -17,9 +17,11 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <queue>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -56,19 +58,31 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   Result<void> offer(const std::shared_ptr<const Message>& message);
 
   // --- consume side ------------------------------------------------------------------------
-  /// The next deliverable entry, if any; entries past their time to live are expired on the way.
-  bool try_take(Entry& out);
+  /// The next deliverable entry, if any; entries past their time to live (at `now`) are expired
+  /// on the way.
+  bool try_take(Entry& out, TimePoint now);
   /// As try_take, waiting up to `timeout` (wall clock); gives up early when `stop` becomes true.
   bool take_waiting(Entry& out, Duration timeout, const std::atomic<bool>& stop);
-  /// The delivery of `entry` began (counters).
-  void on_delivered(const Entry& entry) noexcept;
+  /// A push consumer's dispatch: up to out.size() deliverable entries at once, in the order each
+  /// producer published them; returns how many. Entries put back first come first. The counts
+  /// shared with publishers are updated once for the whole batch.
+  std::size_t take_bulk(ConsumerToken& token, std::span<Entry> out, TimePoint now);
+  /// Entries taken by take_bulk and never delivered (their consumer closed): they go back ahead
+  /// of everything waiting, so that first deliveries stay in publish order.
+  void put_back(std::span<Entry> entries);
+  [[nodiscard]] ConsumerToken make_consumer_token() { return ConsumerToken(ready_); }
+  /// The delivery of `entry` to consumer `consumer_id` began (counters).
+  void on_delivered(const Entry& entry, std::uint64_t consumer_id) noexcept;
   /// Settlement outcomes of a delivered entry.
   void on_accepted(Entry&& entry) noexcept;
   void on_rejected(Entry&& entry, std::string_view reason);
   void on_returned(Entry&& entry, Return how, Duration delay);
-  /// Lock deadline for a delivery starting now, in runtime clock ticks.
-  [[nodiscard]] std::int64_t lock_deadline_from_now() const noexcept;
-  [[nodiscard]] std::int64_t now_ticks() const noexcept;
+  /// Lock deadline for a delivery starting at `now`, in runtime clock ticks.
+  [[nodiscard]] std::int64_t lock_deadline_from(TimePoint now) const noexcept {
+    return (now + options_.lock_duration).time_since_epoch().count();
+  }
+  [[nodiscard]] TimePoint now() const noexcept { return runtime_.now(); }
+  [[nodiscard]] std::int64_t now_ticks() const noexcept { return now().time_since_epoch().count(); }
 
   // --- consumers -----------------------------------------------------------------------------
   /// Registers a push consumer; returns its slot. Caller holds the broker's registry mutex.
@@ -90,13 +104,13 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   /// Tells the broker's observer, if any, what happened to a message here. Nothing is built,
   /// copied or counted unless an observer is set.
   void emit(EventKind kind, const std::shared_ptr<const Message>& message, std::uint32_t delivery_count,
-            std::optional<DeadLetterReason> reason = std::nullopt) const noexcept {
-    if (observer_ != nullptr) emit_to_observer(kind, message, delivery_count, reason);
+            std::optional<DeadLetterReason> reason = std::nullopt, std::uint64_t consumer = 0) const noexcept {
+    if (observer_ != nullptr) emit_to_observer(kind, message, delivery_count, reason, consumer);
   }
 
  private:
   void emit_to_observer(EventKind kind, const std::shared_ptr<const Message>& message, std::uint32_t delivery_count,
-                        std::optional<DeadLetterReason> reason) const noexcept;
+                        std::optional<DeadLetterReason> reason, std::uint64_t consumer) const noexcept;
   struct Delayed {
     TimePoint due;
     std::uint64_t sequence;  // ties keep release order
@@ -111,9 +125,11 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   void leave(const Entry& entry) noexcept;  // the entry stops being held (accepted, dead, dropped)
   void enqueue(Entry&& entry);
   bool dequeue_raw(Entry& out);
-  void count_out(const Entry& entry) noexcept;  // an entry left the ready queue
+  std::size_t take_from_front(std::span<Entry> out);        // entries put back, oldest first
+  void count_out(std::span<const Entry> entries) noexcept;  // entries left the ready queue
   void refuse(const std::shared_ptr<const Message>& message) noexcept;
-  bool admit(Entry& entry);  // false when it expired (and was dealt with)
+  bool admit(Entry& entry, TimePoint now);  // false when it expired (and was dealt with)
+  void notify_receivers();
   void dead_letter(Entry&& entry, DeadLetterReason reason, std::string detail);
   void drop(Entry&& entry, DeadLetterReason reason) noexcept;
   void schedule_delayed(Entry&& entry, TimePoint due);
@@ -137,7 +153,13 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   const bool auto_delete_;
   Observer* const observer_;  // the broker's options own it; used only while the broker lives
 
-  BlockingQueue<Entry> ready_;
+  Queue<Entry> ready_;
+  // Entries a closing push consumer had taken and not delivered: taken before ready_. A cold
+  // path (only a consumer closing mid-batch fills it), so a mutex; has_front_ keeps it off the
+  // hot path (one load per take).
+  std::mutex front_mutex_;
+  std::deque<Entry> front_;
+  std::atomic<bool> has_front_{false};
 
   // Written by publishers on every publish.
   alignas(cache_line) std::atomic<std::uint64_t> ready_count_{0};
@@ -164,6 +186,10 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   std::atomic<unsigned> wake_cursor_{0};  // the slot after the consumer woken last
   std::atomic<bool> closed_{false};
   std::atomic<std::uint32_t> receivers_{0};
+  // Pull receivers waiting in take_waiting(): a publisher that sees one notifies receivers_cv_.
+  std::atomic<std::uint32_t> waiting_receivers_{0};
+  std::mutex receivers_mutex_;
+  std::condition_variable receivers_cv_;
   mutable std::mutex consumers_mutex_;  // guards consumers_; taken to wake a parked consumer
   std::array<std::shared_ptr<ConsumerCore>, max_consumers> consumers_{};
   std::uint32_t consumer_count_ = 0;  // guarded by consumers_mutex_
