@@ -74,7 +74,10 @@ Result<void> validate_consumer(const ConsumerOptions& options) {
 }  // namespace
 
 BrokerCore::BrokerCore(Runtime& runtime, BrokerOptions options)
-    : runtime_(runtime), options_(std::move(options)), id_(next_broker_id.fetch_add(1, std::memory_order_relaxed)) {}
+    : runtime_(runtime),
+      options_(std::move(options)),
+      id_(next_broker_id.fetch_add(1, std::memory_order_relaxed)),
+      routes_(std::make_shared<const RoutingTable>()) {}
 
 BrokerCore::~BrokerCore() = default;
 
@@ -83,39 +86,38 @@ Result<void> BrokerCore::check_open() const {
   return {};
 }
 
-void BrokerCore::changed_locked() {
-  // release: publishers that load the new version (acquire) and miss their cache take the
-  // registry mutex and see the change.
+// --- routing snapshot --------------------------------------------------------------------------
+
+void BrokerCore::set_routes_locked(std::shared_ptr<const RoutingTable> table) {
+  // Under registry_mutex_, so that changes apply one after another. The version is bumped after
+  // the snapshot is stored: a publisher that sees the new version (acquire) loads this snapshot
+  // or a newer one. release on both: see routes() and current_routes().
+  routes_.store(std::move(table), std::memory_order_release);
   version_.fetch_add(1, std::memory_order_release);
 }
 
-// --- routing snapshot --------------------------------------------------------------------------
+void BrokerCore::add_route_locked(const std::shared_ptr<QueueCore>& queue) {
+  set_routes_locked(routes_.load(std::memory_order_relaxed)->with(queue));  // relaxed: we are its writer
+}
 
-std::shared_ptr<const RoutingTable> BrokerCore::routes_locked() {
-  const std::uint64_t version = version_.load(std::memory_order_relaxed);  // relaxed: under the mutex
-  if (!routes_ || routes_version_ != version) {
-    std::vector<std::shared_ptr<QueueCore>> queues;
-    queues.reserve(queues_.size());
-    for (const auto& [name, queue] : queues_) queues.push_back(queue);
-    routes_ = std::make_shared<const RoutingTable>(std::move(queues));
-    routes_version_ = version;
-  }
-  return routes_;
+void BrokerCore::remove_route_locked(const QueueCore& queue) {
+  set_routes_locked(routes_.load(std::memory_order_relaxed)->without(queue));  // relaxed: we are its writer
+}
+
+std::shared_ptr<const RoutingTable> BrokerCore::current_routes() const {
+  return routes_.load(std::memory_order_acquire);  // acquire: pairs with set_routes_locked()
 }
 
 const RoutingTable& BrokerCore::routes() {
-  // acquire: pairs with changed_locked(); a version we see makes the matching snapshot visible.
+  // acquire: pairs with set_routes_locked(); a version we see makes its snapshot visible.
   const std::uint64_t version = version_.load(std::memory_order_acquire);
   for (const RouteCacheEntry& entry : route_cache.entries) {
     if (entry.broker_id == id_ && entry.version == version) return *entry.table;
   }
-  std::shared_ptr<const RoutingTable> table;
-  std::uint64_t built_for = 0;
-  {
-    std::lock_guard lock(registry_mutex_);
-    table = routes_locked();
-    built_for = routes_version_;
-  }
+  // The snapshot loaded after the version is that version's or a newer one; a newer one is
+  // cached under the older version number and replaced at the next publish.
+  std::shared_ptr<const RoutingTable> table = current_routes();
+  const std::uint64_t built_for = version;
   RouteCacheEntry* slot = nullptr;
   for (RouteCacheEntry& entry : route_cache.entries) {
     if (entry.broker_id == id_) slot = &entry;  // replace this broker's older snapshot first
@@ -140,7 +142,7 @@ Result<std::shared_ptr<QueueCore>> BrokerCore::declare_locked(std::string_view n
   }
   auto queue = std::make_shared<QueueCore>(*this, std::string(name), std::string(name), options, false);
   queues_.emplace(std::string(name), queue);
-  changed_locked();
+  add_route_locked(queue);
   return queue;
 }
 
@@ -195,12 +197,7 @@ Result<PublishReceipt> BrokerCore::publish(Message&& message) {
     } busy;
     receipt = route(shared, routes());
   } else {
-    std::shared_ptr<const RoutingTable> table;
-    {
-      std::lock_guard lock(registry_mutex_);
-      table = routes_locked();
-    }
-    receipt = route(shared, *table);
+    receipt = route(shared, *current_routes());
   }
   if (receipt && receipt->routed == 0 && options_.undeclared == UndeclaredNames::queue) {
     std::shared_ptr<const RoutingTable> table;
@@ -209,7 +206,7 @@ Result<PublishReceipt> BrokerCore::publish(Message&& message) {
       if (auto queue = declare_locked(shared->topic, options_.default_queue); !queue) {
         return std::unexpected(queue.error());
       }
-      table = routes_locked();
+      table = routes_.load(std::memory_order_relaxed);  // relaxed: under the mutex, its only writer
     }
     receipt = route(shared, *table);
   }
@@ -225,14 +222,13 @@ bool BrokerCore::publish_dead_letter(Message&& letter) {
   letter.published_at = runtime_.now();
   auto shared = make_pooled_shared<Message>(std::move(letter));
   // A dead letter may be produced while this thread is inside routes()' caller (drop_oldest during
-  // a publish), so it takes its own reference to the snapshot instead of the thread's cache.
-  std::shared_ptr<const RoutingTable> table;
-  {
+  // a publish), so it takes its own reference to the snapshot instead of the thread's cache; and
+  // no lock, unless the dead-letter name must be declared first.
+  std::shared_ptr<const RoutingTable> table = current_routes();
+  if (options_.undeclared == UndeclaredNames::queue && !table->has_exact(shared->topic)) {
     std::lock_guard lock(registry_mutex_);
-    if (options_.undeclared == UndeclaredNames::queue && !queues_.contains(shared->topic)) {
-      (void)declare_locked(shared->topic, options_.default_queue);
-    }
-    table = routes_locked();
+    if (!queues_.contains(shared->topic)) (void)declare_locked(shared->topic, options_.default_queue);
+    table = routes_.load(std::memory_order_relaxed);  // relaxed: under the mutex, its only writer
   }
   auto receipt = route(shared, *table);
   return receipt && receipt->routed > 0;
@@ -298,12 +294,12 @@ Result<std::shared_ptr<ConsumerCore>> BrokerCore::open_subscription(std::string_
   } else {
     queue = std::make_shared<QueueCore>(*this, name, std::string(pattern), queue_options, true);
     queues_.emplace(name, queue);
-    changed_locked();
+    add_route_locked(queue);
   }
   auto consumer = attach_locked(queue, options.consumer, std::move(handler));
   if (!consumer && queue->consumer_count() == 0) {
     queues_.erase(name);
-    changed_locked();
+    remove_route_locked(*queue);
   }
   return consumer;
 }
@@ -318,7 +314,7 @@ void BrokerCore::on_consumer_closed(const ConsumerCore& consumer, bool push, con
     if (left == 0 && queue->auto_delete()) {
       if (auto found = queues_.find(queue->name()); found != queues_.end() && found->second == queue) {
         queues_.erase(found);
-        changed_locked();
+        remove_route_locked(*queue);
         remove = true;
       }
     }
@@ -373,8 +369,15 @@ void BrokerCore::shutdown() {
   for (const auto& [name, queue] : queues_) queue->close();
   queues_.clear();
   consumers_.clear();
-  routes_.reset();
-  changed_locked();
+  set_routes_locked(std::make_shared<const RoutingTable>());
+  // This thread's cached snapshot of this broker goes now, so that a later publish to another
+  // broker does not pay for tearing down these queues when it evicts the entry. (Other threads'
+  // entries go when they are evicted.) Not from inside a routing on this thread, which reads it.
+  if (!routing_from_cache) {
+    for (RouteCacheEntry& entry : route_cache.entries) {
+      if (entry.broker_id == id_) entry = RouteCacheEntry{};
+    }
+  }
 }
 
 }  // namespace wasmq::detail

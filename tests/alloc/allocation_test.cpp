@@ -16,15 +16,19 @@
 
 namespace {
 std::atomic<std::uint64_t> allocations{0};
-}
+std::atomic<std::uint64_t> deallocations{0};
+}  // namespace
 
 void* operator new(std::size_t size) {
   allocations.fetch_add(1, std::memory_order_relaxed);
   if (void* memory = std::malloc(size == 0 ? 1 : size)) return memory;
   throw std::bad_alloc();
 }
-void operator delete(void* memory) noexcept { std::free(memory); }
-void operator delete(void* memory, std::size_t) noexcept { std::free(memory); }
+void operator delete(void* memory) noexcept {
+  if (memory != nullptr) deallocations.fetch_add(1, std::memory_order_relaxed);
+  std::free(memory);
+}
+void operator delete(void* memory, std::size_t) noexcept { operator delete(memory); }
 
 namespace wasmq {
 namespace {
@@ -130,6 +134,21 @@ TEST(AllocationTest, ASmallMessageAllocatesNothingPayloadIncluded) {
   const double per_message = allocations_per_message(runtime, "steady", cycle);
   EXPECT_LE(per_message, 0.01) << per_message << " allocations per message, payload of " << Payload::inline_capacity
                                << " bytes included";
+}
+
+TEST(AllocationTest, ABrokerFreesItsQueuesWhenDestroyedOnTheThreadThatPublished) {
+  ManualRuntime runtime;
+  const auto live = [] { return allocations.load() - deallocations.load(); };
+  const auto before = live();
+  {
+    Broker broker(runtime);
+    for (int i = 0; i < 1000; ++i) ASSERT_TRUE(broker.declare_queue("q." + std::to_string(i)));
+    // This thread's route cache now holds the broker's routing snapshot, and with it every queue.
+    ASSERT_TRUE(broker.publish({.topic = "q.0", .payload = Payload::copy_of("x")}));
+  }
+  // Left: at most the message pool's block and this thread's moodycamel bookkeeping — not 1,000
+  // queues kept alive until this thread's next publish to another broker evicts the snapshot.
+  EXPECT_LT(live() - before, 100u);
 }
 
 TEST(AllocationTest, APayloadPastTheInlineCapacityIsOneAllocation) {

@@ -44,13 +44,16 @@ class BrokerCore : public std::enable_shared_from_this<BrokerCore> {
   void shutdown();
 
  private:
-  const RoutingTable& routes();                         // the current snapshot, from this thread's cache when fresh
-  std::shared_ptr<const RoutingTable> routes_locked();  // caller holds registry_mutex_
+  const RoutingTable& routes();  // the current snapshot, from this thread's cache when fresh
+  std::shared_ptr<const RoutingTable> current_routes() const;  // the current snapshot, held
+  // The registry changed: the next snapshot (caller holds registry_mutex_).
+  void set_routes_locked(std::shared_ptr<const RoutingTable> table);
+  void add_route_locked(const std::shared_ptr<QueueCore>& queue);
+  void remove_route_locked(const QueueCore& queue);
   Result<std::shared_ptr<QueueCore>> declare_locked(std::string_view name, const QueueOptions& options);
   Result<std::shared_ptr<ConsumerCore>> attach_locked(const std::shared_ptr<QueueCore>& queue, ConsumerOptions options,
                                                       Handler handler);
   Result<PublishReceipt> route(const std::shared_ptr<const Message>& message, const RoutingTable& table);
-  void changed_locked();
   Result<void> check_open() const;
 
   Runtime& runtime_;
@@ -58,7 +61,7 @@ class BrokerCore : public std::enable_shared_from_this<BrokerCore> {
   const std::uint64_t id_;  // never reused: keys this broker's entries in threads' route caches
 
   alignas(64) std::atomic<bool> closed_{false};
-  // Bumped (release) under registry_mutex_ on every change of queues; publishers compare it
+  // Bumped (release) under registry_mutex_ after every new snapshot; publishers compare it
   // (acquire) with their cached snapshot's version.
   std::atomic<std::uint64_t> version_{1};
   std::atomic<std::uint64_t> published_{0};
@@ -67,8 +70,9 @@ class BrokerCore : public std::enable_shared_from_this<BrokerCore> {
   mutable std::mutex registry_mutex_;
   std::map<std::string, std::shared_ptr<QueueCore>, std::less<>> queues_;
   std::map<std::uint64_t, std::weak_ptr<ConsumerCore>> consumers_;
-  std::shared_ptr<const RoutingTable> routes_;
-  std::uint64_t routes_version_ = 0;
+  // The current snapshot: written under registry_mutex_, read without it (a publish that misses its
+  // cache, a dead letter). Never null.
+  std::atomic<std::shared_ptr<const RoutingTable>> routes_;
   std::uint64_t next_consumer_id_ = 1;
 };
 

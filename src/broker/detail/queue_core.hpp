@@ -17,7 +17,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <queue>
@@ -157,8 +156,10 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   // Entries a closing push consumer had taken and not delivered: taken before ready_. A cold
   // path (only a consumer closing mid-batch fills it), so a mutex; has_front_ keeps it off the
   // hot path (one load per take).
+  // A vector, oldest first, as a queue would be: empty costs nothing (a deque allocates when
+  // constructed, for every queue), and it holds at most a few batches.
   std::mutex front_mutex_;
-  std::deque<Entry> front_;
+  std::vector<Entry> front_;
   std::atomic<bool> has_front_{false};
 
   // Written by publishers on every publish.

@@ -1,73 +1,81 @@
 #pragma once
-// An immutable map from a published name to the queues that receive it. Built under the broker's
-// registry mutex, then only read (by any number of publishers, without locks).
+// An immutable map from a published name to the queues that receive it. Publishers read it
+// without locks (any number of them, each holding the snapshot it loaded); the broker makes the
+// next snapshot under its registry mutex from the current one plus one change — with(queue) or
+// without(queue) — sharing everything else, so a subscribe or an unsubscribe costs O(log n) in
+// the number of queues (persistent_map.hpp), not a rebuild.
+
+#include "detail/persistent_map.hpp"
 
 #include <cstddef>
-#include <functional>
 #include <memory>
-#include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace wasmq::detail {
 
 class QueueCore;
 
-struct StringHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
-};
-
 class RoutingTable {
  public:
-  /// Builds a table from every live queue (each queue has exactly one binding).
-  explicit RoutingTable(std::vector<std::shared_ptr<QueueCore>> queues);
+  using Queues = std::vector<std::shared_ptr<QueueCore>>;  // keeps every routed queue alive
+
+  /// This table plus `queue`, routed by its binding (a name or a pattern).
+  [[nodiscard]] std::shared_ptr<const RoutingTable> with(const std::shared_ptr<QueueCore>& queue) const;
+  /// This table without `queue`.
+  [[nodiscard]] std::shared_ptr<const RoutingTable> without(const QueueCore& queue) const;
 
   /// Calls `visit(QueueCore&)` once for each queue whose binding matches the valid `name`.
   /// Each binding matches along at most one path of the trie, so no queue is visited twice.
   template <class Visit>
   void for_each_match(std::string_view name, Visit&& visit) const {
-    if (auto found = exact_.find(name); found != exact_.end()) {
-      for (QueueCore* queue : found->second) visit(*queue);
+    if (const Queues* exact = exact_.find(name)) {
+      for (const auto& queue : *exact) visit(*queue);
     }
-    if (!wildcard_root_.empty()) match(wildcard_root_, name, visit);
+    if (wildcards_) match(*wildcards_, name, visit);
   }
 
-  [[nodiscard]] std::size_t size() const noexcept { return queues_.size(); }
+  /// True when some queue's binding is exactly `name` (then `name` is a valid name).
+  [[nodiscard]] bool has_exact(std::string_view name) const noexcept { return exact_.find(name) != nullptr; }
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
 
  private:
+  // One level of the pattern trie; nodes are shared between snapshots and never change.
   struct Node {
-    std::unordered_map<std::string, std::unique_ptr<Node>, StringHash, std::equal_to<>> literal;
-    std::unique_ptr<Node> star;    // the `*` token
-    std::vector<QueueCore*> here;  // patterns that end at this node
-    std::vector<QueueCore*> rest;  // patterns ending in `>` at this node
+    PersistentMap<std::shared_ptr<const Node>> literal;
+    std::shared_ptr<const Node> star;  // the `*` token
+    Queues here;                       // patterns that end at this node
+    Queues rest;                       // patterns ending in `>` at this node
     [[nodiscard]] bool empty() const noexcept { return literal.empty() && !star && here.empty() && rest.empty(); }
   };
+  using NodePtr = std::shared_ptr<const Node>;
 
-  void insert(Node& root, std::string_view pattern, QueueCore* queue);
+  // The node replacing `node` once `queue` is added under (or removed from) `pattern` below it;
+  // null when nothing is left.
+  static NodePtr insert(const NodePtr& node, std::string_view pattern, const std::shared_ptr<QueueCore>& queue);
+  static NodePtr erase(const NodePtr& node, std::string_view pattern, const QueueCore& queue);
 
   // `name` is what remains of the published name below `node` (never empty at entry).
   template <class Visit>
   static void match(const Node& node, std::string_view name, Visit& visit) {
-    for (QueueCore* queue : node.rest) visit(*queue);  // `>` matches one or more tokens
+    for (const auto& queue : node.rest) visit(*queue);  // `>` matches one or more tokens
     const std::size_t dot = name.find('.');
     const std::string_view token = name.substr(0, dot);
     const std::string_view remainder = dot == std::string_view::npos ? std::string_view() : name.substr(dot + 1);
     auto descend = [&](const Node& child) {
       if (remainder.empty()) {
-        for (QueueCore* queue : child.here) visit(*queue);
+        for (const auto& queue : child.here) visit(*queue);
       } else {
         match(child, remainder, visit);
       }
     };
-    if (auto found = node.literal.find(token); found != node.literal.end()) descend(*found->second);
+    if (const NodePtr* found = node.literal.find(token)) descend(**found);
     if (node.star) descend(*node.star);
   }
 
-  std::vector<std::shared_ptr<QueueCore>> queues_;  // keeps every routed queue alive
-  std::unordered_map<std::string, std::vector<QueueCore*>, StringHash, std::equal_to<>> exact_;
-  Node wildcard_root_;
+  PersistentMap<Queues> exact_;  // bindings without wildcards
+  NodePtr wildcards_;            // the root of the pattern trie; null when there are no patterns
+  std::size_t size_ = 0;
 };
 
 }  // namespace wasmq::detail
