@@ -2,6 +2,7 @@
 // What every benchmark shares: payloads, batch sizes, waiting for a consumer, reporting counters.
 
 #include "alloc_counter.hpp"
+#include "placement.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -35,7 +36,8 @@ inline void wait_for(const std::atomic<std::int64_t>& counter, std::int64_t targ
   while (counter.load(std::memory_order_acquire) < target) std::this_thread::yield();
 }
 
-/// Reports items and bytes, and allocations per message over the timed loop.
+/// Reports items and bytes, and allocations per message over the timed loop. Made just before
+/// the timed loop, once every thread exists: it also places the threads (placement.hpp).
 class Throughput {
  public:
   explicit Throughput(benchmark::State& state) : state_(state), before_(allocations_so_far()) {}
@@ -50,6 +52,7 @@ class Throughput {
   }
 
  private:
+  ThreadPlacement placement_;
   benchmark::State& state_;
   AllocationCount before_;
 };

@@ -40,6 +40,7 @@ void BM_RequestReply_Facade(benchmark::State& state) {
   const types::Message request(payload);
   std::vector<std::int64_t> samples;
   samples.reserve(1 << 20);
+  ThreadPlacement placement;  // after every thread exists: see placement.hpp
   for (auto _ : state) {
     const std::int64_t start = now_ns();
     auto replies = wasi::messaging::request_reply::Request(*client, "echo", request, std::nullopt);
@@ -68,6 +69,7 @@ void BM_RequestReply_CondVarPingPong(benchmark::State& state) {
   });
   std::vector<std::int64_t> samples;
   samples.reserve(1 << 20);
+  ThreadPlacement placement;  // after every thread exists: see placement.hpp
   for (auto _ : state) {
     const std::int64_t start = now_ns();
     std::unique_lock lock(mutex);
@@ -108,6 +110,7 @@ void BM_RequestReply_ZmqReqRep(benchmark::State& state) {
   req.connect("inproc://rr");
   std::vector<std::int64_t> samples;
   samples.reserve(1 << 20);
+  ThreadPlacement placement;  // after every thread exists: see placement.hpp
   for (auto _ : state) {
     const std::int64_t start = now_ns();
     req.send(payload.data(), payload.size());

@@ -27,6 +27,7 @@ void BM_WakeUp_Broker(benchmark::State& state) {
   });
   std::vector<std::int64_t> samples;
   std::int64_t sent = 0;
+  ThreadPlacement placement;  // after every thread exists: see placement.hpp
   for (auto _ : state) {
     state.PauseTiming();
     std::this_thread::sleep_for(idle_gap);
@@ -61,6 +62,7 @@ void BM_WakeUp_CondVar(benchmark::State& state) {
   });
   std::vector<std::int64_t> samples;
   std::int64_t sent = 0;
+  ThreadPlacement placement;  // after every thread exists: see placement.hpp
   for (auto _ : state) {
     state.PauseTiming();
     std::this_thread::sleep_for(idle_gap);

@@ -9,6 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cmake --preset release >/dev/null
 cmake --build --preset release --target bench
+# Instructions per message first (callgrind, deterministic), for the report.
+export INSTRUCTIONS_FILE=build/release/bench/instructions.txt
+scripts/instructions.sh | tee "$INSTRUCTIONS_FILE"
 results=build/release/bench/results.json
 ./build/release/bench/wasmq_bench \
   --benchmark_repetitions="${REPETITIONS:-5}" --benchmark_report_aggregates_only=true \

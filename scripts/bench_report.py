@@ -7,6 +7,7 @@ Every figure is the median over the repetitions of one run; every ratio compares
 that same run. NOTES.md (hand-written analysis) is appended after the generated tables.
 """
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -16,12 +17,22 @@ from datetime import datetime, timezone
 def load(path):
     with open(path) as f:
         data = json.load(f)
-    medians = {}
+    medians, cvs = {}, {}
     for b in data["benchmarks"]:
+        name = b["run_name"] if "run_name" in b else b["name"]
         if b.get("aggregate_name") == "median" or b.get("run_type") == "iteration" and "aggregate_name" not in b:
-            name = b["run_name"] if "run_name" in b else b["name"]
             medians.setdefault(name, b)
-    return data["context"], medians
+        elif b.get("aggregate_name") == "cv":
+            cvs[name] = b
+    return data["context"], medians, cvs
+
+
+def fmt_cv(b):
+    """The coefficient of variation of a row's rate across its repetitions, in per cent."""
+    if not b:
+        return "—"
+    value = b.get("items_per_second", b.get("real_time"))
+    return "—" if value is None else f"{value * 100:.0f} %"
 
 
 def rate(b):
@@ -61,8 +72,15 @@ def verdict(r, target, higher_is_better=True):
 
 def main():
     results, out_md, out_svg, notes_path, command = sys.argv[1:6]
-    context, m = load(results)
+    context, m, cvs = load(results)
     get = lambda name: m.get(name)
+    cv = lambda name: fmt_cv(cvs.get(name))
+    instructions = None
+    try:
+        with open(os.environ.get("INSTRUCTIONS_FILE", "")) as f:
+            instructions = f.read().strip()
+    except OSError:
+        pass
 
     lines = []
     add = lines.append
@@ -79,7 +97,9 @@ def main():
     add(f"- Google Benchmark {context.get('library_version', '1.7.1')} (Debian's package reports a "
         f"'{context.get('library_build_type')}' build of the library itself; the code under test is -O3)")
     add("- Every figure is the **median** of the repetitions, which run interleaved at random; ratios")
-    add("  compare medians of the same run.")
+    add("  compare medians of the same run. CV: the coefficient of variation of a row across its")
+    add("  repetitions. Two-thread rows pin the producer and the consumer side to different CPUs")
+    add("  (`bench/placement.hpp`).")
     add("  Messages are items (`items_per_second`); threaded variants use real time.")
     add("")
 
@@ -98,38 +118,42 @@ def main():
     p2p = lambda key, size: rate(get(f"{key}/{size}/real_time"))
     add("## 1. Point-to-point, 1 producer → 1 consumer (send → handle → accept)")
     add("")
-    add("| | " + " | ".join(f"{s} B" for s in sizes) + " | broker ÷ this (16 B) | allocs/msg (16 B) |")
-    add("| --- | " + " | ".join("---:" for _ in sizes) + " | ---: | ---: |")
+    add("| | " + " | ".join(f"{s} B" for s in sizes) + " | CV (16 B) | broker ÷ this (16 B) | allocs/msg (16 B) |")
+    add("| --- | " + " | ".join("---:" for _ in sizes) + " | ---: | ---: | ---: |")
     for label, key in impls:
         row = [fmt_rate(p2p(key, s)) for s in sizes]
         b16 = get(f"{key}/16/real_time")
         allocs = f"{b16['allocs_per_msg']:.2f}" if b16 and "allocs_per_msg" in b16 else "—"
-        add(f"| {label} | " + " | ".join(row) + f" | {fmt_ratio(ratio(p2p('BM_P2P_Broker', 16), p2p(key, 16)))} | {allocs} |")
+        add(f"| {label} | " + " | ".join(row) + f" | {cv(f'{key}/16/real_time')} | "
+            f"{fmt_ratio(ratio(p2p('BM_P2P_Broker', 16), p2p(key, 16)))} | {allocs} |")
     add("")
 
     add("## 2. Fan-out, 1 publisher → N subscriptions (deliveries/s in total)")
     add("")
-    add("| | 16 B × 1 | 16 B × 4 | 16 B × 16 | 1 KiB × 4 |")
-    add("| --- | ---: | ---: | ---: | ---: |")
+    add("| | 16 B × 1 | 16 B × 4 | 16 B × 16 | 1 KiB × 4 | CV (16 B × 4) |")
+    add("| --- | ---: | ---: | ---: | ---: | ---: |")
     fan_args = ["16/1", "16/4", "16/16", "1024/4"]
     for label, key in [("Broker core", "BM_FanOut_Broker"), ("ZeroMQ inproc PUB/SUB", "BM_FanOut_ZmqPubSub"),
                        ("NATS core, loopback server", "BM_FanOut_NatsCore")]:
-        add(f"| {label} | " + " | ".join(fmt_rate(rate(get(f"{key}/{a}/real_time"))) for a in fan_args) + " |")
+        add(f"| {label} | " + " | ".join(fmt_rate(rate(get(f"{key}/{a}/real_time"))) for a in fan_args)
+            + f" | {cv(f'{key}/16/4/real_time')} |")
     add("| broker ÷ ZeroMQ | " + " | ".join(fmt_ratio(ratio(rate(get(f"BM_FanOut_Broker/{a}/real_time")),
                                                           rate(get(f"BM_FanOut_ZmqPubSub/{a}/real_time"))))
-                                           for a in fan_args) + " |")
+                                           for a in fan_args) + " | |")
     add("")
 
     add("## 3. N producers → 1 queue → M competing consumers (16 B, accepted)")
     add("")
     combos = [(1, 1), (2, 1), (1, 2), (2, 2)]
-    add("| | " + " | ".join(f"{p}→{c}" for p, c in combos) + " |")
-    add("| --- | " + " | ".join("---:" for _ in combos) + " |")
+    add("| | " + " | ".join(f"{p}→{c}" for p, c in combos) + " | CV (2→2) |")
+    add("| --- | " + " | ".join("---:" for _ in combos) + " | ---: |")
     comp = lambda key, p, c: rate(get(f"{key}/producers:{p}/consumers:{c}/real_time"))
     for label, key in [("Broker core", "BM_Competing_Broker"), ("moodycamel::ConcurrentQueue", "BM_Competing_Moodycamel")]:
-        add(f"| {label} | " + " | ".join(fmt_rate(comp(key, p, c)) for p, c in combos) + " |")
+        add(f"| {label} | " + " | ".join(fmt_rate(comp(key, p, c)) for p, c in combos)
+            + f" | {cv(f'{key}/producers:2/consumers:2/real_time')} |")
     add("| broker ÷ moodycamel | " + " | ".join(
-        fmt_ratio(ratio(comp("BM_Competing_Broker", p, c), comp("BM_Competing_Moodycamel", p, c))) for p, c in combos) + " |")
+        fmt_ratio(ratio(comp("BM_Competing_Broker", p, c), comp("BM_Competing_Moodycamel", p, c))) for p, c in combos)
+        + " | |")
     add("")
 
     add("## 4. Request-reply round trip (16 B)")
@@ -151,16 +175,20 @@ def main():
 
     add("## 5. Lifecycle costs on one thread (16 B, ManualRuntime, pull receiver)")
     add("")
-    add("| | messages/s | ns per message | allocs/msg |")
-    add("| --- | ---: | ---: | ---: |")
+    add("| | messages/s | ns per message | CV | allocs/msg |")
+    add("| --- | ---: | ---: | ---: | ---: |")
     for label, key in [("publish → receive → accept", "BM_Lifecycle_Accept"),
                        ("… → release → receive → accept", "BM_Lifecycle_ReleaseThenAccept"),
                        ("… → reject → dead letter → receive → accept", "BM_Lifecycle_RejectToDeadLetter")]:
         b = get(key)
         r = rate(b)
-        add(f"| {label} | {fmt_rate(r)} | {fmt_ns(1e9 / r) if r else '—'} | "
-            f"{b['allocs_per_msg']:.2f} |" if b else f"| {label} | — | — | — |")
+        add(f"| {label} | {fmt_rate(r)} | {fmt_ns(1e9 / r) if r else '—'} | {cv(key)} | "
+            f"{b['allocs_per_msg']:.2f} |" if b else f"| {label} | — | — | — | — |")
     add("")
+    if instructions:
+        add(f"Instructions, counted by callgrind (`scripts/instructions.sh`, the first row's loop after a")
+        add(f"warm-up; the same build gives the same count): **{instructions}**.")
+        add("")
 
     add("## 6. Scale: publish cost against the number of topics and wildcard subscriptions")
     add("")
@@ -197,12 +225,11 @@ def main():
     if mem:
         add(f"- A queue holding 1,000,000 messages of 16 B: **{mem['heap_bytes_per_msg']:.0f} heap bytes** and "
             f"**{mem['rss_bytes_per_msg']:.0f} resident bytes** per message, {mem['allocs_per_msg']:.2f} allocations "
-            "per message (the payload buffer and the message).")
+            "per message (the message's pooled block; a 16 B payload is inline).")
     b = get("BM_P2P_Broker/16/real_time")
     if b:
-        add(f"- Steady state, P2P 16 B through the broker: {b['allocs_per_msg']:.2f} allocations per message — "
-            "the payload buffer the producer makes (`Payload::copy_of`, one allocation) plus what the pool "
-            "misses; see the notes.")
+        add(f"- Steady state, P2P 16 B through the broker: {b['allocs_per_msg']:.3f} allocations per message, "
+            "the payload included (it is inline up to 64 B); what remains is the wake-ups; see the notes.")
     add("")
 
     add("## 9. A guest's metadata calls (add n distinct keys to one message, then remove them)")
@@ -241,22 +268,46 @@ def main():
     add("")
     add("| target | measured | |")
     add("| --- | ---: | --- |")
-    r1 = ratio(p2p("BM_P2P_Broker", 16), p2p("BM_P2P_Moodycamel", 16))
-    add(f"| P2P 16 B broker ≥ 0.5× raw moodycamel 1:1 | {fmt_ratio(r1)} | {verdict(r1, 0.5)} |")
-    r2 = ratio(p2p("BM_P2P_Broker", 16), p2p("BM_P2P_ZmqPushPull", 16))
-    add(f"| P2P 16 B broker ≥ 2× ZeroMQ PUSH/PULL | {fmt_ratio(r2)} | {verdict(r2, 2.0)} |")
-    r3 = ratio(p2p("BM_P2P_Facade", 16), p2p("BM_P2P_Broker", 16))
-    add(f"| WASI facade P2P ≥ 0.8× broker core | {fmt_ratio(r3)} | {verdict(r3, 0.8)} |")
-    r4 = ratio(rate(get("BM_FanOut_Broker/16/4/real_time")), rate(get("BM_FanOut_ZmqPubSub/16/4/real_time")))
-    add(f"| fan-out to 4 ≥ 2× ZeroMQ PUB/SUB | {fmt_ratio(r4)} | {verdict(r4, 2.0)} |")
+    broker16 = p2p("BM_P2P_Broker", 16)
+    for label, key, target in [("P2P 16 B broker core ÷ ZeroMQ PUSH/PULL ≥ 1.0×", "BM_P2P_ZmqPushPull", 1.0),
+                               ("P2P 16 B broker core ÷ mutex queue ≥ 1.5×", "BM_P2P_MutexQueue", 1.5),
+                               ("P2P 16 B broker core ÷ raw moodycamel ≥ 1.0×", "BM_P2P_Moodycamel", 1.0)]:
+        r = ratio(broker16, p2p(key, 16))
+        add(f"| {label} | {fmt_ratio(r)} | {verdict(r, target)} |")
+    for fan in ("4", "16"):
+        r = ratio(rate(get(f"BM_FanOut_Broker/16/{fan}/real_time")), rate(get(f"BM_FanOut_ZmqPubSub/16/{fan}/real_time")))
+        add(f"| fan-out 16 B × {fan} ÷ ZeroMQ PUB/SUB ≥ 1.0× | {fmt_ratio(r)} | {verdict(r, 1.0)} |")
+    r = ratio(comp("BM_Competing_Broker", 2, 2), comp("BM_Competing_Moodycamel", 2, 2))
+    add(f"| competing 2 → 2 ÷ moodycamel ≥ 1.0× | {fmt_ratio(r)} | {verdict(r, 1.0)} |")
+    one = rate(get("BM_Lifecycle_Accept"))
+    ns = 1e9 / one if one else None
+    add(f"| one-thread publish → receive → accept ≤ 150 ns/msg | {fmt_ns(ns)} | {verdict(ns, 150, False)} |")
+    count = None
+    if instructions:
+        try:
+            count = float(instructions.split(":")[1].split()[0].replace(",", ""))
+        except (IndexError, ValueError):
+            count = None
+    add(f"| same, instructions per message (callgrind) ≤ 600 | {f'{count:.0f}' if count else '—'} | "
+        f"{verdict(count, 600, False)} |")
+    r = ratio(p2p("BM_P2P_Facade", 16), broker16)
+    add(f"| facade P2P ÷ broker core ≥ 0.8× | {fmt_ratio(r)} | {verdict(r, 0.8)} |")
     p50 = lambda k: rr[k].get("p50_ns") if rr.get(k) else None
-    r5 = ratio(p50("BM_RequestReply_Facade"), p50("BM_RequestReply_CondVarPingPong"))
-    add(f"| request-reply p50 ≤ 2× condvar ping-pong | {fmt_ratio(r5)} | {verdict(r5, 2.0, False)} |")
-    r6 = ratio(p50("BM_RequestReply_Facade"), p50("BM_RequestReply_ZmqReqRep"))
-    add(f"| request-reply p50 ≤ 0.5× ZeroMQ REQ/REP | {fmt_ratio(r6)} | {verdict(r6, 0.5, False)} |")
+    r = ratio(p50("BM_RequestReply_Facade"), p50("BM_RequestReply_CondVarPingPong"))
+    add(f"| request-reply p50 ÷ condvar ping-pong ≤ 1.0× | {fmt_ratio(r)} | {verdict(r, 1.0, False)} |")
+    churn = get("BM_Scale_SubscribeChurn/100000")
+    churn_ns = (churn["real_time"] if churn["time_unit"] == "ns" else churn["real_time"] * 1000) if churn else None
+    add(f"| subscribe + unsubscribe at 100,000 queues ≤ 100 µs | {fmt_ns(churn_ns)} | "
+        f"{verdict(churn_ns, 100000, False)} |")
+    b = get("BM_P2P_Broker/16/real_time")
+    allocs = b.get("allocs_per_msg") if b else None
+    add(f"| allocations per message, P2P 16 B, steady state, payload included = 0 | "
+        f"{f'{allocs:.3f}' if allocs is not None else '—'} | {verdict(allocs, 0.01, False)} |")
+    mem = get("BM_Memory_QueuedMessage/iterations:1/repeats:1") or get("BM_Memory_QueuedMessage/iterations:1")
+    heap = mem["heap_bytes_per_msg"] if mem else None
+    add(f"| a queued 16 B message ≤ 128 bytes in all | {f'{heap:.0f} B' if heap else '—'} | {verdict(heap, 128, False)} |")
     r7 = ratio(native, rate(get("BM_GuestRoundTrip/guest:1")))
     add(f"| a wasm2c guest's round trip ≤ 2× the native guest's | {fmt_ratio(r7)} | {verdict(r7, 2.0, False)} |")
-    add("| 0 allocations per message in the broker's own bookkeeping | see §8 and the notes | |")
     add("")
     add("![messages per second, 16 B](benchmarks.svg)")
     add("")

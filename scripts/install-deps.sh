@@ -8,6 +8,7 @@ packages=(
   libboost-dev libconcurrentqueue-dev      # Boost.Asio/Lockfree, moodycamel::ConcurrentQueue
   libgtest-dev libgmock-dev libbenchmark-dev
   libzmq3-dev                              # benchmark baselines
+  valgrind                                 # instructions per message (scripts/instructions.sh)
   nats-server libnats-dev                  # NATS backend
   nlohmann-json3-dev                       # JSON (JetStream advisories)
   clang-19 libclang-rt-19-dev clang-format-19 clang-tidy-19   # second compiler, libFuzzer, lint

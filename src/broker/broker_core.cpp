@@ -8,6 +8,7 @@
 #include <wasmq/name.hpp>
 
 #include <array>
+#include <optional>
 #include <vector>
 
 namespace wasmq::detail {
@@ -140,7 +141,7 @@ Result<std::shared_ptr<QueueCore>> BrokerCore::declare_locked(std::string_view n
     }
     return found->second;
   }
-  auto queue = std::make_shared<QueueCore>(*this, std::string(name), std::string(name), options, false);
+  auto queue = std::make_shared<QueueCore>(shared_from_this(), std::string(name), std::string(name), options, false);
   queues_.emplace(std::string(name), queue);
   add_route_locked(queue);
   return queue;
@@ -155,16 +156,32 @@ Result<void> BrokerCore::declare_queue(std::string_view name, const QueueOptions
   return {};
 }
 
-Result<PublishReceipt> BrokerCore::route(const std::shared_ptr<const Message>& message, const RoutingTable& table) {
+Result<PublishReceipt> BrokerCore::route(std::shared_ptr<const Message>& message, const RoutingTable& table) {
+  // The queues first, then the offers: the last queue is handed this thread's reference instead
+  // of a copy, so that the publisher does not write the message's reference count again after a
+  // consumer may have it (a cache line both sides would write per message).
+  std::array<QueueCore*, 16> first{};
+  std::vector<QueueCore*> more;  // past 16 matches (fan-out that wide allocates here)
+  std::size_t matches = 0;
+  table.for_each_match(message->topic, [&](QueueCore& queue) {
+    if (matches < first.size()) {
+      first[matches] = &queue;
+    } else {
+      more.push_back(&queue);
+    }
+    ++matches;
+  });
   PublishReceipt receipt;
   std::optional<Error> refusal;
-  table.for_each_match(message->topic, [&](QueueCore& queue) {
-    if (auto offered = queue.offer(message); offered) {
+  for (std::size_t i = 0; i < matches; ++i) {
+    QueueCore& queue = i < first.size() ? *first[i] : *more[i - first.size()];
+    auto offered = i + 1 == matches ? queue.offer(std::move(message)) : queue.offer(message);
+    if (offered) {
       ++receipt.routed;
     } else if (!refusal) {
       refusal = std::move(offered.error());
     }
-  });
+  }
   if (refusal) return std::unexpected(std::move(*refusal));
   return receipt;
 }
@@ -292,7 +309,7 @@ Result<std::shared_ptr<ConsumerCore>> BrokerCore::open_subscription(std::string_
   if (auto found = queues_.find(name); found != queues_.end()) {
     queue = found->second;  // joining an existing group: the first member's queue options hold
   } else {
-    queue = std::make_shared<QueueCore>(*this, name, std::string(pattern), queue_options, true);
+    queue = std::make_shared<QueueCore>(shared_from_this(), name, std::string(pattern), queue_options, true);
     queues_.emplace(name, queue);
     add_route_locked(queue);
   }
@@ -304,14 +321,14 @@ Result<std::shared_ptr<ConsumerCore>> BrokerCore::open_subscription(std::string_
   return consumer;
 }
 
-void BrokerCore::on_consumer_closed(const ConsumerCore& consumer, bool push, const std::shared_ptr<QueueCore>& queue,
-                                    std::uint32_t slot) {
+void BrokerCore::on_consumer_left(std::uint64_t consumer_id, const std::shared_ptr<QueueCore>& queue) {
   bool remove = false;
   {
     std::lock_guard lock(registry_mutex_);
-    consumers_.erase(consumer.id());
-    const std::uint32_t left = push ? queue->detach(slot) : queue->detach_receiver();
-    if (left == 0 && queue->auto_delete()) {
+    consumers_.erase(consumer_id);
+    // Counted again under the lock: a consumer that joined the group after the leaver detached
+    // keeps the subscription; one that joins after this removal gets a new one.
+    if (queue->auto_delete() && queue->consumer_count() == 0) {
       if (auto found = queues_.find(queue->name()); found != queues_.end() && found->second == queue) {
         queues_.erase(found);
         remove_route_locked(*queue);

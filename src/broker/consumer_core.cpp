@@ -1,7 +1,5 @@
 #include "detail/consumer_core.hpp"
 
-#include "detail/broker_core.hpp"
-
 #include <exception>
 #include <string>
 #include <vector>
@@ -14,9 +12,9 @@ namespace {
 thread_local const ConsumerCore* current_dispatch = nullptr;
 }  // namespace
 
-ConsumerCore::ConsumerCore(std::shared_ptr<BrokerCore> broker, std::shared_ptr<QueueCore> queue,
+ConsumerCore::ConsumerCore(std::shared_ptr<QueueEnvironment> environment, std::shared_ptr<QueueCore> queue,
                            ConsumerOptions options, Handler handler, std::uint64_t id)
-    : broker_(std::move(broker)),
+    : environment_(std::move(environment)),
       queue_(std::move(queue)),
       options_(options),
       handler_(std::move(handler)),
@@ -40,7 +38,7 @@ void ConsumerCore::wake() {
   // acq_rel: exactly one waker wins the right to post; the release pairs with finish_drain()'s
   // store of false so that a run sees what the previous run wrote.
   if (drain_scheduled_.exchange(true, std::memory_order_acq_rel)) return;
-  broker_->runtime().post([self = shared_from_this()] { self->drain(); });
+  environment_->runtime().post([self = shared_from_this()] { self->drain(); });
 }
 
 // --- delivering --------------------------------------------------------------------------------
@@ -171,8 +169,8 @@ ConsumerCore::Acquire ConsumerCore::dispatch_chunk(std::uint32_t limit, std::uin
 }
 
 bool ConsumerCore::keep_polling() {
-  if (options_.idle_poll <= Duration::zero() || !broker_->runtime().runs_in_parallel()) return false;
-  const TimePoint now = broker_->runtime().now();
+  if (options_.idle_poll <= Duration::zero() || !environment_->runtime().runs_in_parallel()) return false;
+  const TimePoint now = environment_->runtime().now();
   if (!idle_since_) idle_since_ = now;
   if (now - *idle_since_ < options_.idle_poll) return true;
   idle_since_.reset();
@@ -247,7 +245,7 @@ void ConsumerCore::arm_sweeper(std::int64_t deadline) {
   if (sweeper_armed_.load(std::memory_order_seq_cst) || sweeper_armed_.exchange(true, std::memory_order_seq_cst)) {
     return;  // an armed sweeper fires no later than this deadline: locks last the same for all
   }
-  broker_->runtime().post_at(TimePoint(Duration(deadline)), [weak = weak_from_this()] {
+  environment_->runtime().post_at(TimePoint(Duration(deadline)), [weak = weak_from_this()] {
     if (auto self = weak.lock()) self->sweep();
   });
 }
@@ -273,7 +271,7 @@ void ConsumerCore::sweep() {
       on_slot_freed();
     }
     if (next != INT64_MAX) {
-      broker_->runtime().post_at(TimePoint(Duration(next)), [weak = weak_from_this()] {
+      environment_->runtime().post_at(TimePoint(Duration(next)), [weak = weak_from_this()] {
         if (auto self = weak.lock()) self->sweep();
       });
       return;  // stays armed
@@ -311,7 +309,14 @@ void ConsumerCore::close() {
     drains_done_.wait(lock, [&] { return running_drains_.load(std::memory_order_seq_cst) <= own; });
   }
   release_all_held();
-  broker_->on_consumer_closed(*this, static_cast<bool>(handler_), queue_, queue_slot_);
+  // The consumer detaches itself; the broker only hears that it left (and may remove a
+  // subscription nobody consumes any more).
+  if (handler_) {
+    (void)queue_->detach(queue_slot_);
+  } else {
+    (void)queue_->detach_receiver();
+  }
+  environment_->on_consumer_left(id_, queue_);
 }
 
 ConsumerStats ConsumerCore::stats() const {

@@ -1,8 +1,5 @@
 #include "detail/queue_core.hpp"
 
-#include "detail/broker_core.hpp"
-#include "detail/consumer_core.hpp"
-
 #include <algorithm>
 #include <bit>
 #include <chrono>
@@ -23,14 +20,15 @@ constexpr std::size_t index(DeadLetterReason reason) noexcept { return static_ca
 
 }  // namespace
 
-QueueCore::QueueCore(BrokerCore& broker, std::string name, std::string binding, QueueOptions options, bool auto_delete)
-    : runtime_(broker.runtime()),
-      broker_(broker.weak_from_this()),
+QueueCore::QueueCore(const std::shared_ptr<QueueEnvironment>& environment, std::string name, std::string binding,
+                     QueueOptions options, bool auto_delete)
+    : runtime_(environment->runtime()),
+      environment_(environment),
       name_(std::move(name)),
       binding_(std::move(binding)),
       options_(std::move(options)),
       auto_delete_(auto_delete),
-      observer_(broker.options().observer.get()),
+      observer_(environment->observer()),
       // One block of entries to start with, not moodycamel's default of six: a broker may hold
       // 100,000 queues (per-request inboxes, subscriptions), most of them nearly empty, and each
       // queue's blocks are allocated as it grows and recycled within it.
@@ -91,7 +89,7 @@ void QueueCore::refuse(const std::shared_ptr<const Message>& message) noexcept {
   emit(EventKind::refused, message, 0);
 }
 
-Result<void> QueueCore::offer(const std::shared_ptr<const Message>& message) {
+Result<void> QueueCore::offer(std::shared_ptr<const Message> message) {
   const std::size_t bytes = message->size_bytes();
   if (options_.max_bytes != 0 && bytes > options_.max_bytes) {
     refuse(message);
@@ -124,7 +122,7 @@ Result<void> QueueCore::offer(const std::shared_ptr<const Message>& message) {
   }
   published_.fetch_add(1, std::memory_order_relaxed);
   emit(EventKind::published, message, 0);
-  enqueue(Entry{message, 0});
+  enqueue(Entry{std::move(message), 0});
   return {};
 }
 
@@ -160,7 +158,7 @@ void QueueCore::notify_available() {
     // acq_rel: whoever clears a consumer's bit owns waking it; nobody else will.
     if ((parked_.fetch_and(~bit, std::memory_order_acq_rel) & bit) != 0) {
       wake_cursor_.store(slot + 1, std::memory_order_relaxed);
-      std::shared_ptr<ConsumerCore> consumer;
+      std::shared_ptr<Wakeable> consumer;
       {
         // The wake-up path only: a parked consumer means an idle thread is about to be woken,
         // which costs far more than this uncontended lock.
@@ -392,11 +390,11 @@ void QueueCore::schedule_delayed(Entry&& entry, TimePoint due) {
 }
 
 void QueueCore::promote_due() {
-  // A timer may fire after the broker is gone (see broker_): its shutdown closed this queue and
+  // A timer may fire after the broker is gone (see environment_): its shutdown closed this queue and
   // dropped what was delayed, and its observer must not be called now. Held for the call, so
   // that the broker cannot go while we enqueue.
-  const std::shared_ptr<BrokerCore> broker = broker_.lock();
-  if (!broker) return;
+  const std::shared_ptr<QueueEnvironment> environment = environment_.lock();
+  if (!environment) return;
   std::vector<Entry> due_now;
   TimePoint next = TimePoint::max();
   {
@@ -455,8 +453,8 @@ void QueueCore::dead_letter(Entry&& entry, DeadLetterReason reason, std::string 
   dead_lettered_[index(reason)].fetch_add(1, std::memory_order_relaxed);
   // The broker may be gone while this queue lives on in a thread's cached routing snapshot (a
   // timer or a lock sweep brought us here): then the letter has nowhere to go and is a drop.
-  const std::shared_ptr<BrokerCore> broker = broker_.lock();
-  if (broker && broker->publish_dead_letter(std::move(letter))) {
+  const std::shared_ptr<QueueEnvironment> environment = environment_.lock();
+  if (environment && environment->publish_dead_letter(std::move(letter))) {
     emit(EventKind::dead_lettered, entry.message, entry.delivery_count, reason);
     leave(entry);
   } else {
@@ -505,7 +503,7 @@ void QueueCore::close() {
 
 // --- consumers ---------------------------------------------------------------------------------
 
-Result<std::uint32_t> QueueCore::attach(std::shared_ptr<ConsumerCore> consumer) {
+Result<std::uint32_t> QueueCore::attach(std::shared_ptr<Wakeable> consumer) {
   std::lock_guard lock(consumers_mutex_);
   for (std::uint32_t slot = 0; slot < max_consumers; ++slot) {
     if (!consumers_[slot]) {
@@ -519,7 +517,7 @@ Result<std::uint32_t> QueueCore::attach(std::shared_ptr<ConsumerCore> consumer) 
 }
 
 std::uint32_t QueueCore::detach(std::uint32_t slot) {
-  std::shared_ptr<ConsumerCore> leaving;  // destroyed outside the lock
+  std::shared_ptr<Wakeable> leaving;  // destroyed outside the lock
   std::lock_guard lock(consumers_mutex_);
   // acq_rel: a publisher that already cleared this bit will find the slot empty or the consumer
   // closed; one that has not will not wake a consumer that is gone.

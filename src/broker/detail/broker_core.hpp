@@ -2,6 +2,7 @@
 // The broker's shared state: the registry of queues (changed under a mutex, rarely) and the
 // routing table publishers read (an immutable snapshot, without locks).
 
+#include "detail/queue_environment.hpp"
 #include "detail/routing_table.hpp"
 
 #include <wasmq/broker.hpp>
@@ -19,25 +20,26 @@ namespace wasmq::detail {
 class ConsumerCore;
 class QueueCore;
 
-class BrokerCore : public std::enable_shared_from_this<BrokerCore> {
+class BrokerCore final : public QueueEnvironment, public std::enable_shared_from_this<BrokerCore> {
  public:
   BrokerCore(Runtime& runtime, BrokerOptions options);
   ~BrokerCore();
 
-  [[nodiscard]] Runtime& runtime() const noexcept { return runtime_; }
+  [[nodiscard]] Runtime& runtime() const noexcept override { return runtime_; }
+  [[nodiscard]] Observer* observer() const noexcept override { return options_.observer.get(); }
   [[nodiscard]] const BrokerOptions& options() const noexcept { return options_; }
 
   Result<void> declare_queue(std::string_view name, const QueueOptions& options);
   Result<PublishReceipt> publish(Message&& message);
   /// Publishes a dead letter built by a queue; true when at least one queue took it.
-  bool publish_dead_letter(Message&& letter);
+  bool publish_dead_letter(Message&& letter) override;
 
   Result<std::shared_ptr<ConsumerCore>> open(std::string_view queue, ConsumerOptions options, Handler handler);
   Result<std::shared_ptr<ConsumerCore>> open_subscription(std::string_view pattern, const SubscribeOptions& options,
                                                           Handler handler);
-  /// Called once by a closing consumer: unregisters it and removes an auto-delete queue it leaves empty.
-  void on_consumer_closed(const ConsumerCore& consumer, bool push, const std::shared_ptr<QueueCore>& queue,
-                          std::uint32_t slot);
+  /// Called once by a closing consumer, after it detached: unregisters it and removes an auto-delete
+  /// queue nobody consumes any more.
+  void on_consumer_left(std::uint64_t consumer_id, const std::shared_ptr<QueueCore>& queue) override;
 
   [[nodiscard]] BrokerStats stats() const;
   [[nodiscard]] Result<QueueStats> queue_stats(std::string_view name) const;
@@ -53,7 +55,8 @@ class BrokerCore : public std::enable_shared_from_this<BrokerCore> {
   Result<std::shared_ptr<QueueCore>> declare_locked(std::string_view name, const QueueOptions& options);
   Result<std::shared_ptr<ConsumerCore>> attach_locked(const std::shared_ptr<QueueCore>& queue, ConsumerOptions options,
                                                       Handler handler);
-  Result<PublishReceipt> route(const std::shared_ptr<const Message>& message, const RoutingTable& table);
+  /// Offers `message` to every matching queue; moves out of `message` when it reached one.
+  Result<PublishReceipt> route(std::shared_ptr<const Message>& message, const RoutingTable& table);
   Result<void> check_open() const;
 
   Runtime& runtime_;

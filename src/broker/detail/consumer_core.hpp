@@ -19,20 +19,18 @@
 
 namespace wasmq::detail {
 
-class BrokerCore;
-
-class ConsumerCore : public std::enable_shared_from_this<ConsumerCore> {
+class ConsumerCore final : public Wakeable, public std::enable_shared_from_this<ConsumerCore> {
  public:
   enum class Outcome : std::uint8_t { accept, release, reject };
 
-  ConsumerCore(std::shared_ptr<BrokerCore> broker, std::shared_ptr<QueueCore> queue, ConsumerOptions options,
+  ConsumerCore(std::shared_ptr<QueueEnvironment> environment, std::shared_ptr<QueueCore> queue, ConsumerOptions options,
                Handler handler, std::uint64_t id);
   ~ConsumerCore();
 
   /// Push consumers: remember the queue slot and look for work.
   void start(std::uint32_t queue_slot);
   /// Schedules a dispatch run unless one is scheduled already. Thread-safe.
-  void wake();
+  void wake() override;
   /// Pull receivers: the next delivery, waiting up to `timeout`.
   Result<Delivery> receive(Duration timeout);
 
@@ -67,7 +65,7 @@ class ConsumerCore : public std::enable_shared_from_this<ConsumerCore> {
   void release_all_held();
   Result<void> lost(std::string_view what) const;
 
-  std::shared_ptr<BrokerCore> broker_;
+  std::shared_ptr<QueueEnvironment> environment_;  // keeps the broker's state alive while we may run
   std::shared_ptr<QueueCore> queue_;
   const ConsumerOptions options_;
   const Handler handler_;

@@ -14,7 +14,9 @@
 
 #include "detail/concurrent_queue.hpp"
 
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <new>
 
@@ -22,6 +24,11 @@ namespace wasmq::detail {
 
 /// Blocks of one size and alignment. Process-wide and never destroyed: a message may be released
 /// during static destruction.
+///
+/// Each thread keeps up to `local_capacity` free blocks of its own and trades them with the
+/// shared freelist `batch` at a time: a publisher that makes messages and a consumer that frees
+/// them take and give without touching a shared line per message (the freelist's bulk operations
+/// move a batch for about the cost of one item).
 template <std::size_t Size, std::size_t Align>
 class BlockPool {
  public:
@@ -30,18 +37,62 @@ class BlockPool {
     return *pool;
   }
   void* take() {
-    void* block = nullptr;
-    if (free_.try_dequeue(block)) return block;
+    if (Local* local = local_cache()) {
+      if (local->count == 0) local->count = free_.try_dequeue_bulk(local->blocks.begin(), batch);
+      if (local->count > 0) return local->blocks[--local->count];
+    } else if (void* block = nullptr; free_.try_dequeue(block)) {
+      return block;
+    }
     return ::operator new(Size, std::align_val_t(Align));
   }
   void give(void* block) noexcept {
-    // Enough for the messages in flight between a fast publisher and its consumers; beyond it
-    // (approximately: the count is a hint), blocks go back to the allocator.
-    if (free_.size_approx() >= capacity || !free_.enqueue(block)) ::operator delete(block, std::align_val_t(Align));
+    Local* local = local_cache();
+    if (local == nullptr) {
+      give_back(&block, 1);
+      return;
+    }
+    if (local->count == local_capacity) {
+      local->count -= batch;
+      give_back(local->blocks.data() + local->count, batch);
+    }
+    local->blocks[local->count++] = block;
   }
 
  private:
-  static constexpr std::size_t capacity = 16384;
+  static constexpr std::size_t capacity = 16384;  // blocks the shared freelist keeps, roughly
+  static constexpr std::size_t local_capacity = 256;
+  static constexpr std::size_t batch = 128;
+
+  struct Local {
+    std::array<void*, local_capacity> blocks{};
+    std::size_t count = 0;
+    Local() noexcept { state = State::alive; }
+    ~Local() {
+      state = State::gone;
+      instance().give_back(blocks.data(), count);
+    }
+    Local(const Local&) = delete;
+    Local& operator=(const Local&) = delete;
+  };
+  // A thread's cache may be gone while the thread still frees messages (another thread_local's
+  // destructor releasing a routing snapshot): then blocks go straight to the shared freelist.
+  enum class State : std::uint8_t { unused, alive, gone };
+  static inline thread_local State state = State::unused;  // trivially destructible: valid to the end
+
+  static Local* local_cache() noexcept {
+    if (state == State::gone) return nullptr;
+    thread_local Local local;
+    return &local;
+  }
+
+  // Enough for the messages in flight between a fast publisher and its consumers; beyond it
+  // (approximately: the count is a hint), blocks go back to the allocator.
+  void give_back(void* const* blocks, std::size_t count) noexcept {
+    if (count == 0) return;
+    if (free_.size_approx() < capacity && free_.enqueue_bulk(blocks, count)) return;
+    for (std::size_t i = 0; i < count; ++i) ::operator delete(blocks[i], std::align_val_t(Align));
+  }
+
   BlockPool() = default;
   Queue<void*> free_;
 };

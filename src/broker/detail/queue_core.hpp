@@ -6,6 +6,7 @@
 #include "detail/cache_line.hpp"
 #include "detail/concurrent_queue.hpp"
 #include "detail/queue_entry.hpp"
+#include "detail/queue_environment.hpp"
 
 #include <wasmq/error.hpp>
 #include <wasmq/message.hpp>
@@ -26,9 +27,6 @@
 
 namespace wasmq::detail {
 
-class BrokerCore;
-class ConsumerCore;
-
 /// How a delivered message came back to its queue (chooses the counter and the backoff).
 enum class Return : std::uint8_t {
   released,        // release(), a handle dropped unsettled, or its consumer closed
@@ -41,7 +39,9 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   /// Push consumers per queue: the parked-consumer set is one 64-bit word.
   static constexpr std::uint32_t max_consumers = 64;
 
-  QueueCore(BrokerCore& broker, std::string name, std::string binding, QueueOptions options, bool auto_delete);
+  /// `environment` is held weakly: a queue may outlive its broker (see environment_).
+  QueueCore(const std::shared_ptr<QueueEnvironment>& environment, std::string name, std::string binding,
+            QueueOptions options, bool auto_delete);
   ~QueueCore();
   QueueCore(const QueueCore&) = delete;
   QueueCore& operator=(const QueueCore&) = delete;
@@ -54,7 +54,7 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   // --- publish side ------------------------------------------------------------------------
   /// Takes a newly published message, applying bounds and the overflow policy. Lock-free unless
   /// the policy is `block` and the queue is full.
-  Result<void> offer(const std::shared_ptr<const Message>& message);
+  Result<void> offer(std::shared_ptr<const Message> message);
 
   // --- consume side ------------------------------------------------------------------------
   /// The next deliverable entry, if any; entries past their time to live (at `now`) are expired
@@ -85,7 +85,7 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
 
   // --- consumers -----------------------------------------------------------------------------
   /// Registers a push consumer; returns its slot. Caller holds the broker's registry mutex.
-  Result<std::uint32_t> attach(std::shared_ptr<ConsumerCore> consumer);
+  Result<std::uint32_t> attach(std::shared_ptr<Wakeable> consumer);
   /// Unregisters; returns the number of consumers left. Caller holds the registry mutex.
   std::uint32_t detach(std::uint32_t slot);
   /// Pull receivers are counted (for auto-delete and stats) but never woken.
@@ -139,13 +139,13 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   Result<void> wait_for_room(std::size_t bytes, std::chrono::steady_clock::time_point deadline);
   Error full_error(std::size_t bytes) const;
 
-  // Not the broker itself: a queue can outlive its broker, in a publishing thread's cached
+  // Not the environment itself: a queue can outlive its broker, in a publishing thread's cached
   // routing snapshot, with a delayed-release timer still pending on the runtime (which by
   // contract outlives the broker). Every call into a queue comes through the broker (publish),
-  // a consumer (which owns the broker) or a timer; a timer locks broker_ first and does nothing
-  // once it is gone, so that observer_ (the broker's) is only used while the broker lives.
+  // a consumer (which owns the environment) or a timer; a timer locks environment_ first and does
+  // nothing once it is gone, so that observer_ (the broker's) is only used while the broker lives.
   Runtime& runtime_;
-  const std::weak_ptr<BrokerCore> broker_;
+  const std::weak_ptr<QueueEnvironment> environment_;
   const std::string name_;
   const std::string binding_;
   const QueueOptions options_;
@@ -192,7 +192,7 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   std::mutex receivers_mutex_;
   std::condition_variable receivers_cv_;
   mutable std::mutex consumers_mutex_;  // guards consumers_; taken to wake a parked consumer
-  std::array<std::shared_ptr<ConsumerCore>, max_consumers> consumers_{};
+  std::array<std::shared_ptr<Wakeable>, max_consumers> consumers_{};
   std::uint32_t consumer_count_ = 0;  // guarded by consumers_mutex_
 
   // Delayed redelivery (release with delay, backoff): a timer path, not the hot path.
