@@ -112,8 +112,8 @@ class Payload {
   }
 
   union {
-    Shared shared_;                         // heap_ == true
-    std::uint8_t inline_[inline_capacity];  // heap_ == false: the first size_ bytes
+    Shared shared_;                           // heap_ == true
+    std::uint8_t inline_[inline_capacity]{};  // heap_ == false: the first size_ bytes
   };
   std::size_t size_ = 0;
   bool heap_ = false;

@@ -1,6 +1,7 @@
 #include "detail/broker_core.hpp"
 
 #include "detail/message_pool.hpp"
+#include "detail/plain_name.hpp"
 
 #include "detail/consumer_core.hpp"
 #include "detail/queue_core.hpp"
@@ -160,8 +161,8 @@ Result<PublishReceipt> BrokerCore::route(std::shared_ptr<const Message>& message
   // The queues first, then the offers: the last queue is handed this thread's reference instead
   // of a copy, so that the publisher does not write the message's reference count again after a
   // consumer may have it (a cache line both sides would write per message).
-  std::array<QueueCore*, 16> first{};
-  std::vector<QueueCore*> more;  // past 16 matches (fan-out that wide allocates here)
+  std::array<QueueCore*, 16> first;  // NOLINT(cppcoreguidelines-pro-type-member-init): filled up to `matches`
+  std::vector<QueueCore*> more;      // past 16 matches (fan-out that wide allocates here)
   std::size_t matches = 0;
   table.for_each_match(message->topic, [&](QueueCore& queue) {
     if (matches < first.size()) {
@@ -188,7 +189,9 @@ Result<PublishReceipt> BrokerCore::route(std::shared_ptr<const Message>& message
 
 Result<PublishReceipt> BrokerCore::publish(Message&& message) {
   if (auto open = check_open(); !open) return std::unexpected(open.error());
-  if (auto valid = validate_name(message.topic); !valid) return std::unexpected(valid.error());
+  if (!plain_name(message.topic)) {
+    if (auto valid = validate_name(message.topic); !valid) return std::unexpected(valid.error());
+  }
   if (message.metadata.size() > options_.max_metadata_entries) {
     return make_error(Errc::payload_too_large, "message has " + std::to_string(message.metadata.size()) +
                                                    " metadata entries; the broker's max_metadata_entries is " +

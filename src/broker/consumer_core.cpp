@@ -19,11 +19,9 @@ ConsumerCore::ConsumerCore(std::shared_ptr<QueueEnvironment> environment, std::s
       options_(options),
       handler_(std::move(handler)),
       id_(id),
-      table_(options.max_in_flight) {
-  if (handler_) {
-    token_.emplace(queue_->make_consumer_token());
-    chunk_ = std::make_unique<Entry[]>(std::min(options_.batch_size, max_chunk));
-  }
+      table_(options.max_in_flight),
+      token_(queue_->make_consumer_token()) {
+  if (handler_) chunk_ = std::make_unique<Entry[]>(std::min(options_.batch_size, max_chunk));
 }
 
 ConsumerCore::~ConsumerCore() = default;
@@ -153,12 +151,13 @@ ConsumerCore::Acquire ConsumerCore::dispatch_chunk(std::uint32_t limit, std::uin
   if (room == 0) return Acquire::no_slot;
   const TimePoint now = queue_->now();  // one clock read per chunk: time to live and lock deadlines
   const std::span<Entry> chunk(chunk_.get(), room);
-  const std::size_t taken = queue_->take_bulk(*token_, chunk, now);
+  const std::size_t taken = queue_->take_bulk(token_, chunk, now);
   if (taken == 0) return Acquire::empty;
   const std::int64_t deadline = queue_->lock_deadline_from(now);
   std::size_t next = 0;
   for (; next < taken && !is_closed(); ++next) {
     const std::optional<std::uint32_t> slot = table_.try_reserve();
+    if (!slot) break;  // not expected (see above); what is left goes back below
     Delivery delivery = install(*slot, std::move(chunk[next]), deadline);
     ++delivered;
     invoke(delivery);  // an unsettled delivery is released when it goes out of scope here

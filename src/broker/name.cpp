@@ -1,3 +1,5 @@
+#include "detail/plain_name.hpp"
+
 #include <wasmq/name.hpp>
 #include <wasmq/utf8.hpp>
 
@@ -29,28 +31,8 @@ std::string quoted(std::string_view text) {
   return out + "'";
 }
 
-// The common case in one pass: tokens of printable ASCII without wildcard characters, none
-// empty. Such text is a valid name and a valid pattern; anything else takes the full check below,
-// which also explains what is wrong. Publishing validates every topic, so this is on the hot path.
-bool plain(std::string_view text) noexcept {
-  if (text.empty() || text.size() > max_name_length) return false;
-  bool token_empty = true;
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte == '.') {
-      if (token_empty) return false;
-      token_empty = true;
-    } else if (byte <= 0x20 || byte >= 0x7f || byte == '*' || byte == '>') {
-      return false;
-    } else {
-      token_empty = false;
-    }
-  }
-  return !token_empty;
-}
-
 Result<void> validate(std::string_view text, Kind kind) {
-  if (plain(text)) return {};
+  if (detail::plain_name(text)) return {};
   const char* what = kind == Kind::name ? "name" : "pattern";
   if (text.empty()) return make_error(Errc::invalid_name, std::string(what) + " is empty");
   if (text.size() > max_name_length) {

@@ -75,7 +75,7 @@ class ConsumerCore final : public Wakeable, public std::enable_shared_from_this<
   // Push consumers: the queue's consumer token and the entries of one chunk, used only by
   // drain(), whose runs are serialised by drain_scheduled_ (which also orders their memory).
   static constexpr std::uint32_t max_chunk = 64;
-  std::optional<ConsumerToken> token_;
+  ConsumerToken token_;  // pull receivers have one too (cheap: no allocation) and leave it unused
   std::unique_ptr<Entry[]> chunk_;
 
   std::atomic<bool> closed_{false};
