@@ -157,7 +157,8 @@ Result<void> BrokerCore::declare_queue(std::string_view name, const QueueOptions
   return {};
 }
 
-Result<PublishReceipt> BrokerCore::route(std::shared_ptr<const Message>& message, const RoutingTable& table) {
+Result<PublishReceipt> BrokerCore::route(std::shared_ptr<const Message>& message, std::size_t bytes,
+                                         const RoutingTable& table) {
   // The queues first, then the offers: the last queue is handed this thread's reference instead
   // of a copy, so that the publisher does not write the message's reference count again after a
   // consumer may have it (a cache line both sides would write per message).
@@ -176,7 +177,7 @@ Result<PublishReceipt> BrokerCore::route(std::shared_ptr<const Message>& message
   std::optional<Error> refusal;
   for (std::size_t i = 0; i < matches; ++i) {
     QueueCore& queue = i < first.size() ? *first[i] : *more[i - first.size()];
-    auto offered = i + 1 == matches ? queue.offer(std::move(message)) : queue.offer(message);
+    auto offered = i + 1 == matches ? queue.offer(std::move(message), bytes) : queue.offer(message, bytes);
     if (offered) {
       ++receipt.routed;
     } else if (!refusal) {
@@ -197,7 +198,8 @@ Result<PublishReceipt> BrokerCore::publish(Message&& message) {
                                                    " metadata entries; the broker's max_metadata_entries is " +
                                                    std::to_string(options_.max_metadata_entries));
   }
-  if (const std::size_t bytes = message.size_bytes(); bytes > options_.max_message_bytes) {
+  const std::size_t bytes = message.size_bytes();
+  if (bytes > options_.max_message_bytes) {
     return make_error(Errc::payload_too_large, "message of " + std::to_string(bytes) +
                                                    " bytes (payload, content type and metadata) exceeds the "
                                                    "broker's max_message_bytes of " +
@@ -215,9 +217,9 @@ Result<PublishReceipt> BrokerCore::publish(Message&& message) {
       Busy(const Busy&) = delete;
       Busy& operator=(const Busy&) = delete;
     } busy;
-    receipt = route(shared, routes());
+    receipt = route(shared, bytes, routes());
   } else {
-    receipt = route(shared, *current_routes());
+    receipt = route(shared, bytes, *current_routes());
   }
   if (receipt && receipt->routed == 0 && options_.undeclared == UndeclaredNames::queue) {
     std::shared_ptr<const RoutingTable> table;
@@ -228,7 +230,7 @@ Result<PublishReceipt> BrokerCore::publish(Message&& message) {
       }
       table = routes_.load(std::memory_order_relaxed);  // relaxed: under the mutex, its only writer
     }
-    receipt = route(shared, *table);
+    receipt = route(shared, bytes, *table);
   }
   if (!receipt) return receipt;  // a bounded target refused it; the others, if any, took it
   // relaxed: statistics.
@@ -250,7 +252,7 @@ bool BrokerCore::publish_dead_letter(Message&& letter) {
     if (!queues_.contains(shared->topic)) (void)declare_locked(shared->topic, options_.default_queue);
     table = routes_.load(std::memory_order_relaxed);  // relaxed: under the mutex, its only writer
   }
-  auto receipt = route(shared, *table);
+  auto receipt = route(shared, shared->size_bytes(), *table);
   return receipt && receipt->routed > 0;
 }
 

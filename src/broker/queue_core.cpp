@@ -14,7 +14,7 @@ namespace {
 
 // Bounds and statistics count the whole message (payload, content type, metadata), not only
 // the payload: metadata is as much a publisher's to grow.
-std::size_t message_bytes(const Entry& entry) noexcept { return entry.message->size_bytes(); }
+std::size_t message_bytes(const Entry& entry) noexcept { return entry.size_bytes(); }
 
 constexpr std::size_t index(DeadLetterReason reason) noexcept { return static_cast<std::size_t>(reason); }
 
@@ -89,8 +89,7 @@ void QueueCore::refuse(const std::shared_ptr<const Message>& message) noexcept {
   emit(EventKind::refused, message, 0);
 }
 
-Result<void> QueueCore::offer(std::shared_ptr<const Message> message) {
-  const std::size_t bytes = message->size_bytes();
+Result<void> QueueCore::offer(std::shared_ptr<const Message> message, std::size_t bytes) {
   if (options_.max_bytes != 0 && bytes > options_.max_bytes) {
     refuse(message);
     return make_error(Errc::payload_too_large, "message of " + std::to_string(bytes) + " bytes exceeds max_bytes " +
@@ -122,7 +121,7 @@ Result<void> QueueCore::offer(std::shared_ptr<const Message> message) {
   }
   published_.fetch_add(1, std::memory_order_relaxed);
   emit(EventKind::published, message, 0);
-  enqueue(Entry{std::move(message), 0});
+  enqueue(Entry{std::move(message), 0, Entry::bytes_of(bytes)});
   return {};
 }
 

@@ -56,7 +56,8 @@ class BrokerCore final : public QueueEnvironment, public std::enable_shared_from
   Result<std::shared_ptr<ConsumerCore>> attach_locked(const std::shared_ptr<QueueCore>& queue, ConsumerOptions options,
                                                       Handler handler);
   /// Offers `message` to every matching queue; moves out of `message` when it reached one.
-  Result<PublishReceipt> route(std::shared_ptr<const Message>& message, const RoutingTable& table);
+  /// `bytes` is message->size_bytes().
+  Result<PublishReceipt> route(std::shared_ptr<const Message>& message, std::size_t bytes, const RoutingTable& table);
   Result<void> check_open() const;
 
   Runtime& runtime_;

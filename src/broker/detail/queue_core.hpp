@@ -54,7 +54,8 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   // --- publish side ------------------------------------------------------------------------
   /// Takes a newly published message, applying bounds and the overflow policy. Lock-free unless
   /// the policy is `block` and the queue is full.
-  Result<void> offer(std::shared_ptr<const Message> message);
+  /// `bytes` is message->size_bytes().
+  Result<void> offer(std::shared_ptr<const Message> message, std::size_t bytes);
 
   // --- consume side ------------------------------------------------------------------------
   /// The next deliverable entry, if any; entries past their time to live (at `now`) are expired
