@@ -53,7 +53,11 @@ struct QueueOptions {
 struct ConsumerOptions {
   /// Most deliveries the consumer holds unsettled at once; dispatch pauses at the limit.
   std::uint32_t max_in_flight = 64;
-  /// Most deliveries a push consumer handles per scheduled run before yielding its thread.
+  /// Most deliveries a push consumer handles per scheduled run before yielding its thread. A run
+  /// takes them from the queue at once (up to 64 per bulk dequeue, and no more than it has free
+  /// in-flight slots): larger batches cost fewer transfers of the queue's shared state between
+  /// threads, and share the queue more coarsely between competing consumers (each handles its own
+  /// batch; first deliveries keep publish order per consumer, not across them).
   std::uint32_t batch_size = 32;
   /// How long a push consumer that found its queue empty stays scheduled — re-queued behind the
   /// runtime's other work, never holding a thread — before it sleeps, on runtimes with threads

@@ -50,6 +50,7 @@ struct Ledger {
   std::vector<std::atomic<std::uint32_t>> accepted;
   std::vector<std::atomic<std::uint32_t>> dead;
   std::atomic<std::uint64_t> done{0};
+  std::atomic<std::uint64_t> notify_at{0};  // a count someone waits for (wait_until_done)
   std::mutex mutex;
   std::condition_variable cv;
 
@@ -63,11 +64,19 @@ struct Ledger {
     }
   }
   void finished_one() {
-    // relaxed: the waiter re-reads under the mutex after notify; the count is all it needs.
-    if (done.fetch_add(1, std::memory_order_relaxed) + 1 == accepted.size()) {
+    // seq_cst: Dekker with wait_until_done(), which stores notify_at and then loads done: either
+    // it sees this count, or this sees its notify_at.
+    const std::uint64_t now_done = done.fetch_add(1, std::memory_order_seq_cst) + 1;
+    if (now_done == accepted.size() || now_done == notify_at.load(std::memory_order_seq_cst)) {
       std::lock_guard lock(mutex);
       cv.notify_all();
     }
+  }
+  /// Waits until `count` messages are done (or the completion deadline passes).
+  bool wait_until_done(std::uint64_t count) {
+    std::unique_lock lock(mutex);
+    notify_at.store(count, std::memory_order_seq_cst);  // seq_cst: see finished_one()
+    return cv.wait_for(lock, completion_deadline, [&] { return done.load(std::memory_order_seq_cst) >= count; });
   }
   bool wait_all() {
     std::unique_lock lock(mutex);
@@ -193,6 +202,49 @@ TEST_P(CompetingConsumersStress, RandomOutcomesAccountForEveryMessage) {
 }
 
 INSTANTIATE_TEST_SUITE_P(MaxInFlight, CompetingConsumersStress, ::testing::Values(1U, 16U, 256U));
+
+/// Consumers closed from another thread while they dispatch: a batch in hand goes back to the
+/// queue ahead of the rest (never delivered, so not released), and the next consumers take it.
+/// Nothing is lost or accepted twice. (Order is not checked: a batch put back may reach a consumer
+/// that already took later messages — the documented exception.)
+TEST(ClosingConsumersStress, BatchesInHandGoBackAndNothingIsLost) {
+  ThreadPoolRuntime runtime(2);
+  Broker broker(runtime);
+  ASSERT_TRUE(broker.declare_queue("churn"));
+  Ledger ledger(producers * per_producer);
+  auto open = [&] {
+    auto opened = broker.consume("churn", {.max_in_flight = 128, .batch_size = 64},
+                                 [&](Delivery& delivery) { ledger.accept(delivery); });
+    EXPECT_TRUE(opened);
+    return std::move(*opened);
+  };
+  std::latch start(producers);
+  std::vector<std::thread> threads;
+  for (std::uint32_t p = 0; p < producers; ++p)
+    threads.emplace_back(produce, std::ref(broker), std::ref(start), p, "churn");
+
+  // Two consumers at a time; the older is closed each time another 500 messages were accepted.
+  std::vector<Consumer> live;
+  live.push_back(open());
+  live.push_back(open());
+  std::uint64_t closed = 0;
+  const std::uint64_t total = std::uint64_t{producers} * per_producer;
+  for (std::uint64_t next = 500; next < total; next += 500) {
+    ASSERT_TRUE(ledger.wait_until_done(next)) << "stalled after " << closed << " closes";
+    live.front().close();
+    live.erase(live.begin());
+    ++closed;
+    live.push_back(open());
+  }
+  for (auto& thread : threads) thread.join();
+  ASSERT_TRUE(ledger.wait_all()) << "done " << ledger.done.load() << " of " << total;
+  for (auto& consumer : live) consumer.close();
+
+  ledger.expect_exactly_once();
+  expect_drained(broker, "churn");
+  EXPECT_GE(closed, 10u);
+  EXPECT_EQ(broker.queue_stats("churn")->released, 0u) << "a batch put back was never delivered";
+}
 
 TEST(FanOutStress, EverySubscriptionAcceptsEveryMessageOnce) {
   ThreadPoolRuntime runtime(2);

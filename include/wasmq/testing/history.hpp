@@ -55,7 +55,9 @@ std::ostream& operator<<(std::ostream& out, const HistoryReport& report);
 /// first deliveries to each consumer with the order of the messages' sends per producer: what
 /// the broker promises. Across competing consumers there is no such order: each takes a batch
 /// of the queue at once (up to ConsumerOptions::batch_size), and handles it while the others
-/// handle theirs.
+/// handle theirs. The one exception: a batch a closing consumer had taken and not delivered goes
+/// back ahead of the queue, and a competing consumer that already holds later messages handles
+/// those first.
 HistoryReport check_history(std::span<const TrafficEvent> events);
 
 }  // namespace wasmq::testing
