@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
   // Steady state first: pools and queue blocks are warm, as in a long-running host.
   for (int i = 0; i < 8; ++i) warm_up_round(broker, *receiver, payload);
   for (std::int64_t i = 0; i < rounds; ++i) measured_round(broker, *receiver, payload);
-  std::printf("messages %lld\n", static_cast<long long>(rounds * round_size));
+  const long long messages = static_cast<long long>(rounds) * round_size;
+  std::printf("messages %lld\n", messages);
   return 0;
 }
