@@ -75,6 +75,12 @@ def main():
     context, m, cvs = load(results)
     get = lambda name: m.get(name)
     cv = lambda name: fmt_cv(cvs.get(name))
+    pairs = {}
+    try:
+        with open(os.environ.get("PAIRS_FILE", "")) as f:
+            pairs = {p["label"]: p for p in json.load(f)}
+    except OSError:
+        pass
     instructions = None
     try:
         with open(os.environ.get("INSTRUCTIONS_FILE", "")) as f:
@@ -264,20 +270,43 @@ def main():
     add("guest is `bench/guests/echo_guest.hpp`, compiled natively and to wasm32 from the same source.")
     add("")
 
+    if pairs:
+        add("## Paired ratios (the broker's row and a baseline's, back to back)")
+        add("")
+        add("Each ratio below comes from pairs of runs made one right after the other, alternating which")
+        add("goes first (`scripts/bench_pairs.py`), so that both runs of a pair see the same state of the")
+        add("machine; the median of the pairs and their range. The targets use these.")
+        add("")
+        add("| ratio | median of pairs | range | pairs |")
+        add("| --- | ---: | ---: | ---: |")
+        for p in pairs.values():
+            add(f"| {p['label']} | {p['median']:.2f}× | {min(p['ratios']):.2f}× – {max(p['ratios']):.2f}× | "
+                f"{len(p['ratios'])} |")
+        add("")
+
     add("## Targets")
+    add("")
+    add("Ratios are the paired medians above where a pair was run (else the ratio of this run's medians).")
     add("")
     add("| target | measured | |")
     add("| --- | ---: | --- |")
     broker16 = p2p("BM_P2P_Broker", 16)
-    for label, key, target in [("P2P 16 B broker core ÷ ZeroMQ PUSH/PULL ≥ 1.0×", "BM_P2P_ZmqPushPull", 1.0),
-                               ("P2P 16 B broker core ÷ mutex queue ≥ 1.5×", "BM_P2P_MutexQueue", 1.5),
-                               ("P2P 16 B broker core ÷ raw moodycamel ≥ 1.0×", "BM_P2P_Moodycamel", 1.0)]:
-        r = ratio(broker16, p2p(key, 16))
-        add(f"| {label} | {fmt_ratio(r)} | {verdict(r, target)} |")
+
+    def paired(label, fallback):
+        return pairs[label]["median"] if label in pairs else fallback
+
+    for label, key, target in [("P2P 16 B ÷ ZeroMQ PUSH/PULL", "BM_P2P_ZmqPushPull", 1.0),
+                               ("P2P 16 B ÷ mutex queue", "BM_P2P_MutexQueue", 1.5),
+                               ("P2P 16 B ÷ raw moodycamel", "BM_P2P_Moodycamel", 1.0)]:
+        r = paired(label, ratio(broker16, p2p(key, 16)))
+        add(f"| {label.replace('P2P 16 B', 'P2P 16 B broker core')} ≥ {target:.1f}× | {fmt_ratio(r)} | "
+            f"{verdict(r, target)} |")
     for fan in ("4", "16"):
-        r = ratio(rate(get(f"BM_FanOut_Broker/16/{fan}/real_time")), rate(get(f"BM_FanOut_ZmqPubSub/16/{fan}/real_time")))
+        r = paired(f"fan-out 16 B × {fan} ÷ ZeroMQ PUB/SUB",
+                   ratio(rate(get(f"BM_FanOut_Broker/16/{fan}/real_time")),
+                         rate(get(f"BM_FanOut_ZmqPubSub/16/{fan}/real_time"))))
         add(f"| fan-out 16 B × {fan} ÷ ZeroMQ PUB/SUB ≥ 1.0× | {fmt_ratio(r)} | {verdict(r, 1.0)} |")
-    r = ratio(comp("BM_Competing_Broker", 2, 2), comp("BM_Competing_Moodycamel", 2, 2))
+    r = paired("competing 2 → 2 ÷ moodycamel", ratio(comp("BM_Competing_Broker", 2, 2), comp("BM_Competing_Moodycamel", 2, 2)))
     add(f"| competing 2 → 2 ÷ moodycamel ≥ 1.0× | {fmt_ratio(r)} | {verdict(r, 1.0)} |")
     one = rate(get("BM_Lifecycle_Accept"))
     ns = 1e9 / one if one else None
@@ -290,7 +319,7 @@ def main():
             count = None
     add(f"| same, instructions per message (callgrind) ≤ 600 | {f'{count:.0f}' if count else '—'} | "
         f"{verdict(count, 600, False)} |")
-    r = ratio(p2p("BM_P2P_Facade", 16), broker16)
+    r = paired("facade P2P 16 B ÷ broker core", ratio(p2p("BM_P2P_Facade", 16), broker16))
     add(f"| facade P2P ÷ broker core ≥ 0.8× | {fmt_ratio(r)} | {verdict(r, 0.8)} |")
     p50 = lambda k: rr[k].get("p50_ns") if rr.get(k) else None
     r = ratio(p50("BM_RequestReply_Facade"), p50("BM_RequestReply_CondVarPingPong"))
