@@ -27,9 +27,18 @@ struct RouteCacheEntry {
   std::uint64_t version = 0;
   std::shared_ptr<const RoutingTable> table;
 };
+// Whether this thread's route_cache exists: trivially destructible, so it can still be read while
+// the thread (or the process, for the main thread) runs its exit handlers — a broker destroyed by
+// a static destructor must not touch a cache that is already gone.
+enum class CacheState : std::uint8_t { unused, alive, gone };
+thread_local CacheState route_cache_state = CacheState::unused;
 struct RouteCache {
   std::array<RouteCacheEntry, 4> entries;
   std::size_t next_victim = 0;
+  RouteCache() noexcept { route_cache_state = CacheState::alive; }
+  ~RouteCache() { route_cache_state = CacheState::gone; }
+  RouteCache(const RouteCache&) = delete;
+  RouteCache& operator=(const RouteCache&) = delete;
 };
 thread_local RouteCache route_cache;
 // True while this thread routes a message through a snapshot held in route_cache. A publish
@@ -210,7 +219,7 @@ Result<PublishReceipt> BrokerCore::publish(Message&& message) {
   auto shared = make_pooled_shared<Message>(std::move(message));
 
   Result<PublishReceipt> receipt;
-  if (!routing_from_cache) {
+  if (!routing_from_cache && route_cache_state != CacheState::gone) {
     struct Busy {
       Busy() noexcept { routing_from_cache = true; }
       ~Busy() { routing_from_cache = false; }
@@ -394,8 +403,9 @@ void BrokerCore::shutdown() {
   set_routes_locked(std::make_shared<const RoutingTable>());
   // This thread's cached snapshot of this broker goes now, so that a later publish to another
   // broker does not pay for tearing down these queues when it evicts the entry. (Other threads'
-  // entries go when they are evicted.) Not from inside a routing on this thread, which reads it.
-  if (!routing_from_cache) {
+  // entries go when they are evicted.) Not from inside a routing on this thread, which reads it,
+  // nor once the cache is gone (a broker destroyed by a static destructor).
+  if (!routing_from_cache && route_cache_state == CacheState::alive) {
     for (RouteCacheEntry& entry : route_cache.entries) {
       if (entry.broker_id == id_) entry = RouteCacheEntry{};
     }
