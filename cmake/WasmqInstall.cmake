@@ -11,6 +11,8 @@ install(TARGETS wasmq_broker wasmq_wasi_messaging EXPORT wasmqTargets
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/wasmq" "${PROJECT_SOURCE_DIR}/include/wasi"
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} PATTERN ".clang-tidy" EXCLUDE)
 install(EXPORT wasmqTargets NAMESPACE wasmq:: DESTINATION ${WASMQ_CONFIG_DIR})
+# The licence and the changelog travel with the package (share/doc/wasmq).
+install(FILES "${PROJECT_SOURCE_DIR}/LICENSE" "${PROJECT_SOURCE_DIR}/CHANGELOG.md" DESTINATION ${CMAKE_INSTALL_DOCDIR})
 # The testing kit has an export set of its own: the package config loads it only where GoogleTest
 # is found, so that users of the library alone need no GoogleTest.
 if(TARGET wasmq_testing)
