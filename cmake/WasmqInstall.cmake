@@ -11,6 +11,13 @@ install(TARGETS wasmq_broker wasmq_wasi_messaging EXPORT wasmqTargets
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/wasmq" "${PROJECT_SOURCE_DIR}/include/wasi"
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} PATTERN ".clang-tidy" EXCLUDE)
 install(EXPORT wasmqTargets NAMESPACE wasmq:: DESTINATION ${WASMQ_CONFIG_DIR})
+install(FILES "${PROJECT_BINARY_DIR}/generated/include/wasmq/version.hpp"
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/wasmq)
+# pkg-config (lib/pkgconfig/wasmq.pc), relocatable: its prefix is found from where the file is.
+file(RELATIVE_PATH WASMQ_PC_TO_PREFIX "/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/")
+string(REGEX REPLACE "/$" "" WASMQ_PC_TO_PREFIX "${WASMQ_PC_TO_PREFIX}")
+configure_file("${PROJECT_SOURCE_DIR}/cmake/wasmq.pc.in" "${PROJECT_BINARY_DIR}/generated/wasmq.pc" @ONLY)
+install(FILES "${PROJECT_BINARY_DIR}/generated/wasmq.pc" DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 # The licence and the changelog travel with the package (share/doc/wasmq).
 install(FILES "${PROJECT_SOURCE_DIR}/LICENSE" "${PROJECT_SOURCE_DIR}/CHANGELOG.md" DESTINATION ${CMAKE_INSTALL_DOCDIR})
 # The testing kit has an export set of its own: the package config loads it only where GoogleTest

@@ -14,3 +14,4 @@
 #include <wasmq/runtime.hpp>
 #include <wasmq/stats.hpp>
 #include <wasmq/thread_pool_runtime.hpp>
+#include <wasmq/version.hpp>

@@ -1,4 +1,5 @@
 // A consumer of the wasmq package: the broker directly, then the same through the WASI facade.
+// Built through find_package, add_subdirectory and pkg-config (tests/package).
 #include <wasi/messaging/producer.hpp>
 #include <wasmq/host/host.hpp>
 #include <wasmq/wasmq.hpp>
@@ -24,6 +25,7 @@ int main() {
   const std::uint8_t data[] = {'h', 'i'};
   if (!client || !wm::producer::Send(*client, "package.test", wm::types::Message(data))) return 4;
   if (receiver->try_receive()->message().payload.as_string() != "hi") return 5;
-  std::puts("wasmq package consumer: ok");
+  static_assert(WASMQ_VERSION_MAJOR >= 0 && WASMQ_VERSION_MINOR >= 0 && WASMQ_VERSION_PATCH >= 0);
+  std::printf("wasmq %s package consumer: ok\n", WASMQ_VERSION_STRING);
   return 0;
 }
