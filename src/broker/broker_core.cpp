@@ -168,31 +168,25 @@ Result<void> BrokerCore::declare_queue(std::string_view name, const QueueOptions
 
 Result<PublishReceipt> BrokerCore::route(std::shared_ptr<const Message>& message, std::size_t bytes,
                                          const RoutingTable& table) {
-  // The queues first, then the offers: the last queue is handed this thread's reference instead
-  // of a copy, so that the publisher does not write the message's reference count again after a
-  // consumer may have it (a cache line both sides would write per message).
-  std::array<QueueCore*, 16> first;  // NOLINT(cppcoreguidelines-pro-type-member-init): filled up to `matches`
-  std::vector<QueueCore*> more;      // past 16 matches (fan-out that wide allocates here)
-  std::size_t matches = 0;
-  table.for_each_match(message->topic, [&](QueueCore& queue) {
-    if (matches < first.size()) {
-      first[matches] = &queue;
-    } else {
-      more.push_back(&queue);
-    }
-    ++matches;
-  });
   PublishReceipt receipt;
   std::optional<Error> refusal;
-  for (std::size_t i = 0; i < matches; ++i) {
-    QueueCore& queue = i < first.size() ? *first[i] : *more[i - first.size()];
-    auto offered = i + 1 == matches ? queue.offer(std::move(message), bytes) : queue.offer(message, bytes);
+  auto count = [&](Result<void>&& offered) {
     if (offered) {
       ++receipt.routed;
     } else if (!refusal) {
       refusal = std::move(offered.error());
     }
-  }
+  };
+  // Each match is offered when the next one is found, and the last one after the walk, with this
+  // thread's reference instead of a copy: the publisher then does not write the message's
+  // reference count again after a consumer may have it (a cache line both sides would write per
+  // message). The walk reads the topic only while `message` still holds it.
+  QueueCore* previous = nullptr;
+  table.for_each_match(message->topic, [&](QueueCore& queue) {
+    if (previous != nullptr) count(previous->offer(message, bytes));
+    previous = &queue;
+  });
+  if (previous != nullptr) count(previous->offer(std::move(message), bytes));
   if (refusal) return std::unexpected(std::move(*refusal));
   return receipt;
 }

@@ -56,13 +56,15 @@ ConsumerCore::Acquire ConsumerCore::acquire(Delivery& out, Duration timeout) {
   const auto slot = table_.try_reserve();
   if (!slot) return Acquire::no_slot;
   Entry entry;
-  const TimePoint now = queue_->now();  // one clock read: time to live and the lock deadline
-  if (!queue_->try_take(entry, now) &&
-      (timeout <= Duration::zero() || !queue_->take_waiting(entry, timeout, closed_))) {
-    table_.unreserve(*slot);
-    return Acquire::empty;
+  TimePoint now = queue_->now();  // one clock read: time to live and the lock deadline
+  if (!queue_->try_take(entry, now)) {
+    if (timeout <= Duration::zero() || !queue_->take_waiting(entry, timeout, closed_)) {
+      table_.unreserve(*slot);
+      return Acquire::empty;
+    }
+    now = queue_->now();  // the wait took time: the lock runs from the delivery
   }
-  out = install(*slot, std::move(entry), queue_->lock_deadline_from(timeout > Duration::zero() ? queue_->now() : now));
+  out = install(*slot, std::move(entry), queue_->lock_deadline_from(now));
   return Acquire::delivered;
 }
 

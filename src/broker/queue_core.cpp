@@ -13,8 +13,12 @@ namespace wasmq::detail {
 namespace {
 
 // Bounds and statistics count the whole message (payload, content type, metadata), not only
-// the payload: metadata is as much a publisher's to grow.
-std::size_t message_bytes(const Entry& entry) noexcept { return entry.size_bytes(); }
+// the payload: metadata is as much a publisher's to grow (Entry::size_bytes).
+std::uint64_t total_bytes(std::span<const Entry> entries) noexcept {
+  std::uint64_t bytes = 0;
+  for (const Entry& entry : entries) bytes += entry.size_bytes();
+  return bytes;
+}
 
 constexpr std::size_t index(DeadLetterReason reason) noexcept { return static_cast<std::size_t>(reason); }
 
@@ -70,7 +74,7 @@ void QueueCore::leave(const Entry& entry) noexcept {
   if (!bounded()) return;
   // seq_cst: first half of the Dekker handshake with wait_for_room(), completed in notify_room().
   held_.fetch_sub(1, std::memory_order_seq_cst);
-  held_bytes_.fetch_sub(message_bytes(entry), std::memory_order_seq_cst);
+  held_bytes_.fetch_sub(entry.size_bytes(), std::memory_order_seq_cst);
   notify_room();
 }
 
@@ -126,7 +130,7 @@ Result<void> QueueCore::offer(std::shared_ptr<const Message> message, std::size_
 }
 
 void QueueCore::enqueue(Entry&& entry) {
-  const std::size_t bytes = message_bytes(entry);
+  const std::size_t bytes = entry.size_bytes();
   // seq_cst: the Dekker handshake with park(): this increment precedes our load of parked_ in
   // notify_available(); park() sets its bit and then loads ready_count_. One of us sees the other.
   ready_count_.fetch_add(1, std::memory_order_seq_cst);
@@ -203,8 +207,7 @@ void QueueCore::notify_room() {
 // --- consume side ------------------------------------------------------------------------------
 
 void QueueCore::count_out(std::span<const Entry> entries) noexcept {
-  std::uint64_t bytes = 0;
-  for (const Entry& entry : entries) bytes += message_bytes(entry);
+  const std::uint64_t bytes = total_bytes(entries);
   // relaxed: counts; the entries themselves were handed over by the queue's own synchronisation.
   // Once per batch: these lines are the publishers', and each write here pulls them over.
   ready_count_.fetch_sub(entries.size(), std::memory_order_relaxed);
@@ -234,12 +237,7 @@ std::size_t QueueCore::take_bulk(ConsumerToken& token, std::span<Entry> out, Tim
     taken += ready_.try_dequeue_bulk(token, out.begin() + static_cast<std::ptrdiff_t>(taken), out.size() - taken);
   if (taken == 0) return 0;
   count_out(out.first(taken));
-  if (!options_.message_ttl) {
-    bool any_ttl = false;
-    for (std::size_t i = 0; i < taken; ++i) any_ttl |= out[i].message->time_to_live.has_value();
-    if (!any_ttl) return taken;
-  }
-  std::size_t kept = 0;
+  std::size_t kept = 0;  // expired entries are dealt with by admit(); the others close up
   for (std::size_t i = 0; i < taken; ++i) {
     if (!admit(out[i], now)) continue;
     if (kept != i) out[kept] = std::move(out[i]);
@@ -250,8 +248,7 @@ std::size_t QueueCore::take_bulk(ConsumerToken& token, std::span<Entry> out, Tim
 
 void QueueCore::put_back(std::span<Entry> entries) {
   if (entries.empty()) return;
-  std::uint64_t bytes = 0;
-  for (const Entry& entry : entries) bytes += message_bytes(entry);
+  const std::uint64_t bytes = total_bytes(entries);
   // seq_cst: counted in before they become visible, as in enqueue() (the handshakes with park()
   // and close()).
   ready_count_.fetch_add(entries.size(), std::memory_order_seq_cst);

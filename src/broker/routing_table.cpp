@@ -44,7 +44,6 @@ std::shared_ptr<const RoutingTable> RoutingTable::with(const std::shared_ptr<Que
     const Queues* existing = exact_.find(binding);
     next->exact_ = exact_.set(binding, existing != nullptr ? plus(*existing, queue) : Queues{queue});
   }
-  ++next->size_;
   return next;
 }
 
@@ -57,7 +56,6 @@ std::shared_ptr<const RoutingTable> RoutingTable::without(const QueueCore& queue
     Queues left = minus(*existing, queue);
     next->exact_ = left.empty() ? exact_.erase(binding) : exact_.set(binding, std::move(left));
   }
-  next->size_ = size_ - 1;
   return next;
 }
 

@@ -60,12 +60,6 @@ class PersistentMap {
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
   [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
 
-  /// Calls `visit(key, value)` for every entry, in no particular order.
-  template <class Visit>
-  void for_each(Visit&& visit) const {
-    if (root_) visit_all(*root_, visit);
-  }
-
  private:
   static constexpr unsigned bits = 5;
   static constexpr std::size_t mask = (std::size_t{1} << bits) - 1;
@@ -163,15 +157,6 @@ class PersistentMap {
       copy->children.erase(copy->children.begin() + static_cast<std::ptrdiff_t>(at));
     }
     return copy;
-  }
-
-  template <class Visit>
-  static void visit_all(const Node& node, Visit& visit) {
-    if (node.leaf) {
-      for (const auto& [key, value] : node.entries) visit(std::string_view(key), value);
-      return;
-    }
-    for (const NodePtr& child : node.children) visit_all(*child, visit);
   }
 
   NodePtr root_;

@@ -37,7 +37,6 @@ class RoutingTable {
 
   /// True when some queue's binding is exactly `name` (then `name` is a valid name).
   [[nodiscard]] bool has_exact(std::string_view name) const noexcept { return exact_.find(name) != nullptr; }
-  [[nodiscard]] std::size_t size() const noexcept { return size_; }
 
  private:
   // One level of the pattern trie; nodes are shared between snapshots and never change.
@@ -75,7 +74,6 @@ class RoutingTable {
 
   PersistentMap<Queues> exact_;  // bindings without wildcards
   NodePtr wildcards_;            // the root of the pattern trie; null when there are no patterns
-  std::size_t size_ = 0;
 };
 
 }  // namespace wasmq::detail
