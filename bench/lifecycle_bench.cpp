@@ -28,7 +28,7 @@ void BM_Lifecycle_Accept(benchmark::State& state) {
   Throughput throughput(state);
   for (auto _ : state) {
     for (std::int64_t i = 0; i < batch; ++i) (void)broker.publish(message_of(payload, "jobs"));
-    for (std::int64_t i = 0; i < batch; ++i) (void)receiver->try_receive()->accept();
+    for (std::int64_t i = 0; i < batch; ++i) (void)receiver->receive(wasmq::Duration::zero())->accept();
   }
   throughput.finish(state.iterations() * batch, 16);
 }
@@ -44,8 +44,8 @@ void BM_Lifecycle_ReleaseThenAccept(benchmark::State& state) {
   Throughput throughput(state);
   for (auto _ : state) {
     for (std::int64_t i = 0; i < batch; ++i) (void)broker.publish(message_of(payload, "jobs"));
-    for (std::int64_t i = 0; i < batch; ++i) (void)receiver->try_receive()->release();
-    for (std::int64_t i = 0; i < batch; ++i) (void)receiver->try_receive()->accept();
+    for (std::int64_t i = 0; i < batch; ++i) (void)receiver->receive(wasmq::Duration::zero())->release();
+    for (std::int64_t i = 0; i < batch; ++i) (void)receiver->receive(wasmq::Duration::zero())->accept();
   }
   throughput.finish(state.iterations() * batch, 16);
 }
@@ -63,8 +63,8 @@ void BM_Lifecycle_RejectToDeadLetter(benchmark::State& state) {
   Throughput throughput(state);
   for (auto _ : state) {
     for (std::int64_t i = 0; i < batch; ++i) (void)broker.publish(message_of(payload, "jobs"));
-    for (std::int64_t i = 0; i < batch; ++i) (void)receiver->try_receive()->reject("bench");
-    for (std::int64_t i = 0; i < batch; ++i) (void)dead->try_receive()->accept();
+    for (std::int64_t i = 0; i < batch; ++i) (void)receiver->receive(wasmq::Duration::zero())->reject("bench");
+    for (std::int64_t i = 0; i < batch; ++i) (void)dead->receive(wasmq::Duration::zero())->accept();
   }
   throughput.finish(state.iterations() * batch, 16);
 }

@@ -24,7 +24,7 @@ using Bytes = std::vector<std::uint8_t>;
 /// The run's one server; empty URL (and the reason) when it could not start.
 const std::string& server_url(std::string* why = nullptr) {
   static std::string reason;
-  static auto server = wasmq::testing::NatsServer::start();
+  static auto server = wasmq::testkit::NatsServer::start();
   static const std::string url = server ? (*server)->url() : (reason = server.error(), std::string());
   if (why != nullptr) *why = reason;
   return url;

@@ -27,7 +27,7 @@ class ThreadPlacement {
     if (sched_getaffinity(0, sizeof(allowed_), &allowed_) != 0) return;
     std::vector<int> cpus;
     for (int cpu = 0; cpu < CPU_SETSIZE && cpus.size() < 2; ++cpu) {
-      if (CPU_ISSET(cpu, &allowed_)) cpus.push_back(cpu);
+      if (CPU_ISSET(static_cast<std::size_t>(cpu), &allowed_)) cpus.push_back(cpu);
     }
     if (cpus.size() < 2) return;
     const auto self = static_cast<pid_t>(syscall(SYS_gettid));
@@ -55,7 +55,7 @@ class ThreadPlacement {
   static void set(pid_t thread, int cpu) {
     cpu_set_t one;
     CPU_ZERO(&one);
-    CPU_SET(cpu, &one);
+    CPU_SET(static_cast<std::size_t>(cpu), &one);
     (void)sched_setaffinity(thread, sizeof(one), &one);
   }
 

@@ -6,14 +6,28 @@ function(wasmq_target_settings target)
   set_target_properties(${target} PROPERTIES CXX_EXTENSIONS OFF)
   if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
     set(warnings -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Wnon-virtual-dtor
-                 -Werror=return-type
-                 # Options structs are meant for designated initializers; g++ 12 warns on every
-                 # field left to its default.
-                 -Wno-missing-field-initializers)
+                 -Werror=return-type)
+    if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+      # g++ 12 reports `"literal" + std::string` as an overlapping memcpy (GCC bug 105329).
+      list(APPEND warnings -Wno-restrict)
+    endif()
+    if(WASMQ_WARNINGS_AS_ERRORS)
+      list(APPEND warnings -Werror)
+    endif()
     # C++ only: a target may also hold C (wasm2c's runtime), which these would not suit.
     target_compile_options(${target} PRIVATE "$<$<COMPILE_LANGUAGE:CXX>:${warnings}>")
   endif()
   wasmq_target_sanitizers(${target})
+endfunction()
+
+# A wasmq library: static or shared as BUILD_SHARED_LIBS says, position-independent either way
+# (a static wasmq can then go into a plugin or a Python module), and, when shared, exporting only
+# what its public headers declare (WASMQ_PUBLIC_BEGIN/END in include/; the sources are hidden).
+function(wasmq_library_settings target)
+  wasmq_target_settings(${target})
+  set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE ON CXX_VISIBILITY_PRESET hidden
+                                             VERSION ${PROJECT_VERSION}
+                                             SOVERSION ${PROJECT_VERSION_MAJOR}.${PROJECT_VERSION_MINOR})
 endfunction()
 
 function(wasmq_target_sanitizers target)

@@ -133,6 +133,7 @@ function(wasmq_add_wasm2c_guest target)
     COMMENT "wasmq glue for ${ARG_NAME}"
     VERBATIM)
   add_library(${target} STATIC "${c_file}" "${glue}")
+  set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE ON)  # as the runtime is
   target_include_directories(${target} PRIVATE "${out_dir}")
   # Generated C: its warnings are wasm2c's, and it is always optimized (a debug build of the
   # host should not make its guests ten times slower).

@@ -128,7 +128,7 @@ int main() {
   // 3. Bad input is an error, not a crash.
   auto refused = broker.publish(TextMessage("orders.*", "x"));
   say("publishing to a wildcard: " + std::string(wasmq::to_string(refused.error().code)) + ": " +
-      refused.error().message);
+      refused.error().message());
 
   PrintTable(broker.stats());
   return 0;

@@ -98,8 +98,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   const auto name_valid = wasmq::validate_name(name);
   const auto pattern_valid = wasmq::validate_pattern(pattern);
-  if (!name_valid) Require(wasmq::is_valid_utf8(name_valid.error().message));
-  if (!pattern_valid) Require(wasmq::is_valid_utf8(pattern_valid.error().message));
+  if (!name_valid) Require(wasmq::is_valid_utf8(name_valid.error().message()));
+  if (!pattern_valid) Require(wasmq::is_valid_utf8(pattern_valid.error().message()));
   if (name_valid) {
     Require(wasmq::validate_pattern(name).has_value());  // every name is a pattern matching itself
     Require(!wasmq::has_wildcard(name));

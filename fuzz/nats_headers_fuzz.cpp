@@ -27,12 +27,12 @@ void Require(bool condition, const char* what) {
 }
 
 struct Loopback {
-  std::unique_ptr<wasmq::testing::NatsServer> server;
+  std::unique_ptr<wasmq::testkit::NatsServer> server;
   natsConnection* connection = nullptr;
   natsSubscription* subscription = nullptr;
 
   Loopback() {
-    auto started = wasmq::testing::NatsServer::start();
+    auto started = wasmq::testkit::NatsServer::start();
     Require(started.has_value(), "nats-server did not start");
     server = std::move(*started);
     Require(natsConnection_ConnectTo(&connection, server->url().c_str()) == NATS_OK, "no connection");

@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libzmq3-dev                              # benchmark baselines
   valgrind                                 # instructions per message (scripts/instructions.sh)
+  prometheus                               # promtool: checks the metrics exposition
   nats-server libnats-dev                  # NATS backend
   nlohmann-json3-dev                       # JSON (JetStream advisories)
   clang-19 libclang-rt-19-dev clang-format-19 clang-tidy-19   # second compiler, libFuzzer, lint

@@ -20,11 +20,11 @@ struct Books {
   int mailed = 0;
   long revenue_cents = 0;
   /// Jobs packed, by the `packer` metadata of orders.packed.
-  std::map<std::string, int, std::less<>> packed_by;
+  std::map<std::string, int, std::less<>> packed_by{};
   /// "<order-id>: <reason> after <n> deliveries", one per dead-lettered job.
-  std::vector<std::string> dead_letters;
+  std::vector<std::string> dead_letters{};
   /// "<order-id>: <reason>", one per failed order.
-  std::vector<std::string> failures;
+  std::vector<std::string> failures{};
 
   /// One line per fact ("created 4", "packed-by packer-1 2", "failure ord-4: ..."), the format
   /// of the ledger's `ledger.books` reports.

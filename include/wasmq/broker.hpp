@@ -2,6 +2,7 @@
 /// The broker: named queues, topic subscriptions, and the message lifecycle between them.
 
 #include <wasmq/consumer.hpp>
+#include <wasmq/detail/visibility.hpp>
 #include <wasmq/error.hpp>
 #include <wasmq/message.hpp>
 #include <wasmq/options.hpp>
@@ -9,8 +10,14 @@
 #include <wasmq/stats.hpp>
 
 #include <cstddef>
+#include <cstdint>
+#include <iosfwd>
 #include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
+
+WASMQ_PUBLIC_BEGIN
 
 namespace wasmq {
 
@@ -18,10 +25,34 @@ namespace detail {
 class BrokerCore;
 }
 
-/// What a successful publish did.
-struct PublishReceipt {
-  std::size_t routed = 0;  ///< queues and subscriptions that took the message (0: unrouted)
+/// A queue or subscription that refused a publish the others took.
+struct Refusal {
+  std::string queue{};  ///< its name (QueueStats::name): what publish_to() takes to retry it alone
+  Error error{};        ///< queue_full, timeout (block policy) or payload_too_large (its max_bytes)
 };
+
+/// What a successful publish did. A publish that every matching target refused is an error
+/// instead, so a receipt always means at least one took it, or none matched.
+struct PublishReceipt {
+  std::size_t routed = 0;          ///< queues and subscriptions that took the message (0: unrouted)
+  std::vector<Refusal> refused{};  ///< bounded targets that refused it while others took it
+
+  /// True when no target refused it.
+  [[nodiscard]] bool complete() const noexcept { return refused.empty(); }
+};
+
+/// What Broker::drain left behind.
+struct DrainReport {
+  /// Every queue with a consumer emptied, and every delivery was settled, before the timeout.
+  /// (Messages in queues nobody consumes, such as a dead-letter queue, do not hold a drain.)
+  bool finished = false;
+  std::uint64_t waiting = 0;             ///< messages still waiting (available or delayed), in any queue
+  std::uint64_t in_flight = 0;           ///< deliveries still unsettled
+  std::vector<QueueStats> unfinished{};  ///< the queues that still hold messages, as they were at the end
+};
+
+/// Writes one line per queue: "<name>: <depth> waiting, <in_flight> in flight, ...".
+std::ostream& operator<<(std::ostream& out, const DrainReport& report);
 
 /// An in-process broker.
 ///
@@ -34,9 +65,10 @@ struct PublishReceipt {
 /// ```
 /// wasmq::ThreadPoolRuntime runtime(2);
 /// wasmq::Broker broker(runtime);
-/// broker.declare_queue("orders", {.max_deliveries = 3, .dead_letter = "orders.dead"});
-/// auto consumer = broker.consume("orders", {}, [](wasmq::Delivery& d) { d.accept(); });
-/// broker.publish({.topic = "orders", .payload = wasmq::Payload::copy_of("42")});
+/// if (auto declared = broker.declare_queue("orders", {.max_deliveries = 3, .dead_letter = "orders.dead"}); !declared)
+///   std::cerr << declared.error() << '\n';
+/// auto consumer = broker.consume("orders", {}, [](wasmq::Delivery& d) { (void)d.accept(); });
+/// auto receipt = broker.publish({.topic = "orders", .payload = wasmq::Payload::copy_of("42")});
 /// ```
 /// All members are thread-safe. `runtime` must outlive the broker.
 class Broker {
@@ -48,23 +80,29 @@ class Broker {
 
   /// Declares a queue receiving what is published to `name`. Declaring again with equal options
   /// is a no-op. Errors: invalid_name, wildcard_in_name, invalid_argument, already_exists, closed.
-  Result<void> declare_queue(std::string_view name, const QueueOptions& options = {});
+  [[nodiscard]] Result<void> declare_queue(std::string_view name, const QueueOptions& options = {});
 
   /// Routes `message` to every queue and subscription that receives its topic; the payload is
-  /// shared, not copied. Errors: invalid_name, wildcard_in_name, payload_too_large, closed;
-  /// queue_full or timeout when a bounded target refused it (the other targets still got it).
-  Result<PublishReceipt> publish(Message message);
+  /// shared, not copied. When some bounded targets refuse it and others take it, the receipt
+  /// names the refusers (PublishReceipt::refused; retry them alone with publish_to). Errors:
+  /// invalid_name, wildcard_in_name, payload_too_large, closed (also while draining, except from
+  /// a handler); queue_full, timeout or payload_too_large when every target refused it.
+  [[nodiscard]] Result<PublishReceipt> publish(Message message);
+  /// Offers `message` to one queue or subscription, by its name (QueueStats::name), without
+  /// routing: the retry for a Refusal. Errors as for publish, and no_such_queue.
+  [[nodiscard]] Result<void> publish_to(std::string_view queue, Message message);
 
   /// Attaches a push consumer to a declared queue. Errors: no_such_queue, invalid_argument,
   /// too_many_consumers, closed.
-  Result<Consumer> consume(std::string_view queue, ConsumerOptions options, Handler handler);
+  [[nodiscard]] Result<Consumer> consume(std::string_view queue, ConsumerOptions options, Handler handler);
   /// Subscribes a push consumer to every name `pattern` matches. Errors: invalid_pattern,
-  /// invalid_name, invalid_argument, too_many_consumers, closed.
-  Result<Consumer> subscribe(std::string_view pattern, const SubscribeOptions& options, Handler handler);
+  /// invalid_name, invalid_argument, too_many_consumers, closed; already_exists when joining a
+  /// group whose queue has other options than `options.queue` (give the same, or none).
+  [[nodiscard]] Result<Consumer> subscribe(std::string_view pattern, const SubscribeOptions& options, Handler handler);
   /// Opens a pull receiver on a declared queue. Errors as for consume.
-  Result<Receiver> open_receiver(std::string_view queue, ConsumerOptions options = {});
+  [[nodiscard]] Result<Receiver> open_receiver(std::string_view queue, ConsumerOptions options = {});
   /// Opens a pull receiver on a new subscription to `pattern`. Errors as for subscribe.
-  Result<Receiver> subscribe_receiver(std::string_view pattern, const SubscribeOptions& options = {});
+  [[nodiscard]] Result<Receiver> subscribe_receiver(std::string_view pattern, const SubscribeOptions& options = {});
 
   /// The runtime this broker runs on.
   [[nodiscard]] Runtime& runtime() const noexcept;
@@ -74,6 +112,12 @@ class Broker {
   /// Counters of one queue or subscription by name. Errors: no_such_queue.
   [[nodiscard]] Result<QueueStats> queue_stats(std::string_view name) const;
 
+  /// Graceful stop, first half: refuses publishes from now on (Errc::closed), except those made
+  /// from inside a push handler (finishing work may publish onward), and waits up to `timeout`
+  /// (runtime time) until every queue with a consumer is empty and every delivery is settled.
+  /// Returns what is left either way; consumers keep running (shutdown() closes them). On a runtime
+  /// without threads of its own (ManualRuntime) it does not wait: run the runtime, then ask again.
+  DrainReport drain(Duration timeout);
   /// Closes every consumer and refuses further calls with Errc::closed. Idempotent; the
   /// destructor calls it.
   void shutdown();
@@ -83,3 +127,5 @@ class Broker {
 };
 
 }  // namespace wasmq
+
+WASMQ_PUBLIC_END

@@ -2,11 +2,15 @@
 /// Handles for push consumers (a handler run by the runtime) and pull receivers.
 
 #include <wasmq/delivery.hpp>
+#include <wasmq/detail/visibility.hpp>
 #include <wasmq/error.hpp>
 #include <wasmq/stats.hpp>
 
 #include <functional>
 #include <memory>
+#include <optional>
+
+WASMQ_PUBLIC_BEGIN
 
 namespace wasmq {
 
@@ -21,8 +25,8 @@ using Handler = std::function<void(Delivery&)>;
 
 /// A push consumer: the broker calls its handler. Closing it (or destroying it) stops deliveries,
 /// waits for a running handler to return (unless called from inside that handler) and releases
-/// every delivery it holds. Move-only.
-class Consumer {
+/// every delivery it holds. Move-only; [[nodiscard]]: a consumer dropped at once stops at once.
+class [[nodiscard]] Consumer {
  public:
   Consumer() = default;
   Consumer(Consumer&&) noexcept = default;
@@ -41,7 +45,7 @@ class Consumer {
 
 /// A pull receiver: the caller asks for messages. Thread-safe: several threads may receive from
 /// one receiver. Closing it releases every delivery it holds. Move-only.
-class Receiver {
+class [[nodiscard]] Receiver {
  public:
   Receiver() = default;
   Receiver(Receiver&&) noexcept = default;
@@ -49,11 +53,12 @@ class Receiver {
   ~Receiver();
 
   /// The next available message, waiting up to `timeout` (wall-clock) for one.
-  /// Errors: timeout, too_many_in_flight, closed, invalid_handle.
-  Result<Delivery> receive(Duration timeout);
-  /// The next available message if there is one now. Errors: timeout (none available),
-  /// too_many_in_flight, closed, invalid_handle.
-  Result<Delivery> try_receive() { return receive(Duration::zero()); }
+  /// Errors: timeout (none came), too_many_in_flight, closed, invalid_handle.
+  [[nodiscard]] Result<Delivery> receive(Duration timeout);
+  /// The next available message if there is one now, or an empty optional if there is none (not
+  /// an error: polling an empty queue costs no error). Errors: too_many_in_flight, closed,
+  /// invalid_handle.
+  [[nodiscard]] Result<std::optional<Delivery>> try_receive();
 
   void close();
   [[nodiscard]] bool valid() const noexcept { return core_ != nullptr; }
@@ -66,3 +71,5 @@ class Receiver {
 };
 
 }  // namespace wasmq
+
+WASMQ_PUBLIC_END

@@ -1,6 +1,7 @@
 #pragma once
 /// One delivery of a message to a consumer: a handle that settles the message exactly once.
 
+#include <wasmq/detail/visibility.hpp>
 #include <wasmq/error.hpp>
 #include <wasmq/message.hpp>
 
@@ -8,6 +9,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+
+WASMQ_PUBLIC_BEGIN
 
 namespace wasmq {
 
@@ -42,21 +45,21 @@ class Delivery {
   [[nodiscard]] bool settled() const noexcept { return settled_; }
 
   /// Done with the message: it leaves the queue. Errors: already_settled, lock_lost, invalid_handle.
-  Result<void> accept();
+  [[nodiscard]] Result<void> accept();
   /// Gives the message back to the queue, available again after `delay` (0: at once). Counts as
   /// a delivery toward max_deliveries. Errors: already_settled, lock_lost, invalid_handle.
-  Result<void> release(Duration delay = Duration::zero());
+  [[nodiscard]] Result<void> release(Duration delay = Duration::zero());
   /// Dead-letters the message with `reason`. Errors: already_settled, lock_lost, invalid_handle.
-  Result<void> reject(std::string_view reason = {});
+  [[nodiscard]] Result<void> reject(std::string_view reason = {});
   /// Renews the lock for another lock_duration from now. Errors: already_settled, lock_lost,
   /// invalid_handle.
-  Result<void> extend_lock();
+  [[nodiscard]] Result<void> extend_lock();
 
  private:
   friend class detail::ConsumerCore;
   Delivery(std::shared_ptr<detail::ConsumerCore> core, std::uint32_t slot, std::uint64_t generation,
            std::shared_ptr<const Message> message, std::uint32_t delivery_count) noexcept;
-  Result<void> check_settleable() const;
+  [[nodiscard]] Result<void> check_settleable() const;
 
   std::shared_ptr<detail::ConsumerCore> core_;
   std::shared_ptr<const Message> message_;
@@ -67,3 +70,5 @@ class Delivery {
 };
 
 }  // namespace wasmq
+
+WASMQ_PUBLIC_END

@@ -1,6 +1,7 @@
 #pragma once
 /// A runtime driven by hand: tests decide when work runs and how time passes.
 
+#include <wasmq/detail/visibility.hpp>
 #include <wasmq/runtime.hpp>
 
 #include <atomic>
@@ -8,6 +9,8 @@
 #include <deque>
 #include <map>
 #include <mutex>
+
+WASMQ_PUBLIC_BEGIN
 
 namespace wasmq {
 
@@ -54,3 +57,5 @@ class ManualRuntime final : public Runtime {
 };
 
 }  // namespace wasmq
+
+WASMQ_PUBLIC_END

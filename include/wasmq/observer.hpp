@@ -1,13 +1,17 @@
 #pragma once
 /// Watching what happens to each message: the hook behind captured traffic and timelines in tests.
 
+#include <wasmq/detail/visibility.hpp>
 #include <wasmq/message.hpp>
 #include <wasmq/runtime.hpp>
 
 #include <cstdint>
+#include <iosfwd>
 #include <memory>
 #include <optional>
 #include <string_view>
+
+WASMQ_PUBLIC_BEGIN
 
 namespace wasmq {
 
@@ -27,18 +31,23 @@ enum class EventKind : std::uint8_t {
 
 /// "published", "refused", "delivered", …
 std::string_view to_string(EventKind kind) noexcept;
+/// Writes to_string(kind).
+std::ostream& operator<<(std::ostream& out, EventKind kind);
 
 /// One event. Valid during the call only; copy what you keep (the message is shared and cheap).
 struct Event {
   EventKind kind{};
-  std::string_view queue;
+  std::string_view queue{};
   const std::shared_ptr<const Message>& message;
   std::uint32_t delivery_count = 0;
-  std::optional<DeadLetterReason> reason;  ///< dead_lettered and dropped
-  TimePoint time;
+  std::optional<DeadLetterReason> reason{};  ///< dead_lettered and dropped
+  TimePoint time{};
   /// delivered: the consumer it was handed to (ConsumerStats::id); 0 for other kinds.
   std::uint64_t consumer = 0;
 };
+
+/// One line: `<kind> queue=<name> topic=<topic> delivery_count=<n>` and, when set, reason and consumer.
+std::ostream& operator<<(std::ostream& out, const Event& event);
 
 /// Receives every event of a broker (BrokerOptions::observer), synchronously, on the thread that
 /// caused it — so it must be thread-safe and quick. With a ManualRuntime everything runs on the
@@ -50,3 +59,5 @@ class Observer {
 };
 
 }  // namespace wasmq
+
+WASMQ_PUBLIC_END

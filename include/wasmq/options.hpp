@@ -1,6 +1,8 @@
 #pragma once
 /// Knobs for the broker, its queues and its consumers. Defaults follow the established brokers.
 
+#include <wasmq/detail/visibility.hpp>
+#include <wasmq/handler_error.hpp>
 #include <wasmq/observer.hpp>
 #include <wasmq/runtime.hpp>
 
@@ -11,6 +13,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+WASMQ_PUBLIC_BEGIN
 
 namespace wasmq {
 
@@ -31,7 +35,7 @@ struct QueueOptions {
   std::uint32_t max_deliveries = 10;
   /// Delay before a message is offered again after a failed delivery (lock expired, handler
   /// threw), indexed by delivery count − 1; the last entry repeats. Empty means no delay.
-  std::vector<Duration> redelivery_backoff;
+  std::vector<Duration> redelivery_backoff{};
   /// Most messages waiting (not counting those delivered and unsettled); 0 means unbounded.
   std::size_t max_length = 0;
   /// Most message bytes waiting (Message::size_bytes: payload, content type and metadata); 0
@@ -42,9 +46,9 @@ struct QueueOptions {
   /// How long a publish waits for room under OverflowPolicy::block (wall-clock time).
   Duration block_timeout = 1s;
   /// Messages undelivered this long after publication expire (checked when they reach the head).
-  std::optional<Duration> message_ttl;
+  std::optional<Duration> message_ttl{};
   /// Name that dead letters are published to; empty means dead letters are counted and dropped.
-  std::string dead_letter;
+  std::string dead_letter{};
 
   friend bool operator==(const QueueOptions&, const QueueOptions&) = default;
 };
@@ -83,7 +87,10 @@ struct BrokerOptions {
   /// Options of queues declared implicitly (UndeclaredNames::queue).
   QueueOptions default_queue{};
   /// Told about every message event (see observer.hpp); null for none. Costs one branch when null.
-  std::shared_ptr<Observer> observer;
+  std::shared_ptr<Observer> observer{};
+  /// Told when a push handler throws, with the exception and its text (see handler_error.hpp);
+  /// empty for none (the failure is then only counted in handler_failures).
+  HandlerErrorHook on_handler_error{};
   /// Options of subscriptions' queues unless the subscriber gives its own.
   QueueOptions default_subscription = [] {
     QueueOptions options;
@@ -96,10 +103,12 @@ struct BrokerOptions {
 struct SubscribeOptions {
   /// Members of one group on one pattern share one queue and compete for its messages; an empty
   /// group gives the subscriber a queue of its own.
-  std::string group;
+  std::string group{};
   /// Options of the subscription's queue (used by the first member of a group).
-  std::optional<QueueOptions> queue;
+  std::optional<QueueOptions> queue{};
   ConsumerOptions consumer{};
 };
 
 }  // namespace wasmq
+
+WASMQ_PUBLIC_END

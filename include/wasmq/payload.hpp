@@ -11,6 +11,9 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+#include <wasmq/detail/visibility.hpp>
+
+WASMQ_PUBLIC_BEGIN
 
 namespace wasmq {
 
@@ -120,3 +123,5 @@ class Payload {
 };
 
 }  // namespace wasmq
+
+WASMQ_PUBLIC_END

@@ -3,6 +3,9 @@
 
 #include <chrono>
 #include <functional>
+#include <wasmq/detail/visibility.hpp>
+
+WASMQ_PUBLIC_BEGIN
 
 namespace wasmq {
 
@@ -41,3 +44,5 @@ class Runtime {
 };
 
 }  // namespace wasmq
+
+WASMQ_PUBLIC_END

@@ -1,16 +1,19 @@
 #pragma once
 /// The production runtime: threads running a Boost.Asio io_context, and steady timers.
 
+#include <wasmq/detail/visibility.hpp>
 #include <wasmq/runtime.hpp>
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-
-#include <condition_variable>
 #include <cstddef>
-#include <mutex>
-#include <thread>
-#include <vector>
+#include <memory>
+
+WASMQ_PUBLIC_BEGIN
+
+// Declared, not included: Boost.Asio stays out of wasmq's public headers (a host that uses
+// context() includes <boost/asio/io_context.hpp> itself).
+namespace boost::asio {
+class io_context;  // NOLINT(readability-identifier-naming): Boost's name
+}  // namespace boost::asio
 
 namespace wasmq {
 
@@ -35,14 +38,13 @@ class ThreadPoolRuntime final : public Runtime {
   /// Stops the threads and joins them; pending work is abandoned. Idempotent.
   void stop();
   /// The io_context, for a host that wants to run its own work beside the broker's.
-  boost::asio::io_context& context() noexcept { return context_; }
+  boost::asio::io_context& context() noexcept;
 
  private:
-  boost::asio::io_context context_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
-  std::vector<std::thread> threads_;
-  std::mutex waiters_mutex_;
-  std::condition_variable waiters_cv_;
+  struct State;
+  std::unique_ptr<State> state_;
 };
 
 }  // namespace wasmq
+
+WASMQ_PUBLIC_END

@@ -2,6 +2,9 @@
 /// UTF-8 validation: WIT `string`s, channel names and connection names are UTF-8 by definition.
 
 #include <string_view>
+#include <wasmq/detail/visibility.hpp>
+
+WASMQ_PUBLIC_BEGIN
 
 namespace wasmq {
 
@@ -10,3 +13,5 @@ namespace wasmq {
 [[nodiscard]] bool is_valid_utf8(std::string_view text) noexcept;
 
 }  // namespace wasmq
+
+WASMQ_PUBLIC_END

@@ -7,6 +7,7 @@
 #include <wasmq/error.hpp>
 #include <wasmq/manual_runtime.hpp>
 #include <wasmq/message.hpp>
+#include <wasmq/metrics.hpp>
 #include <wasmq/name.hpp>
 #include <wasmq/observer.hpp>
 #include <wasmq/options.hpp>

@@ -16,6 +16,10 @@ Result<void> Broker::declare_queue(std::string_view name, const QueueOptions& op
 
 Result<PublishReceipt> Broker::publish(Message message) { return core_->publish(std::move(message)); }
 
+Result<void> Broker::publish_to(std::string_view queue, Message message) {
+  return core_->publish_to(queue, std::move(message));
+}
+
 Result<Consumer> Broker::consume(std::string_view queue, ConsumerOptions options, Handler handler) {
   if (!handler) return make_error(Errc::invalid_argument, "consume needs a handler");
   auto core = core_->open(queue, options, std::move(handler));
@@ -47,6 +51,8 @@ Runtime& Broker::runtime() const noexcept { return core_->runtime(); }
 BrokerStats Broker::stats() const { return core_->stats(); }
 
 Result<QueueStats> Broker::queue_stats(std::string_view name) const { return core_->queue_stats(name); }
+
+DrainReport Broker::drain(Duration timeout) { return core_->drain(timeout); }
 
 void Broker::shutdown() {
   if (core_) core_->shutdown();

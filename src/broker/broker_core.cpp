@@ -59,7 +59,7 @@ Result<void> validate_options(const QueueOptions& options, std::string_view name
   }
   if (!options.dead_letter.empty()) {
     if (auto valid = validate_name(options.dead_letter); !valid) {
-      return make_error(valid.error().code, "dead_letter of '" + std::string(name) + "': " + valid.error().message);
+      return make_error(valid.error().code, "dead_letter of '" + std::string(name) + "': " + valid.error().message());
     }
     if (options.dead_letter == name) {
       return make_error(Errc::invalid_argument,
@@ -169,12 +169,18 @@ Result<void> BrokerCore::declare_queue(std::string_view name, const QueueOptions
 Result<PublishReceipt> BrokerCore::route(std::shared_ptr<const Message>& message, std::size_t bytes,
                                          const RoutingTable& table) {
   PublishReceipt receipt;
-  std::optional<Error> refusal;
-  auto count = [&](Result<void>&& offered) {
+  // The first refusal is kept aside: when nothing took the message it is the error, and building
+  // a Refusal (a name copied into a vector) would cost allocations on a hot path (a full queue).
+  const QueueCore* first_refuser = nullptr;
+  std::optional<Error> first_refusal;
+  auto count = [&](const QueueCore& queue, Result<void>&& offered) {
     if (offered) {
       ++receipt.routed;
-    } else if (!refusal) {
-      refusal = std::move(offered.error());
+    } else if (first_refuser == nullptr) {
+      first_refuser = &queue;
+      first_refusal = std::move(offered.error());
+    } else {
+      receipt.refused.push_back({queue.name(), std::move(offered.error())});
     }
   };
   // Each match is offered when the next one is found, and the last one after the walk, with this
@@ -183,16 +189,24 @@ Result<PublishReceipt> BrokerCore::route(std::shared_ptr<const Message>& message
   // message). The walk reads the topic only while `message` still holds it.
   QueueCore* previous = nullptr;
   table.for_each_match(message->topic, [&](QueueCore& queue) {
-    if (previous != nullptr) count(previous->offer(message, bytes));
+    if (previous != nullptr) count(*previous, previous->offer(message, bytes));
     previous = &queue;
   });
-  if (previous != nullptr) count(previous->offer(std::move(message), bytes));
-  if (refusal) return std::unexpected(std::move(*refusal));
+  if (previous != nullptr) count(*previous, previous->offer(std::move(message), bytes));
+  // Refused by every target: nothing took it, so it is an error (and a retry duplicates nothing).
+  // Refused by some: the receipt names them; publish_to() retries those alone.
+  if (first_refuser == nullptr) return receipt;
+  if (receipt.routed == 0) return std::unexpected(std::move(*first_refusal));
+  receipt.refused.insert(receipt.refused.begin(), Refusal{first_refuser->name(), std::move(*first_refusal)});
   return receipt;
 }
 
-Result<PublishReceipt> BrokerCore::publish(Message&& message) {
+Result<std::size_t> BrokerCore::admit_publish(Message& message) const {
   if (auto open = check_open(); !open) return std::unexpected(open.error());
+  // seq_cst: pairs with drain(), which sets the flag before it first counts what is left.
+  if (draining_.load(std::memory_order_seq_cst) && !ConsumerCore::on_handler_thread()) {
+    return make_error(Errc::closed, "the broker is draining: it takes publishes from its handlers only");
+  }
   if (!plain_name(message.topic)) {
     if (auto valid = validate_name(message.topic); !valid) return std::unexpected(valid.error());
   }
@@ -210,6 +224,13 @@ Result<PublishReceipt> BrokerCore::publish(Message&& message) {
   }
   message.published_at = runtime_.now();
   message.death.reset();  // only the broker writes death records
+  return bytes;
+}
+
+Result<PublishReceipt> BrokerCore::publish(Message&& message) {
+  const auto admitted = admit_publish(message);
+  if (!admitted) return std::unexpected(admitted.error());
+  const std::size_t bytes = *admitted;
   auto shared = make_pooled_shared<Message>(std::move(message));
 
   Result<PublishReceipt> receipt;
@@ -235,11 +256,28 @@ Result<PublishReceipt> BrokerCore::publish(Message&& message) {
     }
     receipt = route(shared, bytes, *table);
   }
-  if (!receipt) return receipt;  // a bounded target refused it; the others, if any, took it
+  if (!receipt) return receipt;  // every bounded target refused it
   // relaxed: statistics.
   published_.fetch_add(1, std::memory_order_relaxed);
   if (receipt->routed == 0) unrouted_.fetch_add(1, std::memory_order_relaxed);
   return receipt;
+}
+
+Result<void> BrokerCore::publish_to(std::string_view queue_name, Message&& message) {
+  const auto admitted = admit_publish(message);
+  if (!admitted) return std::unexpected(admitted.error());
+  std::shared_ptr<QueueCore> queue;
+  {
+    std::lock_guard lock(registry_mutex_);
+    auto found = queues_.find(queue_name);
+    if (found == queues_.end()) {
+      return make_error(Errc::no_such_queue, "no queue or subscription named '" + std::string(queue_name) + "'");
+    }
+    queue = found->second;
+  }
+  auto offered = queue->offer(make_pooled_shared<Message>(std::move(message)), *admitted);
+  if (offered) published_.fetch_add(1, std::memory_order_relaxed);  // relaxed: statistics
+  return offered;
 }
 
 bool BrokerCore::publish_dead_letter(Message&& letter) {
@@ -304,7 +342,7 @@ Result<std::shared_ptr<ConsumerCore>> BrokerCore::open_subscription(std::string_
   if (auto valid = validate_pattern(pattern); !valid) return std::unexpected(valid.error());
   if (!options.group.empty()) {
     if (auto valid = validate_name(options.group); !valid) {
-      return make_error(valid.error().code, "group name: " + valid.error().message);
+      return make_error(valid.error().code, "group name: " + valid.error().message());
     }
   }
   if (auto valid = validate_consumer(options.consumer); !valid) return std::unexpected(valid.error());
@@ -315,7 +353,14 @@ Result<std::shared_ptr<ConsumerCore>> BrokerCore::open_subscription(std::string_
   const std::string name = subscription_name(pattern, options, next_consumer_id_);
   std::shared_ptr<QueueCore> queue;
   if (auto found = queues_.find(name); found != queues_.end()) {
-    queue = found->second;  // joining an existing group: the first member's queue options hold
+    // Joining an existing group: the group's queue is the first member's. A member that names
+    // other queue options would silently not get them, so it is refused (as declare_queue is).
+    queue = found->second;
+    if (options.queue && !(*options.queue == queue->options())) {
+      return make_error(Errc::already_exists, "group '" + options.group + "' on '" + std::string(pattern) +
+                                                  "' already has a queue with other options (give the same "
+                                                  "options, or none, to join it)");
+    }
   } else {
     queue = std::make_shared<QueueCore>(shared_from_this(), name, std::string(pattern), queue_options, true);
     queues_.emplace(name, queue);
@@ -349,7 +394,50 @@ void BrokerCore::on_consumer_left(std::uint64_t consumer_id, const std::shared_p
   if (remove) queue->close();
 }
 
-// --- observing and shutting down ---------------------------------------------------------------
+void BrokerCore::report_handler_error(const HandlerError& error) noexcept {
+  if (!options_.on_handler_error) return;
+  try {
+    options_.on_handler_error(error);
+  } catch (...) {  // NOLINT(bugprone-empty-catch): the hook must not throw; if it does, nobody is left to tell
+  }
+}
+
+// --- observing, draining and shutting down -----------------------------------------------------
+
+DrainReport BrokerCore::left_over() const {
+  DrainReport report;
+  bool consumed_left = false;
+  for (QueueStats& queue : stats().queues) {
+    const std::uint64_t waiting = queue.depth + queue.delayed;
+    if (waiting + queue.in_flight == 0) continue;
+    report.waiting += waiting;
+    report.in_flight += queue.in_flight;
+    if (queue.consumers > 0 || queue.in_flight > 0) consumed_left = true;
+    report.unfinished.push_back(std::move(queue));
+  }
+  report.finished = !consumed_left;
+  return report;
+}
+
+DrainReport BrokerCore::drain(Duration timeout) {
+  // seq_cst: pairs with admit_publish(): a publish that passed the check before this store is
+  // counted below or by a later round (its offer is done before it returns).
+  draining_.store(true, std::memory_order_seq_cst);
+  if (closed_.load(std::memory_order_acquire)) return left_over();
+  const TimePoint deadline = runtime_.now() + timeout;
+  // Polled: nothing on the message path pays for a drain nobody may ever call. The first looks are
+  // quick; later ones back off to a few milliseconds. wait_until() lets a caller on one of the
+  // runtime's own threads run handlers meanwhile instead of blocking one.
+  Duration pause = std::chrono::microseconds(50);
+  for (;;) {
+    DrainReport report = left_over();
+    if (report.finished || !runtime_.runs_in_parallel()) return report;
+    const TimePoint now = runtime_.now();
+    if (now >= deadline) return report;
+    (void)runtime_.wait_until([] { return false; }, std::min(deadline, now + pause));
+    pause = std::min<Duration>(pause * 2, std::chrono::milliseconds(5));
+  }
+}
 
 BrokerStats BrokerCore::stats() const {
   BrokerStats stats;

@@ -37,7 +37,16 @@ Receiver::~Receiver() { close(); }
 Result<Delivery> Receiver::receive(Duration timeout) {
   if (!core_)
     return make_error(Errc::invalid_handle, "the receiver handle is empty (moved from or default-constructed)");
-  return core_->receive(timeout);
+  auto received = core_->receive(timeout);
+  if (!received) return std::unexpected(std::move(received.error()));
+  if (std::optional<Delivery>& delivery = *received; delivery.has_value()) return std::move(*delivery);
+  return std::unexpected(detail::receive_timeout_error(core_->shared_queue_name()));
+}
+
+Result<std::optional<Delivery>> Receiver::try_receive() {
+  if (!core_)
+    return make_error(Errc::invalid_handle, "the receiver handle is empty (moved from or default-constructed)");
+  return core_->receive(Duration::zero());
 }
 
 void Receiver::close() {

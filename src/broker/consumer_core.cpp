@@ -10,7 +10,19 @@ namespace {
 // The consumer whose handler this thread is running, so that close() from inside a handler does
 // not wait for itself.
 thread_local const ConsumerCore* current_dispatch = nullptr;
+
+std::string describe_exception(const std::exception_ptr& exception) {
+  try {
+    std::rethrow_exception(exception);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "a non-standard exception";
+  }
+}
 }  // namespace
+
+bool ConsumerCore::on_handler_thread() noexcept { return current_dispatch != nullptr; }
 
 ConsumerCore::ConsumerCore(std::shared_ptr<QueueEnvironment> environment, std::shared_ptr<QueueCore> queue,
                            ConsumerOptions options, Handler handler, std::uint64_t id)
@@ -68,26 +80,24 @@ ConsumerCore::Acquire ConsumerCore::acquire(Delivery& out, Duration timeout) {
   return Acquire::delivered;
 }
 
-Result<Delivery> ConsumerCore::receive(Duration timeout) {
-  if (is_closed()) return make_error(Errc::closed, "receiver on '" + queue_name() + "' is closed");
+Result<std::optional<Delivery>> ConsumerCore::receive(Duration timeout) {
+  if (is_closed()) return std::unexpected(receiver_closed_error(queue_->shared_name()));
   Delivery delivery;
   switch (acquire(delivery, timeout)) {
     case Acquire::no_slot:
-      return make_error(Errc::too_many_in_flight, "receiver on '" + queue_name() + "' holds its max_in_flight of " +
-                                                      std::to_string(options_.max_in_flight) +
-                                                      " unsettled deliveries; settle some first");
+      return std::unexpected(too_many_in_flight_error(queue_->shared_name(), options_.max_in_flight));
     case Acquire::empty:
-      if (is_closed()) return make_error(Errc::closed, "receiver on '" + queue_name() + "' is closed");
-      return make_error(Errc::timeout, "no message on '" + queue_name() + "' within the timeout");
+      if (is_closed()) return std::unexpected(receiver_closed_error(queue_->shared_name()));
+      return std::nullopt;
     case Acquire::delivered: break;
   }
   // seq_cst: pairs with close(): it sets closed_ then releases what is held; we installed (seq_cst)
   // then look at closed_. A delivery installed after close() scanned is released here.
   if (closed_.load(std::memory_order_seq_cst)) {
     (void)delivery.release();
-    return make_error(Errc::closed, "receiver on '" + queue_name() + "' is closed");
+    return std::unexpected(receiver_closed_error(queue_->shared_name()));
   }
-  return delivery;
+  return std::optional<Delivery>(std::move(delivery));
 }
 
 void ConsumerCore::invoke(Delivery& delivery) {
@@ -98,12 +108,19 @@ void ConsumerCore::invoke(Delivery& delivery) {
   } catch (...) {
     // A throwing handler is a failed delivery. If the handler kept or settled the delivery
     // there is nothing to take back (fail() reports lock_lost), but the failure is counted.
+    HandlerError error{.queue = queue_name(),
+                       .consumer = id_,
+                       .message = delivery.valid() ? delivery.message_ : nullptr,
+                       .delivery_count = delivery.delivery_count_,
+                       .exception = std::current_exception(),
+                       .what = describe_exception(std::current_exception())};
     if (delivery.valid() && !delivery.settled()) {
       delivery.settled_ = true;
       (void)fail(slot, generation);
     } else {
       handler_failures_.fetch_add(1, std::memory_order_relaxed);
     }
+    environment_->report_handler_error(error);
   }
 }
 
@@ -194,17 +211,17 @@ void ConsumerCore::on_slot_freed() {
 
 // --- settling ----------------------------------------------------------------------------------
 
-Result<void> ConsumerCore::lost(std::string_view what) const {
-  return make_error(Errc::lock_lost, std::string("cannot ") + std::string(what) + " a delivery from '" + queue_name() +
-                                         "': its lock expired or its consumer closed, and the message "
-                                         "went back to the queue");
+Result<void> ConsumerCore::lost(SettleVerb verb) const {
+  return std::unexpected(lock_lost_error(queue_->shared_name(), verb));
 }
 
 Result<void> ConsumerCore::settle(std::uint32_t slot, std::uint64_t generation, Outcome outcome, Duration delay,
                                   std::string_view reason) {
   Entry entry;
   if (table_.take(slot, generation, entry) == InFlightTable::Take::lost) {
-    return lost(outcome == Outcome::accept ? "accept" : outcome == Outcome::release ? "release" : "reject");
+    return lost(outcome == Outcome::accept    ? SettleVerb::accept
+                : outcome == Outcome::release ? SettleVerb::release
+                                              : SettleVerb::reject);
   }
   switch (outcome) {
     case Outcome::accept:
@@ -227,14 +244,14 @@ Result<void> ConsumerCore::settle(std::uint32_t slot, std::uint64_t generation, 
 Result<void> ConsumerCore::fail(std::uint32_t slot, std::uint64_t generation) {
   handler_failures_.fetch_add(1, std::memory_order_relaxed);
   Entry entry;
-  if (table_.take(slot, generation, entry) == InFlightTable::Take::lost) return lost("fail");
+  if (table_.take(slot, generation, entry) == InFlightTable::Take::lost) return lost(SettleVerb::fail);
   queue_->on_returned(std::move(entry), Return::handler_failed, Duration::zero());
   on_slot_freed();
   return {};
 }
 
 Result<void> ConsumerCore::extend(std::uint32_t slot, std::uint64_t generation) {
-  if (!table_.extend(slot, generation, queue_->lock_deadline_from(queue_->now()))) return lost("extend the lock of");
+  if (!table_.extend(slot, generation, queue_->lock_deadline_from(queue_->now()))) return lost(SettleVerb::extend);
   return {};
 }
 

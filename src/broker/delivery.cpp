@@ -46,8 +46,7 @@ std::string_view Delivery::queue() const noexcept {
 Result<void> Delivery::check_settleable() const {
   if (!core_)
     return make_error(Errc::invalid_handle, "the delivery handle is empty (moved from or default-constructed)");
-  if (settled_)
-    return make_error(Errc::already_settled, "the delivery from '" + core_->queue_name() + "' was already settled");
+  if (settled_) return std::unexpected(detail::already_settled_error(core_->shared_queue_name()));
   return {};
 }
 

@@ -1,5 +1,7 @@
 #include <wasmq/error.hpp>
 
+#include <ostream>
+
 namespace wasmq {
 
 std::string_view to_string(Errc code) noexcept {
@@ -22,5 +24,14 @@ std::string_view to_string(Errc code) noexcept {
   }
   return "unknown";
 }
+
+std::ostream& operator<<(std::ostream& out, Errc code) { return out << to_string(code); }
+
+std::string Error::message() const {
+  if (describe_ == nullptr) return text_;
+  return describe_(subject_ ? std::string_view(*subject_) : std::string_view(), numbers_);
+}
+
+std::ostream& operator<<(std::ostream& out, const Error& error) { return out << error.code << ": " << error.message(); }
 
 }  // namespace wasmq

@@ -28,7 +28,7 @@ QueueCore::QueueCore(const std::shared_ptr<QueueEnvironment>& environment, std::
                      QueueOptions options, bool auto_delete)
     : runtime_(environment->runtime()),
       environment_(environment),
-      name_(std::move(name)),
+      name_(std::make_shared<const std::string>(std::move(name))),
       binding_(std::move(binding)),
       options_(std::move(options)),
       auto_delete_(auto_delete),
@@ -43,7 +43,7 @@ QueueCore::~QueueCore() = default;
 void QueueCore::emit_to_observer(EventKind kind, const std::shared_ptr<const Message>& message,
                                  std::uint32_t delivery_count, std::optional<DeadLetterReason> reason,
                                  std::uint64_t consumer) const noexcept {
-  observer_->on_event(Event{kind, name_, message, delivery_count, reason, runtime_.now(), consumer});
+  observer_->on_event(Event{kind, *name_, message, delivery_count, reason, runtime_.now(), consumer});
 }
 
 // --- publish side ------------------------------------------------------------------------------
@@ -78,16 +78,6 @@ void QueueCore::leave(const Entry& entry) noexcept {
   notify_room();
 }
 
-Error QueueCore::full_error(std::size_t bytes) const {
-  std::string text = "queue '" + name_ + "' is full (";
-  if (options_.max_length != 0) text += "max_length " + std::to_string(options_.max_length);
-  if (options_.max_bytes != 0) {
-    if (options_.max_length != 0) text += ", ";
-    text += "max_bytes " + std::to_string(options_.max_bytes) + ", message " + std::to_string(bytes) + " bytes";
-  }
-  return Error{Errc::queue_full, text + ")"};
-}
-
 void QueueCore::refuse(const std::shared_ptr<const Message>& message) noexcept {
   refused_.fetch_add(1, std::memory_order_relaxed);  // relaxed: statistics
   emit(EventKind::refused, message, 0);
@@ -96,20 +86,21 @@ void QueueCore::refuse(const std::shared_ptr<const Message>& message) noexcept {
 Result<void> QueueCore::offer(std::shared_ptr<const Message> message, std::size_t bytes) {
   if (options_.max_bytes != 0 && bytes > options_.max_bytes) {
     refuse(message);
-    return make_error(Errc::payload_too_large, "message of " + std::to_string(bytes) + " bytes exceeds max_bytes " +
-                                                   std::to_string(options_.max_bytes) + " of queue '" + name_ + "'");
+    return std::unexpected(over_queue_max_bytes_error(name_, bytes, options_.max_bytes));
   }
   std::optional<std::chrono::steady_clock::time_point> block_deadline;  // one deadline for all waits
   while (!reserve(bytes)) {
     switch (options_.overflow) {
-      case OverflowPolicy::reject_publish: refuse(message); return std::unexpected(full_error(bytes));
+      case OverflowPolicy::reject_publish:
+        refuse(message);
+        return std::unexpected(queue_full_error(name_, options_.max_length, options_.max_bytes, bytes));
       case OverflowPolicy::drop_oldest: {
         Entry oldest;
         if (!dequeue_raw(oldest)) {
           // Everything held is in flight or delayed: nothing may be dropped, so the new message is
           // refused instead (it never entered; the publisher is told).
           refuse(message);
-          return std::unexpected(full_error(bytes));
+          return std::unexpected(queue_full_error(name_, options_.max_length, options_.max_bytes, bytes));
         }
         dead_letter(std::move(oldest), DeadLetterReason::overflow, "dropped as the oldest message of a full queue");
         break;
@@ -190,11 +181,8 @@ Result<void> QueueCore::wait_for_room(std::size_t bytes, std::chrono::steady_clo
   const bool room = room_cv_.wait_until(lock, deadline, [&] { return has_room() || closed(); });
   blocked_publishers_.fetch_sub(1, std::memory_order_relaxed);
   if (room) return {};
-  return make_error(
-      Errc::timeout,
-      "queue '" + name_ + "' stayed full for the block timeout of " +
-          std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(options_.block_timeout).count()) +
-          " ms");
+  const auto timeout_ms = std::chrono::duration_cast<std::chrono::milliseconds>(options_.block_timeout).count();
+  return std::unexpected(block_timeout_error(name_, static_cast<std::uint64_t>(timeout_ms)));
 }
 
 void QueueCore::notify_room() {
@@ -433,7 +421,7 @@ void QueueCore::dead_letter(Entry&& entry, DeadLetterReason reason, std::string 
   letter.topic = options_.dead_letter;
   letter.time_to_live.reset();
   DeathRecord death{
-      reason, std::move(detail), original.topic, name_, entry.delivery_count, original.published_at, runtime_.now()};
+      reason, std::move(detail), original.topic, *name_, entry.delivery_count, original.published_at, runtime_.now()};
   letter.set_metadata(dead_letter_keys::reason, to_string(reason));
   letter.set_metadata(dead_letter_keys::detail, death.detail);
   letter.set_metadata(dead_letter_keys::original_topic, death.original_topic);
@@ -509,7 +497,7 @@ Result<std::uint32_t> QueueCore::attach(std::shared_ptr<Wakeable> consumer) {
     }
   }
   return make_error(Errc::too_many_consumers,
-                    "queue '" + name_ + "' already has " + std::to_string(max_consumers) + " push consumers");
+                    "queue '" + *name_ + "' already has " + std::to_string(max_consumers) + " push consumers");
 }
 
 std::uint32_t QueueCore::detach(std::uint32_t slot) {
@@ -546,7 +534,7 @@ bool QueueCore::park(std::uint32_t slot) {
 
 QueueStats QueueCore::stats() const {
   QueueStats stats;
-  stats.name = name_;
+  stats.name = *name_;
   stats.binding = binding_;
   // relaxed throughout: a snapshot of counters; see stats.hpp.
   stats.published = published_.load(std::memory_order_relaxed);

@@ -1,10 +1,16 @@
 #include <wasmq/thread_pool_runtime.hpp>
 
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 namespace wasmq {
 
@@ -16,25 +22,35 @@ thread_local const ThreadPoolRuntime* own_runtime = nullptr;
 constexpr auto helping_slice = std::chrono::milliseconds(1);
 }  // namespace
 
-ThreadPoolRuntime::ThreadPoolRuntime(std::size_t threads) : work_(boost::asio::make_work_guard(context_)) {
-  threads_.reserve(threads);
+struct ThreadPoolRuntime::State {
+  boost::asio::io_context context;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work{boost::asio::make_work_guard(context)};
+  std::vector<std::thread> threads;
+  std::mutex waiters_mutex;
+  std::condition_variable waiters_cv;
+};
+
+ThreadPoolRuntime::ThreadPoolRuntime(std::size_t threads) : state_(std::make_unique<State>()) {
+  state_->threads.reserve(threads);
   for (std::size_t i = 0; i < std::max<std::size_t>(threads, 1); ++i) {
-    threads_.emplace_back([this] {
+    state_->threads.emplace_back([this] {
       own_runtime = this;
-      context_.run();
+      state_->context.run();
     });
   }
 }
+
+boost::asio::io_context& ThreadPoolRuntime::context() noexcept { return state_->context; }
 
 ThreadPoolRuntime::~ThreadPoolRuntime() { stop(); }
 
 TimePoint ThreadPoolRuntime::now() const noexcept { return Clock::now(); }
 
-void ThreadPoolRuntime::post(Task task) { boost::asio::post(context_, std::move(task)); }
+void ThreadPoolRuntime::post(Task task) { boost::asio::post(state_->context, std::move(task)); }
 
 void ThreadPoolRuntime::post_at(TimePoint when, Task task) {
   // The timer lives as long as its wait: the completion handler owns it.
-  auto timer = std::make_shared<boost::asio::steady_timer>(context_, when);
+  auto timer = std::make_shared<boost::asio::steady_timer>(state_->context, when);
   timer->async_wait([timer, task = std::move(task)](const boost::system::error_code& error) {
     if (!error) task();
   });
@@ -46,29 +62,29 @@ bool ThreadPoolRuntime::wait_until(const std::function<bool()>& done, TimePoint 
     // queued behind it, and on a one-thread runtime nobody else would ever run it.
     while (!done()) {
       const TimePoint current = now();
-      if (current >= deadline || context_.stopped()) return done();
-      context_.run_one_until(std::min(deadline, current + helping_slice));
+      if (current >= deadline || state_->context.stopped()) return done();
+      state_->context.run_one_until(std::min(deadline, current + helping_slice));
     }
     return true;
   }
   // case (2): an outside thread waits; it sleeps until notified or the deadline.
-  std::unique_lock lock(waiters_mutex_);
+  std::unique_lock lock(state_->waiters_mutex);
   if (deadline == TimePoint::max()) {
-    waiters_cv_.wait(lock, done);
+    state_->waiters_cv.wait(lock, done);
     return true;
   }
-  return waiters_cv_.wait_until(lock, deadline, done);
+  return state_->waiters_cv.wait_until(lock, deadline, done);
 }
 
 void ThreadPoolRuntime::notify_waiters() {
-  std::lock_guard lock(waiters_mutex_);
-  waiters_cv_.notify_all();
+  std::lock_guard lock(state_->waiters_mutex);
+  state_->waiters_cv.notify_all();
 }
 
 void ThreadPoolRuntime::stop() {
-  work_.reset();
-  context_.stop();
-  for (auto& thread : threads_) {
+  state_->work.reset();
+  state_->context.stop();
+  for (auto& thread : state_->threads) {
     if (!thread.joinable()) continue;
     if (thread.get_id() == std::this_thread::get_id()) {
       thread.detach();  // stopped from one of its own handlers: it ends when that handler returns

@@ -179,7 +179,7 @@ std::expected<GuestSubscription, types::Error> SubscribeGuest(std::shared_ptr<co
   }
   auto valid =
       subscription.queue ? wasmq::validate_name(subscription.topic) : wasmq::validate_pattern(subscription.topic);
-  if (!valid) return std::unexpected(types::Error::Other("invalid subscription: " + valid.error().message));
+  if (!valid) return std::unexpected(types::Error::Other("invalid subscription: " + valid.error().message()));
   if (IsUnderInbox(subscription.topic)) {
     return std::unexpected(
         types::Error::PermissionDenied("guest '" + context->identity + "' may not subscribe to '" + subscription.topic +

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace wasmq::testing::detail {
+namespace wasmq::testkit::detail {
 
 void CountingRuntime::post(Task task) {
   {
@@ -60,4 +60,4 @@ std::size_t CountingRuntime::outstanding() const {
   return running_ + due;
 }
 
-}  // namespace wasmq::testing::detail
+}  // namespace wasmq::testkit::detail

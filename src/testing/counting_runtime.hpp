@@ -8,7 +8,7 @@
 #include <map>
 #include <mutex>
 
-namespace wasmq::testing::detail {
+namespace wasmq::testkit::detail {
 
 /// Wraps a runtime (a ThreadPoolRuntime) and knows when it is idle: no task posted and not yet
 /// finished, and no timer due but not yet run. Timers not yet due are not work: a lock that
@@ -42,4 +42,4 @@ class CountingRuntime final : public Runtime {
   std::size_t next_timer_ = 0;
 };
 
-}  // namespace wasmq::testing::detail
+}  // namespace wasmq::testkit::detail

@@ -1,7 +1,7 @@
 #include <wasmq/name.hpp>
 #include <wasmq/testing/faults.hpp>
 
-namespace wasmq::testing {
+namespace wasmq::testkit {
 
 using wasi::messaging::types::Error;
 
@@ -97,4 +97,4 @@ std::optional<FaultKind> Faults::take_delivery_fault(std::string_view topic) {
   return chosen;
 }
 
-}  // namespace wasmq::testing
+}  // namespace wasmq::testkit

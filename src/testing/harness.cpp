@@ -13,7 +13,7 @@
 #include <iostream>
 #include <stdexcept>
 
-namespace wasmq::testing {
+namespace wasmq::testkit {
 
 namespace host = wasmq::host;
 namespace types = wasi::messaging::types;
@@ -35,7 +35,7 @@ class Tee final : public Observer {
   std::shared_ptr<Observer> second_;
 };
 
-std::string error_text(const Error& error) { return std::string(to_string(error.code)) + ": " + error.message; }
+std::string error_text(const Error& error) { return std::string(to_string(error.code)) + ": " + error.message(); }
 
 Outcome::Settlement settlement_of(host::Settlement::Action action) {
   switch (action) {
@@ -213,7 +213,7 @@ Responder& Harness::respond(std::string topic, ReplyScript script) {
 
 HistoryReport Harness::check_history() const {
   const auto events = traffic_->events();
-  return testing::check_history(events);
+  return testkit::check_history(events);
 }
 
-}  // namespace wasmq::testing
+}  // namespace wasmq::testkit

@@ -6,7 +6,7 @@
 #include <tuple>
 #include <unordered_set>
 
-namespace wasmq::testing {
+namespace wasmq::testkit {
 
 namespace {
 
@@ -156,4 +156,4 @@ std::string HistoryReport::summary() const {
 
 std::ostream& operator<<(std::ostream& out, const HistoryReport& report) { return out << report.summary(); }
 
-}  // namespace wasmq::testing
+}  // namespace wasmq::testkit

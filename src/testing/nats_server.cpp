@@ -16,7 +16,7 @@
 #include <sstream>
 #include <vector>
 
-namespace wasmq::testing {
+namespace wasmq::testkit {
 
 namespace {
 
@@ -180,4 +180,4 @@ void NatsServer::stop() {
   if (reader_.joinable()) reader_.join();
 }
 
-}  // namespace wasmq::testing
+}  // namespace wasmq::testkit

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <ostream>
 
-namespace wasmq::testing {
+namespace wasmq::testkit {
 
 std::string_view to_string(Outcome::Settlement settlement) noexcept {
   switch (settlement) {
@@ -34,4 +34,4 @@ void PrintTo(const Outcome& outcome, std::ostream* out) { *out << describe(outco
 
 std::ostream& operator<<(std::ostream& out, const Outcome& outcome) { return out << describe(outcome); }
 
-}  // namespace wasmq::testing
+}  // namespace wasmq::testkit

@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-namespace wasmq::testing::detail {
+namespace wasmq::testkit::detail {
 
 /// Runs `send()` (which returns a std::expected) recorded as a send of `message` by `producer`;
 /// `error_text(error)` turns its error into the text recorded on failure.
@@ -24,4 +24,4 @@ auto recorded_send(Traffic& traffic, const Message& message, const std::string& 
   return result;
 }
 
-}  // namespace wasmq::testing::detail
+}  // namespace wasmq::testkit::detail

@@ -4,7 +4,7 @@
 
 #include <mutex>
 
-namespace wasmq::testing::detail {
+namespace wasmq::testkit::detail {
 
 namespace types = wasi::messaging::types;
 using wasmq::host::Backend;
@@ -118,4 +118,4 @@ std::expected<void, types::Error> RecordingBackend::handle_with_fault(
   return handler(std::move(message));
 }
 
-}  // namespace wasmq::testing::detail
+}  // namespace wasmq::testkit::detail

@@ -9,7 +9,7 @@
 
 #include <memory>
 
-namespace wasmq::testing::detail {
+namespace wasmq::testkit::detail {
 
 class RecordingBackend final : public wasmq::host::Backend {
  public:
@@ -36,4 +36,4 @@ class RecordingBackend final : public wasmq::host::Backend {
   Runtime& runtime_;
 };
 
-}  // namespace wasmq::testing::detail
+}  // namespace wasmq::testkit::detail

@@ -2,7 +2,7 @@
 #include <wasmq/testing/responder.hpp>
 #include <wasmq/testing/text.hpp>
 
-namespace wasmq::testing {
+namespace wasmq::testkit {
 
 namespace types = wasi::messaging::types;
 
@@ -51,4 +51,4 @@ std::vector<std::string> Responder::requests() const {
 
 std::shared_ptr<wasi::messaging::incoming_handler::Guest> Responder::guest() { return std::make_shared<Guest>(*this); }
 
-}  // namespace wasmq::testing
+}  // namespace wasmq::testkit

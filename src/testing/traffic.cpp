@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <ostream>
 
-namespace wasmq::testing {
+namespace wasmq::testkit {
 
 namespace {
 
@@ -239,6 +239,12 @@ std::vector<TrafficEvent> Traffic::on_topic(std::string_view pattern) const {
   return select([pattern](const TrafficEvent& event) { return matches(pattern, event.topic()); });
 }
 
+std::vector<TrafficEvent> Traffic::sent_to(std::string_view pattern) const {
+  return select([pattern](const TrafficEvent& event) {
+    return event.kind == TrafficKind::sent && matches(pattern, event.topic());
+  });
+}
+
 std::vector<TrafficEvent> Traffic::of_kind(TrafficKind kind) const {
   return select([kind](const TrafficEvent& event) { return event.kind == kind; });
 }
@@ -270,4 +276,4 @@ void Traffic::clear() {
   counts_ = {};
 }
 
-}  // namespace wasmq::testing
+}  // namespace wasmq::testkit

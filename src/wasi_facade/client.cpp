@@ -55,7 +55,7 @@ std::expected<const ClientState*, types::Error> ClientState::ForPublishing(const
     return std::unexpected(types::Error::Connection("client of '" + state->connection_name + "' is disconnected"));
   }
   if (auto valid = wasmq::validate_name(topic); !valid) {
-    return std::unexpected(types::Error::Other("invalid topic: " + valid.error().message));
+    return std::unexpected(types::Error::Other("invalid topic: " + valid.error().message()));
   }
   if (IsUnderInbox(topic)) {
     return std::unexpected(types::Error::PermissionDenied(

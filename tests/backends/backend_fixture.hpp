@@ -40,8 +40,8 @@ inline std::string BackendName(const ::testing::TestParamInfo<BackendKind>& info
   return info.param == BackendKind::kInproc ? "inproc" : "nats";
 }
 
-using wasmq::testing::message_of;
-using wasmq::testing::text_of;
+using wasmq::testkit::message_of;
+using wasmq::testkit::text_of;
 
 /// The value of `key` in `metadata`, or "(missing)".
 inline std::string MetadataOf(const types::Metadata& metadata, std::string_view key) {
@@ -142,16 +142,16 @@ class Collector final : public wasi::messaging::incoming_handler::Guest {
 
 /// A durable queue as a test declares it: a declared broker queue, or a JetStream channel.
 struct DurableQueue {
-  std::string name;
+  std::string name{};
   std::uint32_t max_deliveries = 10;
   std::chrono::milliseconds lock_duration = 30s;
-  std::string dead_letter;
+  std::string dead_letter{};
 };
 
 #ifdef WASMQ_WITH_NATS
 /// The suite's one NATS server, started on first use and stopped when the process exits.
-inline wasmq::testing::NatsServer* SharedNatsServer(std::string& error) {
-  static auto server = wasmq::testing::NatsServer::start();
+inline wasmq::testkit::NatsServer* SharedNatsServer(std::string& error) {
+  static auto server = wasmq::testkit::NatsServer::start();
   if (!server) {
     error = server.error();
     return nullptr;

@@ -9,6 +9,10 @@
 #include <gmock/gmock.h>
 #include <nats/nats.h>
 
+#include <condition_variable>
+#include <mutex>
+#include <stdexcept>
+
 namespace wasmq::backend_tests {
 namespace {
 
@@ -17,7 +21,7 @@ using ::testing::HasSubstr;
 class NatsBackendTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto started = wasmq::testing::NatsServer::start();
+    auto started = wasmq::testkit::NatsServer::start();
     ASSERT_TRUE(started) << started.error();
     server = std::move(*started);
   }
@@ -47,7 +51,7 @@ class NatsBackendTest : public ::testing::Test {
     subscriptions.push_back(std::move(*subscribed));
   }
 
-  std::unique_ptr<wasmq::testing::NatsServer> server;
+  std::unique_ptr<wasmq::testkit::NatsServer> server;
   std::shared_ptr<const host::GuestContext> guest;
   std::vector<host::GuestSubscription> subscriptions;
 };
@@ -255,6 +259,27 @@ TEST_F(NatsBackendTest, CoreNatsCannotRedeliverSoAReleaseIsCountedAsDropped) {
   EXPECT_EQ(stats.dropped, 1U);
 }
 
+TEST_F(NatsBackendTest, AThrowingHandlerIsReportedToTheErrorHook) {
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<std::string> reported;  // "<subject>: <what>"
+  auto backend = Connect({.on_handler_error = [&](const HandlerError& error) {
+    {
+      std::lock_guard lock(mutex);
+      reported.push_back(std::string(error.queue) + ": " + error.what);
+    }
+    changed.notify_all();
+  }});
+  ASSERT_TRUE(backend);
+  auto throwing = std::make_shared<Collector>(
+      [](types::Message&, std::size_t) -> std::expected<void, types::Error> { throw std::runtime_error("no disk"); });
+  Subscribe(throwing, {.topic = "core.throws"});
+  ASSERT_TRUE(Send("core.throws", message_of("x")));
+  std::unique_lock lock(mutex);  // the hook runs after the handler threw: wait for it, 10 s at most
+  ASSERT_TRUE(changed.wait_for(lock, 10s, [&] { return !reported.empty(); }));
+  EXPECT_THAT(reported, ::testing::ElementsAre("core.throws: no disk"));
+}
+
 TEST_F(NatsBackendTest, ADurableTopicGivesEachSubscriptionAndEachGroupEveryMessage) {
   auto backend = Connect({.durable = {{.name = "events.audit", .queue = false, .max_deliveries = 3}}});
   ASSERT_TRUE(backend);
@@ -363,6 +388,15 @@ TEST_F(NatsBackendTest, ARejectedDeliveryIsDeadLetteredOnceAndTerminatedOnTheSer
   EXPECT_EQ(view.ack_pending, 0) << view;
   EXPECT_EQ(rejecting->Count(), 1U) << "terminated: never delivered again";
   EXPECT_EQ(dead->Count(), 1U) << "dead-lettered once";
+}
+
+TEST(NatsBackendWithoutJetStream, ADurableChannelSaysToStartTheServerWithJetStream) {
+  auto started = wasmq::testkit::NatsServer::start({.jetstream = false});
+  ASSERT_TRUE(started) << started.error();
+  auto backend = wasmq::backends::MakeNatsBackend({.url = (*started)->url(), .durable = {{.name = "jobs"}}});
+  ASSERT_FALSE(backend);
+  EXPECT_EQ(backend.error().GetKind(), types::Error::Kind::kOther);
+  EXPECT_THAT(backend.error().Message(), HasSubstr("start nats-server with -js")) << backend.error();
 }
 
 TEST_F(NatsBackendTest, ABadDurableChannelDeclarationIsRefused) {

@@ -19,19 +19,19 @@ using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using wasi::messaging::types::Error;
-using wasmq::testing::canned;
-using wasmq::testing::Harness;
-using wasmq::testing::OnTopic;
-using wasmq::testing::silent;
-using wasmq::testing::TrafficKind;
-using wasmq::testing::WithMetadata;
-using wasmq::testing::WithPayload;
+using wasmq::testkit::canned;
+using wasmq::testkit::Harness;
+using wasmq::testkit::OnTopic;
+using wasmq::testkit::silent;
+using wasmq::testkit::TrafficKind;
+using wasmq::testkit::WithMetadata;
+using wasmq::testkit::WithPayload;
 using Kind = Error::Kind;
 
 class CheckoutTest : public ::testing::Test {
  protected:
   /// What the guest sent, in order (the harness captures every send).
-  std::vector<wasmq::testing::TrafficEvent> sent() { return harness.traffic().of_kind(TrafficKind::sent); }
+  std::vector<wasmq::testkit::TrafficEvent> sent() { return harness.traffic().of_kind(TrafficKind::sent); }
 
   Harness harness;  // manual clock and executor: nothing runs until the test says so
   Checkout checkout{{.quote_timeout_ms = 100}};
@@ -106,7 +106,7 @@ TEST_F(CheckoutTest, OnItsQueueEveryCheckoutEndsAcceptedExactlyOnce) {
   ASSERT_TRUE(harness.broker().declare_queue("fulfilment.jobs"));
   harness.respond("pricing.quote", canned({"800"}));
   // A stand-in for the packers: accepts every job.
-  auto jobs = harness.subscribe(wasmq::testing::guest_from([](auto&&) -> std::expected<void, Error> { return {}; }),
+  auto jobs = harness.subscribe(wasmq::testkit::guest_from([](auto&&) -> std::expected<void, Error> { return {}; }),
                                 {.topic = "fulfilment.jobs", .queue = true});
   auto guest = std::make_shared<Checkout>(Checkout::Config{});
   auto subscription = harness.subscribe(guest, {.topic = "checkout", .queue = true, .outcome = {.retry_delay = 1s}},

@@ -16,10 +16,10 @@ namespace {
 using namespace std::chrono_literals;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-using wasmq::testing::Harness;
-using wasmq::testing::OnTopic;
-using wasmq::testing::TrafficKind;
-using wasmq::testing::WithMetadata;
+using wasmq::testkit::Harness;
+using wasmq::testkit::OnTopic;
+using wasmq::testkit::TrafficKind;
+using wasmq::testkit::WithMetadata;
 
 TEST(LedgerTest, BooksOrderEventsAndRevenue) {
   Harness harness;
@@ -50,7 +50,7 @@ TEST(LedgerTest, ReadsWhyADeadLetterDied) {
       harness.broker().declare_queue("fulfilment.jobs", {.max_deliveries = 2, .dead_letter = "fulfilment.dead"}));
   auto ledger = std::make_shared<Ledger>();
   auto books_dead = harness.subscribe(ledger, {.topic = "fulfilment.dead", .queue = true});
-  auto failing = wasmq::testing::guest_from(
+  auto failing = wasmq::testkit::guest_from(
       [](wasi::messaging::types::Message&&) -> std::expected<void, wasi::messaging::types::Error> {
         return std::unexpected(wasi::messaging::types::Error::Other("no box fits"));
       });
@@ -86,7 +86,7 @@ TEST(LedgerTest, SharesEveryOrderWithTheMailerOnAThreadedBroker) {
   EXPECT_EQ(ledger->Snapshot().mailed, 50);
   EXPECT_EQ(ledger->Snapshot().revenue_cents, 50 * 800);
   const auto sent_on = [&harness](std::string_view topic) {
-    return harness.traffic().select([topic](const wasmq::testing::TrafficEvent& event) {
+    return harness.traffic().select([topic](const wasmq::testkit::TrafficEvent& event) {
       return event.kind == TrafficKind::sent && event.topic() == topic;
     });
   };

@@ -17,11 +17,11 @@ using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::SizeIs;
 using wasmq::DeadLetterReason;
-using wasmq::testing::DeadLettered;
-using wasmq::testing::Harness;
-using wasmq::testing::OnTopic;
-using wasmq::testing::WithMetadata;
-using wasmq::testing::WithPayload;
+using wasmq::testkit::DeadLettered;
+using wasmq::testkit::Harness;
+using wasmq::testkit::OnTopic;
+using wasmq::testkit::WithMetadata;
+using wasmq::testkit::WithPayload;
 
 class PackerTest : public ::testing::Test {
  protected:

@@ -15,12 +15,12 @@ namespace {
 using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
-using wasmq::testing::Harness;
-using wasmq::testing::message_of;
-using wasmq::testing::OnTopic;
-using wasmq::testing::text_of;
-using wasmq::testing::TrafficKind;
-using wasmq::testing::WithPayload;
+using wasmq::testkit::Harness;
+using wasmq::testkit::message_of;
+using wasmq::testkit::OnTopic;
+using wasmq::testkit::text_of;
+using wasmq::testkit::TrafficKind;
+using wasmq::testkit::WithPayload;
 namespace types = wasi::messaging::types;
 
 Pricing MakePricing() { return Pricing({{"sku-book", 1250}, {"sku-mug", 800}}); }

@@ -38,7 +38,7 @@ class GuestBoundaryTest : public FacadeTest {
       seen->push_back(delivery.message());
       (void)delivery.accept();
     });
-    EXPECT_TRUE(consumer) << consumer.error().message;
+    EXPECT_TRUE(consumer) << consumer.error().message();
     taps_.push_back(std::move(*consumer));
     return seen;
   }

@@ -81,7 +81,7 @@ TEST_F(OutcomeTest, PermissionDeniedRejectsWithTheErrorAsReason) {
   run_with([](int) -> std::expected<void, Error> { return std::unexpected(Error::PermissionDenied("not mine")); });
   EXPECT_EQ(work().rejected, 1u);
   auto dead = broker.open_receiver("dead");
-  auto letter = dead->try_receive();
+  auto letter = dead->receive(wasmq::Duration::zero());
   ASSERT_TRUE(letter);
   EXPECT_EQ(letter->message().death->detail, "not mine");
 }
@@ -161,7 +161,7 @@ TEST_F(IncomingHandlerTest, AGuestCanSendWhileHandling) {
   ASSERT_TRUE(broker.publish({.topic = "in", .payload = wasmq::Payload::copy_of("fwd")}));
   runtime.run_until_idle();
   auto out = broker.open_receiver("out");
-  EXPECT_EQ(out->try_receive()->message().payload.as_string(), "fwd");
+  EXPECT_EQ(out->receive(wasmq::Duration::zero())->message().payload.as_string(), "fwd");
 }
 
 TEST(OneAtATimeTest, ADeliveryThatWouldReenterTheGuestOnItsOwnThreadIsRefused) {

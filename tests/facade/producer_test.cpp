@@ -23,7 +23,7 @@ TEST_F(SendTest, DeliversDataContentTypeAndMetadataInOrder) {
   message.AddMetadata("z", "1");
   message.AddMetadata("a", "2");
   ASSERT_TRUE(producer::Send(connect(), "orders", std::move(message)));
-  auto delivery = receiver->try_receive();
+  auto delivery = receiver->receive(wasmq::Duration::zero());
   ASSERT_TRUE(delivery);
   const wasmq::Message& received = delivery->message();
   EXPECT_EQ(received.topic, "orders");
@@ -39,7 +39,7 @@ TEST_F(SendTest, LargeDataReachesTheBrokerWithoutACopy) {
   types::Message message(bytes(std::string(wasmq::Payload::inline_capacity + 1, 'p')));
   const std::uint8_t* data = message.DataView().data();
   ASSERT_TRUE(producer::Send(connect(), "q", std::move(message)));
-  EXPECT_EQ(receiver->try_receive()->message().payload.bytes().data(), data);
+  EXPECT_EQ(receiver->receive(wasmq::Duration::zero())->message().payload.bytes().data(), data);
 }
 
 TEST_F(SendTest, SmallDataTravelsInline) {
@@ -48,7 +48,7 @@ TEST_F(SendTest, SmallDataTravelsInline) {
   auto receiver = broker.open_receiver("q");
   const std::string text(wasmq::Payload::inline_capacity, 'p');
   ASSERT_TRUE(producer::Send(connect(), "q", types::Message(bytes(text))));
-  const wasmq::Payload& payload = receiver->try_receive()->message().payload;
+  const wasmq::Payload& payload = receiver->receive(wasmq::Duration::zero())->message().payload;
   EXPECT_TRUE(payload.is_inline());
   EXPECT_EQ(payload.as_string(), text);
 }

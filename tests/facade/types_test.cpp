@@ -2,6 +2,8 @@
 
 #include "facade/facade_fixture.hpp"
 
+#include <sstream>
+
 namespace wasi::messaging {
 
 namespace host = ::wasmq::host;  // the host layer, by its short name
@@ -127,6 +129,15 @@ TEST_F(ClientTest, EachBrokerHasItsOwnName) {
   ASSERT_TRUE(producer::Send(connect("inproc"), "q", types::Message(bytes("1"))));
   EXPECT_EQ(broker.queue_stats("q")->depth, 1u) << "\"inproc\" is the first broker registered";
   EXPECT_EQ(second.queue_stats("q")->depth, 1u);
+}
+
+TEST(ErrorPrinting, FacadeErrorsPrintTheirKindAndText) {
+  std::ostringstream timeout;
+  timeout << Error::Timeout();
+  EXPECT_EQ(timeout.str(), "timeout");
+  std::ostringstream denied;
+  denied << Error::PermissionDenied("topic 'x'");
+  EXPECT_EQ(denied.str(), "permission-denied: topic 'x'");
 }
 
 }  // namespace

@@ -126,14 +126,14 @@ class Model {
       EXPECT_EQ(receipt.error().code, Errc::queue_full);
       return;
     }
-    ASSERT_TRUE(receipt) << receipt.error().message;
+    ASSERT_TRUE(receipt) << receipt.error().message();
     messages_[id] = ModelMessage{.expires_at = expires_at};
     ++published_;
   }
 
   void receive() {
     const int r = static_cast<int>(pick(receivers));
-    auto result = receivers_[static_cast<std::size_t>(r)].try_receive();
+    auto result = receivers_[static_cast<std::size_t>(r)].receive(wasmq::Duration::zero());
     std::size_t holding = 0;
     for (const auto& held : held_) holding += (held.receiver == r && live(held)) ? 1U : 0U;
     if (!result) {
@@ -141,7 +141,7 @@ class Model {
         EXPECT_EQ(holding, max_in_flight);
         return;
       }
-      ASSERT_EQ(result.error().code, Errc::timeout) << result.error().message;
+      ASSERT_EQ(result.error().code, Errc::timeout) << result.error().message();
       expect_no_live_waiting_ = true;  // checked after the dead letters of this step are drained
       return;
     }
@@ -221,7 +221,7 @@ class Model {
         break;
     }
     if (is_live) {
-      EXPECT_TRUE(result) << result.error().message;
+      EXPECT_TRUE(result) << result.error().message();
     } else {
       ASSERT_FALSE(result);
       EXPECT_EQ(result.error().code, Errc::lock_lost);
@@ -271,7 +271,7 @@ class Model {
 
   void drain_dead_letters() {
     while (true) {
-      auto letter = dead_receiver_.try_receive();
+      auto letter = dead_receiver_.receive(wasmq::Duration::zero());
       if (!letter) break;
       const Message& dead = letter->message();
       ASSERT_TRUE(dead.death);

@@ -111,7 +111,7 @@ void produce(Broker& broker, std::latch& start, std::uint32_t producer, const st
   start.arrive_and_wait();
   for (std::uint32_t sequence = 0; sequence < per_producer; ++sequence) {
     auto receipt = broker.publish({.topic = topic, .payload = tagged({producer, sequence})});
-    ASSERT_TRUE(receipt) << receipt.error().message;
+    ASSERT_TRUE(receipt) << receipt.error().message();
   }
 }
 

@@ -29,12 +29,12 @@ class BrokerTest : public ::testing::Test {
 
   void publish(std::string_view topic, std::string_view text = "payload") {
     auto receipt = broker.publish(make_message(topic, text));
-    ASSERT_TRUE(receipt.has_value()) << receipt.error().message;
+    ASSERT_TRUE(receipt.has_value()) << receipt.error().message();
   }
 
   QueueStats stats_of(std::string_view name) {
     auto stats = broker.queue_stats(name);
-    EXPECT_TRUE(stats.has_value()) << (stats ? "" : stats.error().message);
+    EXPECT_TRUE(stats.has_value()) << (stats ? "" : stats.error().message());
     return stats ? *stats : QueueStats{};
   }
 

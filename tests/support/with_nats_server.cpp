@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s <command> [args...]   ({url} in an argument becomes the server's URL)\n", argv[0]);
     return 2;
   }
-  auto server = wasmq::testing::NatsServer::start();
+  auto server = wasmq::testkit::NatsServer::start();
   if (!server) {
     std::fprintf(stderr, "could not start nats-server: %s\n", server.error().c_str());
     return 1;

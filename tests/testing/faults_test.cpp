@@ -7,7 +7,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace wasmq::testing {
+namespace wasmq::testkit {
 namespace {
 
 using namespace std::chrono_literals;
@@ -183,4 +183,4 @@ TEST(RandomFaultsTest, NoSeedLosesOrReordersAMessage) {
 }
 
 }  // namespace
-}  // namespace wasmq::testing
+}  // namespace wasmq::testkit

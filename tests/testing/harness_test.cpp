@@ -10,7 +10,7 @@
 #include <atomic>
 #include <string>
 
-namespace wasmq::testing {
+namespace wasmq::testkit {
 namespace {
 
 using namespace std::chrono_literals;
@@ -191,10 +191,10 @@ TEST(HarnessTest, FillRefusesAnUnboundedOrUnknownQueue) {
   ASSERT_TRUE(harness.broker().declare_queue("unbounded"));
   auto unbounded = harness.fill("unbounded", "x", 100);
   ASSERT_FALSE(unbounded);
-  EXPECT_THAT(unbounded.error().message, HasSubstr("took 100 messages without refusing"));
+  EXPECT_THAT(unbounded.error().message(), HasSubstr("took 100 messages without refusing"));
   auto unknown = harness.fill("nobody.listens");
   ASSERT_FALSE(unknown);
-  EXPECT_THAT(unknown.error().message, HasSubstr("nothing receives"));
+  EXPECT_THAT(unknown.error().message(), HasSubstr("nothing receives"));
 }
 
 TEST(HarnessTest, GuestsConnectByTheConfiguredNamesOnly) {
@@ -236,4 +236,4 @@ TEST(HarnessTest, AnObserverOfTheTestStillSeesEveryEvent) {
 }
 
 }  // namespace
-}  // namespace wasmq::testing
+}  // namespace wasmq::testkit

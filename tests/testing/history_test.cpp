@@ -5,7 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace wasmq::testing {
+namespace wasmq::testkit {
 namespace {
 
 using namespace std::chrono_literals;
@@ -122,4 +122,4 @@ TEST_F(SyntheticHistoryTest, ADeliveryAfterAcceptanceIsReported) {
 }
 
 }  // namespace
-}  // namespace wasmq::testing
+}  // namespace wasmq::testkit

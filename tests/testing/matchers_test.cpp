@@ -6,7 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace wasmq::testing {
+namespace wasmq::testkit {
 namespace {
 
 using ::testing::AllOf;
@@ -82,6 +82,8 @@ TEST(MatchersTest, DeadLetteredReadsEventsAndTheMetadataOfDeadLetters) {
   const auto events = harness.traffic().dead_letters();
   ASSERT_EQ(events.size(), 1u);
   EXPECT_THAT(events[0], DeadLettered(DeadLetterReason::max_deliveries, 2));
+  EXPECT_THAT(events[0], DeadLettered("max_deliveries", 2)) << "the reason by its name, as the docs write it";
+  EXPECT_THAT(events[0], Not(DeadLettered(std::string("rejected"), 2)));
   EXPECT_EQ(explain(DeadLettered(DeadLetterReason::rejected, 2), events[0]),
             "which was dead-lettered for max_deliveries after 2 deliveries");
   EXPECT_EQ(DescribeMatcher<TrafficEvent>(DeadLettered(DeadLetterReason::rejected, 2)),
@@ -100,4 +102,4 @@ TEST(MatchersTest, OfKindNamesTheKind) {
 }
 
 }  // namespace
-}  // namespace wasmq::testing
+}  // namespace wasmq::testkit

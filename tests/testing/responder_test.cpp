@@ -6,7 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace wasmq::testing {
+namespace wasmq::testkit {
 namespace {
 
 using namespace std::chrono_literals;
@@ -104,4 +104,4 @@ TEST_F(ResponderTest, AnInvalidTopicIsRefused) {
 }
 
 }  // namespace
-}  // namespace wasmq::testing
+}  // namespace wasmq::testkit

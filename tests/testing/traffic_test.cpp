@@ -6,7 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace wasmq::testing {
+namespace wasmq::testkit {
 namespace {
 
 using namespace std::chrono_literals;
@@ -101,7 +101,9 @@ TEST_F(TrafficTest, QueriesSelectByTopicKindAndQueue) {
   ASSERT_TRUE(harness.publish("orders.new", "2"));
   ASSERT_TRUE(harness.publish("orders.paid", "3"));
   EXPECT_EQ(harness.traffic().on_topic("orders.*").size(), 2u);
-  EXPECT_EQ(harness.traffic().on_topic(">").size(), 4u);
+  EXPECT_EQ(harness.traffic().on_topic(">").size(), 4u) << "every kind of event: the queue's 'published' too";
+  EXPECT_EQ(harness.traffic().sent_to(">").size(), 3u) << "what was sent, alone";
+  EXPECT_EQ(harness.traffic().sent_to("orders.*").size(), 2u);
   EXPECT_EQ(harness.traffic().in_queue("work").size(), 1u);
   EXPECT_EQ(harness.traffic().of_kind(TrafficKind::sent).size(), 3u);
   EXPECT_EQ(harness.traffic().count(TrafficKind::published), 1u);
@@ -156,4 +158,4 @@ TEST(TimelineOnFailureTest, IsNotPrintedWhenTheTestPassedOrWhenTurnedOff) {
 }
 
 }  // namespace
-}  // namespace wasmq::testing
+}  // namespace wasmq::testkit

@@ -140,13 +140,13 @@ TEST_F(ConsumerTest, ABatchInHandWhenItsConsumerClosesGoesBackAheadOfTheRest) {
 
   auto receiver = broker.open_receiver("jobs", {.max_in_flight = 16});
   for (int i = 3; i < 10; ++i) {
-    auto delivery = receiver->try_receive();
+    auto delivery = receiver->receive(wasmq::Duration::zero());
     ASSERT_TRUE(delivery) << i;
     EXPECT_EQ(delivery->message().payload.as_string(), std::to_string(i)) << "publish order kept";
     EXPECT_EQ(delivery->delivery_count(), 1u) << "a first delivery";
     ASSERT_TRUE(delivery->accept());
   }
-  EXPECT_FALSE(receiver->try_receive());
+  EXPECT_FALSE(receiver->receive(wasmq::Duration::zero()));
 }
 
 TEST_F(ConsumerTest, DestroyingTheHandleCloses) {
@@ -165,26 +165,26 @@ TEST_F(ConsumerTest, AClosedReceiverRefusesAndReleases) {
   ASSERT_TRUE(broker.declare_queue("jobs"));
   auto receiver = broker.open_receiver("jobs");
   publish("jobs");
-  auto held = receiver->try_receive();
+  auto held = receiver->receive(wasmq::Duration::zero());
   ASSERT_TRUE(held);
   receiver->close();
-  EXPECT_EQ(receiver->try_receive().error().code, Errc::closed);
+  EXPECT_EQ(receiver->receive(wasmq::Duration::zero()).error().code, Errc::closed);
   EXPECT_EQ(held->accept().error().code, Errc::lock_lost);
   EXPECT_EQ(stats_of("jobs").depth, 1u);
 }
 
 TEST_F(ConsumerTest, AnEmptyReceiverHandleIsAnError) {
   Receiver receiver;
-  EXPECT_EQ(receiver.try_receive().error().code, Errc::invalid_handle);
+  EXPECT_EQ(receiver.receive(wasmq::Duration::zero()).error().code, Errc::invalid_handle);
 }
 
 TEST_F(ConsumerTest, ConsumerStatsCountItsOwnDeliveries) {
   ASSERT_TRUE(broker.declare_queue("jobs"));
   auto receiver = broker.open_receiver("jobs");
   for (int i = 0; i < 3; ++i) publish("jobs");
-  ASSERT_TRUE(receiver->try_receive()->accept());
-  ASSERT_TRUE(receiver->try_receive()->release());
-  auto held = receiver->try_receive();
+  ASSERT_TRUE(receiver->receive(wasmq::Duration::zero())->accept());
+  ASSERT_TRUE(receiver->receive(wasmq::Duration::zero())->release());
+  auto held = receiver->receive(wasmq::Duration::zero());
   auto stats = receiver->stats();
   EXPECT_EQ(stats.delivered, 3u);
   EXPECT_EQ(stats.accepted, 1u);

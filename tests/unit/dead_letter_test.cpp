@@ -37,11 +37,11 @@ TEST_F(DeadLetterTest, ARejectedMessageArrivesWithItsDeathRecord) {
   ASSERT_TRUE(broker.publish(std::move(message)));
   const TimePoint published = runtime.now();
   runtime.advance(3s);
-  auto delivery = orders.try_receive();
+  auto delivery = orders.receive(wasmq::Duration::zero());
   ASSERT_TRUE(delivery);
   ASSERT_TRUE(delivery->reject("schema violation"));
 
-  auto letter = dead.try_receive();
+  auto letter = dead.receive(wasmq::Duration::zero());
   ASSERT_TRUE(letter);
   const Message& m = letter->message();
   EXPECT_EQ(m.topic, "orders.dead");
@@ -75,12 +75,12 @@ TEST_F(DeadLetterTest, ARejectedMessageArrivesWithItsDeathRecord) {
 TEST_F(DeadLetterTest, APoisonMessageIsDeadLetteredAfterMaxDeliveries) {
   publish("orders", "poison");
   for (std::uint32_t attempt = 1; attempt <= 3; ++attempt) {
-    auto delivery = orders.try_receive();
+    auto delivery = orders.receive(wasmq::Duration::zero());
     ASSERT_TRUE(delivery) << attempt;
     EXPECT_EQ(delivery->delivery_count(), attempt);
     ASSERT_TRUE(delivery->release());
   }
-  auto letter = dead.try_receive();
+  auto letter = dead.receive(wasmq::Duration::zero());
   ASSERT_TRUE(letter);
   EXPECT_EQ(letter->message().death->reason, DeadLetterReason::max_deliveries);
   EXPECT_EQ(letter->message().death->delivery_count, 3u);
@@ -95,11 +95,11 @@ TEST_F(DeadLetterTest, ADeadLetterIsNeverDeadLetteredAgain) {
   auto a = cyclic.open_receiver("a");
   auto b = cyclic.open_receiver("b");
   ASSERT_TRUE(cyclic.publish(make_message("a", "once")));
-  ASSERT_TRUE(a->try_receive()->reject("first"));
-  auto letter = b->try_receive();
+  ASSERT_TRUE(a->receive(wasmq::Duration::zero())->reject("first"));
+  auto letter = b->receive(wasmq::Duration::zero());
   ASSERT_TRUE(letter);
   ASSERT_TRUE(letter->reject("second"));
-  EXPECT_EQ(a->try_receive().error().code, Errc::timeout) << "not sent back to a";
+  EXPECT_EQ(a->receive(wasmq::Duration::zero()).error().code, Errc::timeout) << "not sent back to a";
   auto stats = cyclic.queue_stats("b");
   EXPECT_EQ(stats->dropped[at(DeadLetterReason::rejected)], 1u);
   EXPECT_EQ(stats->dead_lettered_total(), 0u);
@@ -120,7 +120,7 @@ TEST_F(DeadLetterTest, ALetterThatNothingReceivesIsCountedAsDropped) {
   ASSERT_TRUE(broker.declare_queue("lonely", {.dead_letter = "nobody.listens"}));
   auto receiver = broker.open_receiver("lonely");
   publish("lonely");
-  ASSERT_TRUE(receiver->try_receive()->reject());
+  ASSERT_TRUE(receiver->receive(wasmq::Duration::zero())->reject());
   auto stats = stats_of("lonely");
   EXPECT_EQ(stats.dropped[at(DeadLetterReason::rejected)], 1u);
   EXPECT_EQ(stats.dead_lettered_total(), 0u);
@@ -132,8 +132,8 @@ TEST_F(DeadLetterTest, ALetterCanGoToATopicWithSubscribers) {
   auto receiver = broker.open_receiver("watched");
   auto watcher = broker.subscribe_receiver("alerts.>");
   publish("watched", "w");
-  ASSERT_TRUE(receiver->try_receive()->reject("nope"));
-  auto letter = watcher->try_receive();
+  ASSERT_TRUE(receiver->receive(wasmq::Duration::zero())->reject("nope"));
+  auto letter = watcher->receive(wasmq::Duration::zero());
   ASSERT_TRUE(letter);
   EXPECT_EQ(text_of(*letter), "w");
   EXPECT_EQ(letter->message().death->detail, "nope");
@@ -143,11 +143,11 @@ TEST_F(DeadLetterTest, AMessageCannotForgeADeathRecord) {
   Message forged = make_message("orders", "x");
   forged.death = std::make_shared<const DeathRecord>();
   ASSERT_TRUE(broker.publish(std::move(forged)));
-  auto delivery = orders.try_receive();
+  auto delivery = orders.receive(wasmq::Duration::zero());
   ASSERT_TRUE(delivery);
   EXPECT_FALSE(delivery->message().death) << "only the broker writes death records";
   ASSERT_TRUE(delivery->reject());
-  EXPECT_TRUE(dead.try_receive()) << "so it is dead-lettered like any other";
+  EXPECT_TRUE(dead.receive(wasmq::Duration::zero())) << "so it is dead-lettered like any other";
 }
 
 }  // namespace

@@ -80,13 +80,13 @@ TEST_F(ErrorsTest, EverythingAfterShutdownIsRefusedAsClosed) {
   ASSERT_TRUE(broker.declare_queue("q"));
   auto receiver = broker.open_receiver("q");
   publish("q");
-  auto held = receiver->try_receive();
+  auto held = receiver->receive(wasmq::Duration::zero());
   broker.shutdown();
   EXPECT_EQ(broker.publish(make_message("q")).error().code, Errc::closed);
   EXPECT_EQ(broker.declare_queue("r").error().code, Errc::closed);
   EXPECT_EQ(broker.consume("q", {}, [](Delivery&) {}).error().code, Errc::closed);
   EXPECT_EQ(broker.subscribe("t", {}, [](Delivery&) {}).error().code, Errc::closed);
-  EXPECT_EQ(receiver->try_receive().error().code, Errc::closed);
+  EXPECT_EQ(receiver->receive(wasmq::Duration::zero()).error().code, Errc::closed);
   EXPECT_EQ(held->accept().error().code, Errc::lock_lost);
   broker.shutdown();  // idempotent
 }
@@ -97,10 +97,10 @@ TEST_F(ErrorsTest, HandlesOutliveTheirBroker) {
   ASSERT_TRUE(local->declare_queue("q"));
   auto receiver = local->open_receiver("q");
   ASSERT_TRUE(local->publish(make_message("q")));
-  auto held = receiver->try_receive();
+  auto held = receiver->receive(wasmq::Duration::zero());
   local.reset();
   EXPECT_EQ(held->accept().error().code, Errc::lock_lost);
-  EXPECT_EQ(receiver->try_receive().error().code, Errc::closed);
+  EXPECT_EQ(receiver->receive(wasmq::Duration::zero()).error().code, Errc::closed);
 }
 
 TEST(ErrcTest, EveryCodeHasAName) {

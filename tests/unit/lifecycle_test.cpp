@@ -164,12 +164,12 @@ TEST_F(LifecycleTest, MaxDeliveriesDeadLettersOnTheLastReturn) {
   ASSERT_TRUE(broker.declare_queue("limited.dead"));
   auto receiver = broker.open_receiver("limited");
   publish("limited", "poison");
-  ASSERT_TRUE(receiver->try_receive()->release());
-  auto second = receiver->try_receive();
+  ASSERT_TRUE(receiver->receive(wasmq::Duration::zero())->release());
+  auto second = receiver->receive(wasmq::Duration::zero());
   ASSERT_TRUE(second);
   EXPECT_EQ(second->delivery_count(), 2u);
   ASSERT_TRUE(second->release());
-  EXPECT_EQ(receiver->try_receive().error().code, Errc::timeout) << "not offered a third time";
+  EXPECT_EQ(receiver->receive(wasmq::Duration::zero()).error().code, Errc::timeout) << "not offered a third time";
   auto stats = stats_of("limited");
   EXPECT_EQ(stats.dead_lettered[static_cast<std::size_t>(DeadLetterReason::max_deliveries)], 1u);
   EXPECT_EQ(stats_of("limited.dead").depth, 1u);
@@ -180,7 +180,7 @@ TEST_F(LifecycleTest, ZeroMaxDeliveriesMeansUnlimited) {
   auto receiver = broker.open_receiver("forever");
   publish("forever");
   for (int i = 1; i <= 50; ++i) {
-    auto delivery = receiver->try_receive();
+    auto delivery = receiver->receive(wasmq::Duration::zero());
     ASSERT_TRUE(delivery);
     EXPECT_EQ(delivery->delivery_count(), static_cast<std::uint32_t>(i));
     ASSERT_TRUE(delivery->release());
@@ -214,8 +214,8 @@ TEST_F(LifecycleTest, AnExplicitReleaseIgnoresTheBackoff) {
   ASSERT_TRUE(broker.declare_queue("backoff", {.redelivery_backoff = {1h}}));
   auto receiver = broker.open_receiver("backoff");
   publish("backoff");
-  ASSERT_TRUE(receiver->try_receive()->release());
-  EXPECT_TRUE(receiver->try_receive()) << "released without delay: available at once";
+  ASSERT_TRUE(receiver->receive(wasmq::Duration::zero())->release());
+  EXPECT_TRUE(receiver->receive(wasmq::Duration::zero())) << "released without delay: available at once";
 }
 
 TEST_F(LifecycleTest, AThrowingHandlerIsAFailedDeliveryNotACrash) {

@@ -29,7 +29,7 @@ TEST(LifetimeTest, ADelayedReleaseTimerThatFiresAfterTheBrokerIsGoneDoesNothing)
     ASSERT_TRUE(broker.publish(message_to("q")));
     auto receiver = broker.open_receiver("q");
     ASSERT_TRUE(receiver);
-    auto delivery = receiver->try_receive();
+    auto delivery = receiver->receive(wasmq::Duration::zero());
     ASSERT_TRUE(delivery);
     ASSERT_TRUE(delivery->release(10s));  // arms a timer on the runtime for the queue
   }
@@ -72,7 +72,7 @@ TEST(LifetimeTest, AnObserverThatChangesRoutingAndPublishesDuringAPublishIsSafe)
   }
   for (int i = 0; i < 3; ++i) {
     auto receipt = broker.publish(message_to("in"));
-    ASSERT_TRUE(receipt) << receipt.error().message;
+    ASSERT_TRUE(receipt) << receipt.error().message();
     EXPECT_EQ(receipt->routed, 4u) << "every subscription of the table the publish started with";
   }
   runtime.run_until_idle();

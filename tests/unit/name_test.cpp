@@ -29,7 +29,7 @@ TEST(NameTest, RejectsSpacesAndControlCharacters) {
     ASSERT_FALSE(result);
     EXPECT_EQ(result.error().code, Errc::invalid_name);
   }
-  EXPECT_NE(validate_name("a\x01").error().message.find("\\x01"), std::string::npos)
+  EXPECT_NE(validate_name("a\x01").error().message().find("\\x01"), std::string::npos)
       << "control characters are shown escaped in the message";
 }
 
@@ -54,8 +54,8 @@ TEST(NameTest, AcceptsUtf8AndRejectsEverythingThatIsNotUtf8) {
     auto as_name = validate_name(name);
     ASSERT_FALSE(as_name) << testing::PrintToString(name);
     EXPECT_EQ(as_name.error().code, Errc::invalid_name);
-    EXPECT_NE(as_name.error().message.find("UTF-8"), std::string::npos) << as_name.error().message;
-    EXPECT_TRUE(is_valid_utf8(as_name.error().message)) << "the error's sentence escapes the bad bytes";
+    EXPECT_NE(as_name.error().message().find("UTF-8"), std::string::npos) << as_name.error().message();
+    EXPECT_TRUE(is_valid_utf8(as_name.error().message())) << "the error's sentence escapes the bad bytes";
     EXPECT_FALSE(validate_pattern(name + ".>")) << testing::PrintToString(name);
   }
 }

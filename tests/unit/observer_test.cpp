@@ -40,8 +40,8 @@ TEST_F(ObserverTest, FollowsAMessageThroughItsLifecycle) {
   ASSERT_TRUE(broker.declare_queue("q"));
   auto receiver = broker.open_receiver("q");
   publish("q", "m");
-  ASSERT_TRUE(receiver->try_receive()->release());
-  ASSERT_TRUE(receiver->try_receive()->accept());
+  ASSERT_TRUE(receiver->receive(wasmq::Duration::zero())->release());
+  ASSERT_TRUE(receiver->receive(wasmq::Duration::zero())->accept());
   EXPECT_EQ(lines(), (std::vector<std::string>{"published q m #0", "delivered q m #1", "released q m #1",
                                                "delivered q m #2", "accepted q m #2"}));
 }
@@ -51,7 +51,7 @@ TEST_F(ObserverTest, ARejectionShowsTheLetterArrivingAndTheReason) {
   ASSERT_TRUE(broker.declare_queue("q", {.dead_letter = "dead"}));
   auto receiver = broker.open_receiver("q");
   publish("q", "bad");
-  ASSERT_TRUE(receiver->try_receive()->reject("nope"));
+  ASSERT_TRUE(receiver->receive(wasmq::Duration::zero())->reject("nope"));
   EXPECT_EQ(lines(), (std::vector<std::string>{"published q bad #0", "delivered q bad #1", "rejected q bad #1",
                                                "published dead bad #0", "dead_lettered q bad #1 rejected"}));
 }
@@ -67,7 +67,7 @@ TEST_F(ObserverTest, RefusalsDropsAndExpiriesAreEvents) {
   publish("ttl", "stale");
   runtime.advance(1s);
   auto receiver = broker.open_receiver("ttl");
-  EXPECT_FALSE(receiver->try_receive());
+  EXPECT_FALSE(receiver->receive(wasmq::Duration::zero()));
   EXPECT_EQ(lines(), (std::vector<std::string>{"published full 1 #0", "refused full 2 #0", "published ring old #0",
                                                "dropped ring old #0 overflow", "published ring new #0",
                                                "published ttl stale #0", "dropped ttl stale #0 expired"}));

@@ -56,7 +56,9 @@ TEST(PersistentMapTest, AgreesWithStdMapOverRandomUpdates) {
     const int* found = map.find(key);
     const auto it = expected.find(key);
     ASSERT_EQ(found != nullptr, it != expected.end()) << key;
-    if (found != nullptr) EXPECT_EQ(*found, it->second) << key;
+    if (found != nullptr) {
+      EXPECT_EQ(*found, it->second) << key;
+    }
   }
 }
 

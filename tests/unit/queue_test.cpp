@@ -82,7 +82,7 @@ TEST_F(QueueTest, ConsumingAnUndeclaredQueueFails) {
   auto consumer = broker.consume("nowhere", {}, [](Delivery&) {});
   ASSERT_FALSE(consumer);
   EXPECT_EQ(consumer.error().code, Errc::no_such_queue);
-  EXPECT_NE(consumer.error().message.find("nowhere"), std::string::npos);
+  EXPECT_NE(consumer.error().message().find("nowhere"), std::string::npos);
   EXPECT_EQ(broker.open_receiver("nowhere").error().code, Errc::no_such_queue);
 }
 
@@ -92,14 +92,32 @@ TEST_F(QueueTest, PullReceiverTakesMessagesInOrder) {
   ASSERT_TRUE(receiver);
   publish("jobs", "a");
   publish("jobs", "b");
-  auto first = receiver->try_receive();
-  auto second = receiver->try_receive();
+  auto first = receiver->receive(wasmq::Duration::zero());
+  auto second = receiver->receive(wasmq::Duration::zero());
   ASSERT_TRUE(first && second);
   EXPECT_EQ(text_of(*first), "a");
   EXPECT_EQ(text_of(*second), "b");
-  auto none = receiver->try_receive();
+  auto none = receiver->receive(wasmq::Duration::zero());
   ASSERT_FALSE(none);
   EXPECT_EQ(none.error().code, Errc::timeout);
+  EXPECT_EQ(none.error().message(), "no message on 'jobs' within the timeout");
+}
+
+TEST_F(QueueTest, TryReceiveOnAnEmptyQueueIsAnEmptyResultNotAnError) {
+  ASSERT_TRUE(broker.declare_queue("jobs"));
+  auto receiver = broker.open_receiver("jobs");
+  ASSERT_TRUE(receiver);
+  auto none = receiver->try_receive();
+  ASSERT_TRUE(none) << "polling an empty queue is not an error";
+  EXPECT_FALSE(none->has_value());
+  publish("jobs", "a");
+  auto one = receiver->try_receive();
+  ASSERT_TRUE(one && one->has_value());
+  EXPECT_EQ(text_of(**one), "a");
+  receiver->close();
+  auto closed = receiver->try_receive();
+  ASSERT_FALSE(closed) << "a closed receiver is still an error";
+  EXPECT_EQ(closed.error().code, Errc::closed);
 }
 
 TEST_F(QueueTest, PullReceiveWaitsUpToItsTimeout) {
@@ -116,13 +134,13 @@ TEST_F(QueueTest, PullReceiverRefusesBeyondMaxInFlight) {
   auto receiver = broker.open_receiver("jobs", {.max_in_flight = 1});
   publish("jobs", "a");
   publish("jobs", "b");
-  auto first = receiver->try_receive();
+  auto first = receiver->receive(wasmq::Duration::zero());
   ASSERT_TRUE(first);
-  auto second = receiver->try_receive();
+  auto second = receiver->receive(wasmq::Duration::zero());
   ASSERT_FALSE(second);
   EXPECT_EQ(second.error().code, Errc::too_many_in_flight);
   ASSERT_TRUE(first->accept());
-  auto third = receiver->try_receive();
+  auto third = receiver->receive(wasmq::Duration::zero());
   ASSERT_TRUE(third);
   EXPECT_EQ(text_of(*third), "b");
 }
@@ -137,7 +155,7 @@ TEST_F(UndeclaredAsQueuesTest, PublishDeclaresTheQueueAndKeepsTheMessage) {
   EXPECT_EQ(stats_of("auto.created").depth, 1u);
   auto receiver = broker.open_receiver("auto.created");
   ASSERT_TRUE(receiver);
-  auto delivery = receiver->try_receive();
+  auto delivery = receiver->receive(wasmq::Duration::zero());
   ASSERT_TRUE(delivery);
   EXPECT_EQ(text_of(*delivery), "kept");
 }

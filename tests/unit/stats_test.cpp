@@ -15,11 +15,11 @@ TEST_F(StatsTest, EveryFateIsCountedOnce) {
   ASSERT_TRUE(broker.declare_queue("q", {.lock_duration = 1s, .max_deliveries = 2, .dead_letter = "dead"}));
   auto receiver = broker.open_receiver("q");
   for (int i = 0; i < 6; ++i) publish("q");
-  ASSERT_TRUE(receiver->try_receive()->accept());      // accepted
-  ASSERT_TRUE(receiver->try_receive()->reject("no"));  // dead-lettered: rejected
-  ASSERT_TRUE(receiver->try_receive()->release(10s));  // delayed
-  auto expiring = receiver->try_receive();             // in flight, lock will expire
-  auto held = receiver->try_receive();                 // in flight
+  ASSERT_TRUE(receiver->receive(wasmq::Duration::zero())->accept());      // accepted
+  ASSERT_TRUE(receiver->receive(wasmq::Duration::zero())->reject("no"));  // dead-lettered: rejected
+  ASSERT_TRUE(receiver->receive(wasmq::Duration::zero())->release(10s));  // delayed
+  auto expiring = receiver->receive(wasmq::Duration::zero());             // in flight, lock will expire
+  auto held = receiver->receive(wasmq::Duration::zero());                 // in flight
   expect_conserved(stats_of("q"));
   runtime.advance(1s);  // both locks expire: back to waiting
   auto stats = stats_of("q");

@@ -114,7 +114,7 @@ TEST_F(TopicTest, ClosingTheLastMemberRemovesTheSubscriptionAndCountsWhatItHeld)
   ASSERT_TRUE(receiver);
   publish("events", "1");
   publish("events", "2");
-  auto held = receiver->try_receive();
+  auto held = receiver->receive(wasmq::Duration::zero());
   ASSERT_TRUE(held);
   EXPECT_EQ(stats_of("events [group g]").depth, 1u);
   receiver->close();

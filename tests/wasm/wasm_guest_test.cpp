@@ -18,8 +18,8 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Pair;
-using wasmq::testing::Harness;
-using wasmq::testing::TrafficKind;
+using wasmq::testkit::Harness;
+using wasmq::testkit::TrafficKind;
 namespace host = wasmq::host;
 namespace types = wasi::messaging::types;
 
@@ -52,8 +52,8 @@ class WasmGuestTest {
   }
 
   /// The messages sent to `topic`, in order.
-  std::vector<wasmq::testing::TrafficEvent> SentTo(std::string_view topic) {
-    return harness_.traffic().select([topic](const wasmq::testing::TrafficEvent& event) {
+  std::vector<wasmq::testkit::TrafficEvent> SentTo(std::string_view topic) {
+    return harness_.traffic().select([topic](const wasmq::testkit::TrafficEvent& event) {
       return event.kind == TrafficKind::sent && event.topic() == topic;
     });
   }
@@ -90,7 +90,7 @@ TEST_P(WasmRuntimeTest, BuildsMetadataWithSetAddAndRemove) {
 
 TEST_P(WasmRuntimeTest, RequestsAndGetsEveryExpectedReply) {
   const auto responder = [](std::string answer) {
-    return wasmq::testing::guest_from([answer](types::Message&& request) -> std::expected<void, types::Error> {
+    return wasmq::testkit::guest_from([answer](types::Message&& request) -> std::expected<void, types::Error> {
       return wasi::messaging::request_reply::Reply(
           request, types::Message(std::span(reinterpret_cast<const std::uint8_t*>(answer.data()), answer.size())));
     });
@@ -178,8 +178,8 @@ INSTANTIATE_TEST_SUITE_P(
                                          Misbehaviour{"bad-utf8", "not UTF-8"}, Misbehaviour{"bad-area", "not aligned"},
                                          Misbehaviour{"recurse", "exhausted"}, Misbehaviour{"hoard", "resources"},
                                          Misbehaviour{"loop", "out of steps"})),
-    [](const auto& info) {
-      std::string name = RuntimeName(std::get<0>(info.param)) + "_" + std::get<1>(info.param).data;
+    [](const auto& test_info) {
+      std::string name = RuntimeName(std::get<0>(test_info.param)) + "_" + std::get<1>(test_info.param).data;
       std::erase(name, '-');
       return name;
     });
@@ -241,7 +241,7 @@ TEST_P(WasmRuntimeTest, ADeliveryThatWouldReenterTheGuestWaitingInARequestIsRefu
 }
 
 INSTANTIATE_TEST_SUITE_P(Runtimes, WasmRuntimeTest, ::testing::Values(Runtime::kWasm2c, Runtime::kInterpreter),
-                         [](const auto& info) { return RuntimeName(info.param); });
+                         [](const auto& test_info) { return RuntimeName(test_info.param); });
 
 TEST(WasmInterpreterTest, RefusesAModuleThatIsNotOneOfTheWorld) {
   Harness harness;

@@ -1,9 +1,14 @@
 #pragma once
 /// wasi:messaging/incoming-handler@0.2.0-draft: the export a receiving guest implements.
 
+#include <wasmq/detail/require_cpp23.hpp>
+#include <wasmq/detail/visibility.hpp>
+
 #include <wasi/messaging/types.hpp>
 
 #include <expected>
+
+WASMQ_PUBLIC_BEGIN
 
 namespace wasi::messaging::incoming_handler {
 
@@ -15,7 +20,9 @@ class Guest {
  public:
   virtual ~Guest() = default;
   /// WIT `handle: func(message: message) -> result<_, error>`.
-  virtual std::expected<void, types::Error> Handle(types::Message&& message) = 0;
+  [[nodiscard]] virtual std::expected<void, types::Error> Handle(types::Message&& message) = 0;
 };
 
 }  // namespace wasi::messaging::incoming_handler
+
+WASMQ_PUBLIC_END

@@ -1,6 +1,9 @@
 #pragma once
 /// wasi:messaging/request-reply@0.2.0-draft.
 
+#include <wasmq/detail/require_cpp23.hpp>
+#include <wasmq/detail/visibility.hpp>
+
 #include <wasi/messaging/types.hpp>
 
 #include <cstdint>
@@ -8,6 +11,8 @@
 #include <optional>
 #include <string_view>
 #include <vector>
+
+WASMQ_PUBLIC_BEGIN
 
 namespace wasi::messaging::request_reply {
 
@@ -46,9 +51,10 @@ class RequestOptions {
 /// the runtime's other work. Errors also: `connection` (client disconnected),
 /// `permission-denied` (may not publish to `topic`, or `topic` is under `_INBOX`), `other`
 /// (invalid topic, zero expected replies).
-std::expected<std::vector<types::Message>, types::Error> Request(const types::Client& c, std::string_view topic,
-                                                                 const types::Message& message,
-                                                                 std::optional<RequestOptions>&& options);
+[[nodiscard]] std::expected<std::vector<types::Message>, types::Error> Request(const types::Client& c,
+                                                                               std::string_view topic,
+                                                                               const types::Message& message,
+                                                                               std::optional<RequestOptions>&& options);
 
 /// WIT `reply: func(reply-to: borrow<message>, message: message) -> result<_, error>`.
 /// Sends `message` to the reply address of the delivered request `reply_to`; may be called more
@@ -58,6 +64,8 @@ std::expected<std::vector<types::Message>, types::Error> Request(const types::Cl
 /// no reply address (it was not a request, or not delivered by a host) or an invalid one;
 /// `permission-denied` when the guest may not publish to that address; `connection` when no guest
 /// context is current for such an address.
-std::expected<void, types::Error> Reply(const types::Message& reply_to, types::Message&& message);
+[[nodiscard]] std::expected<void, types::Error> Reply(const types::Message& reply_to, types::Message&& message);
 
 }  // namespace wasi::messaging::request_reply
+
+WASMQ_PUBLIC_END

@@ -1,12 +1,16 @@
 #pragma once
 /// wasi:messaging/types@0.2.0-draft, spelled as the component model's C++ generator spells it.
 
+#include <wasmq/detail/require_cpp23.hpp>
+#include <wasmq/detail/visibility.hpp>
+
 #include <wasi/messaging/detail/metadata_list.hpp>
 #include <wasi/messaging/detail/value_types.hpp>
 #include <wasmq/payload.hpp>
 
 #include <cstdint>
 #include <expected>
+#include <iosfwd>
 #include <memory>
 #include <optional>
 #include <span>
@@ -14,6 +18,8 @@
 #include <string_view>
 #include <tuple>
 #include <vector>
+
+WASMQ_PUBLIC_BEGIN
 
 namespace wasmq {
 struct Message;
@@ -98,9 +104,9 @@ class Client {
   /// Resolves `name` through the calling guest's connection registry (see host.hpp): "inproc" or
   /// "inproc://<broker>" for an embedded broker, or a name the host registered. Errors:
   /// `connection` for an unknown name or when no guest context is active.
-  static std::expected<Client, Error> Connect(std::string_view name);
+  [[nodiscard]] static std::expected<Client, Error> Connect(std::string_view name);
   /// Ends the client. Errors: `connection` when it was already disconnected.
-  std::expected<void, Error> Disconnect();
+  [[nodiscard]] std::expected<void, Error> Disconnect();
 
  private:
   friend class ::wasmq::host::Backend;
@@ -109,5 +115,11 @@ class Client {
   std::shared_ptr<::wasmq::host::ClientState> state_;
 };
 
+/// Writes "<kind>: <text>", e.g. "permission-denied: topic 'x' is not allowed" (a wasmq
+/// extension; the WIT has no printing).
+std::ostream& operator<<(std::ostream& out, const Error& error);
+
 }  // namespace types
 }  // namespace wasi::messaging
+
+WASMQ_PUBLIC_END

@@ -2,9 +2,12 @@
 /// The embedded backend: the facade on an in-process wasmq::Broker (what
 /// host::ConnectionRegistry::AddBroker registers). A peer of the NATS backend (nats.hpp).
 
+#include <wasmq/detail/visibility.hpp>
 #include <wasmq/host/host.hpp>
 
 #include <memory>
+
+WASMQ_PUBLIC_BEGIN
 
 namespace wasmq {
 class Broker;
@@ -16,3 +19,5 @@ namespace wasmq::backends {
 std::shared_ptr<host::Backend> MakeInprocBackend(wasmq::Broker& broker);
 
 }  // namespace wasmq::backends
+
+WASMQ_PUBLIC_END

@@ -5,6 +5,10 @@
 /// durable live in JetStream, which gives them the accept / release / reject lifecycle.
 /// Built when WASMQ_WITH_NATS is on (target wasmq::nats); the in-process broker never needs it.
 
+#include <wasmq/detail/require_cpp23.hpp>
+#include <wasmq/detail/visibility.hpp>
+
+#include <wasmq/handler_error.hpp>
 #include <wasmq/host/host.hpp>
 
 #include <chrono>
@@ -14,6 +18,8 @@
 #include <string>
 #include <vector>
 
+WASMQ_PUBLIC_BEGIN
+
 namespace wasmq::backends {
 
 /// A channel kept in JetStream: stored on the server, delivered with a lock (AckWait), settled by
@@ -22,7 +28,7 @@ namespace wasmq::backends {
 struct DurableChannel {
   /// The topic or queue name (no wildcards): a guest subscription on exactly this name, and every
   /// send to it, goes through JetStream.
-  std::string name;
+  std::string name{};
   /// True: point-to-point (one work-queue stream, one shared consumer; subscribers compete).
   /// False: a topic (an interest stream; each subscription, or each group, gets every message).
   bool queue = true;
@@ -32,18 +38,18 @@ struct DurableChannel {
   std::uint32_t max_deliveries = 10;
   /// Where rejected messages and those out of deliveries are republished, with the metadata the
   /// in-process broker writes (wasmq::dead_letter_keys); empty: they are counted and dropped.
-  std::string dead_letter;
+  std::string dead_letter{};
   /// The JetStream stream's name; empty: derived from `name` ("WASMQ_" + name, dots as '_').
-  std::string stream;
+  std::string stream{};
 };
 
 /// How to reach the server, and what to keep durable there.
 struct NatsOptions {
   std::string url = "nats://127.0.0.1:4222";
   /// Credentials, if the server wants them: a user and password, or a token.
-  std::string user;
-  std::string password;
-  std::string token;
+  std::string user{};
+  std::string password{};
+  std::string token{};
   /// The connection's name as the server's monitoring shows it.
   std::string connection_name = "wasmq";
   std::chrono::milliseconds connect_timeout = std::chrono::seconds(2);
@@ -62,8 +68,12 @@ struct NatsOptions {
   /// How long a send to a durable channel waits for JetStream's acknowledgement before it fails
   /// with `connection` (the message may or may not be stored: at-least-once, as in JetStream).
   std::chrono::milliseconds publish_ack_timeout = std::chrono::seconds(5);
+  /// Told when a guest's handler throws (the delivery is released, as on the embedded broker),
+  /// with the exception and its text; `queue` is the message's subject, `message` is null. Empty:
+  /// only counted as released.
+  HandlerErrorHook on_handler_error{};
   /// Channels kept in JetStream; their streams are created (or updated) when the backend connects.
-  std::vector<DurableChannel> durable;
+  std::vector<DurableChannel> durable{};
 };
 
 /// The state of the backend's connection.
@@ -101,6 +111,9 @@ class NatsBackend : public host::Backend {
 /// Connects to `options.url` and sets up the durable channels' streams. Errors: `connection` when
 /// the server cannot be reached or refuses the credentials, `other` for a bad channel declaration
 /// or a JetStream refusal (JetStream must be enabled when channels are durable).
-std::expected<std::shared_ptr<NatsBackend>, wasi::messaging::types::Error> MakeNatsBackend(NatsOptions options);
+[[nodiscard]] std::expected<std::shared_ptr<NatsBackend>, wasi::messaging::types::Error> MakeNatsBackend(
+    NatsOptions options);
 
 }  // namespace wasmq::backends
+
+WASMQ_PUBLIC_END

@@ -3,6 +3,9 @@
 /// WIT function, taking and returning canonical-ABI handles, so that a runtime binds each guest
 /// import straight to a method.
 
+#include <wasmq/detail/require_cpp23.hpp>
+#include <wasmq/detail/visibility.hpp>
+
 #include <wasi/messaging/producer.hpp>
 #include <wasi/messaging/request_reply.hpp>
 #include <wasi/messaging/types.hpp>
@@ -20,6 +23,8 @@
 #include <variant>
 #include <vector>
 
+WASMQ_PUBLIC_BEGIN
+
 namespace wasmq::host {
 
 namespace producer = ::wasi::messaging::producer;
@@ -31,7 +36,7 @@ using Handle = std::uint32_t;
 /// A misuse of handles that the canonical ABI traps on (unknown, dropped or moved handle, or one
 /// of the wrong resource type). The runtime turns it into a trap of the guest; the host goes on.
 struct Trap {
-  std::string message;
+  std::string message{};
 };
 /// What each binding returns: the WIT result, or a trap.
 template <class T>
@@ -62,61 +67,60 @@ class GuestInstance {
   [[nodiscard]] std::size_t Size() const;
 
   // wasi:messaging/types
-  Call<std::expected<Handle, types::Error>> ClientConnect(std::string_view name);
-  Call<std::expected<void, types::Error>> ClientDisconnect(Handle self);
-  Call<void> ClientDrop(Handle self);
-  Call<Handle> MessageNew(std::span<const std::uint8_t> data);
-  Call<std::optional<types::Topic>> MessageTopic(Handle self);
-  Call<std::optional<std::string>> MessageContentType(Handle self);
-  Call<void> MessageSetContentType(Handle self, std::string_view content_type);
-  Call<std::vector<std::uint8_t>> MessageData(Handle self);
-  Call<void> MessageSetData(Handle self, std::span<const std::uint8_t> data);
-  Call<std::optional<types::Metadata>> MessageMetadata(Handle self);
-  Call<void> MessageAddMetadata(Handle self, std::string_view key, std::string_view value);
-  Call<void> MessageSetMetadata(Handle self, std::span<const std::tuple<std::string, std::string>> meta);
-  Call<void> MessageRemoveMetadata(Handle self, std::string_view key);
-  Call<void> MessageDrop(Handle self);
+  [[nodiscard]] Call<std::expected<Handle, types::Error>> ClientConnect(std::string_view name);
+  [[nodiscard]] Call<std::expected<void, types::Error>> ClientDisconnect(Handle self);
+  [[nodiscard]] Call<void> ClientDrop(Handle self);
+  [[nodiscard]] Call<Handle> MessageNew(std::span<const std::uint8_t> data);
+  [[nodiscard]] Call<std::optional<types::Topic>> MessageTopic(Handle self);
+  [[nodiscard]] Call<std::optional<std::string>> MessageContentType(Handle self);
+  [[nodiscard]] Call<void> MessageSetContentType(Handle self, std::string_view content_type);
+  [[nodiscard]] Call<std::vector<std::uint8_t>> MessageData(Handle self);
+  [[nodiscard]] Call<void> MessageSetData(Handle self, std::span<const std::uint8_t> data);
+  [[nodiscard]] Call<std::optional<types::Metadata>> MessageMetadata(Handle self);
+  [[nodiscard]] Call<void> MessageAddMetadata(Handle self, std::string_view key, std::string_view value);
+  [[nodiscard]] Call<void> MessageSetMetadata(Handle self, std::span<const std::tuple<std::string, std::string>> meta);
+  [[nodiscard]] Call<void> MessageRemoveMetadata(Handle self, std::string_view key);
+  [[nodiscard]] Call<void> MessageDrop(Handle self);
   /// The message behind a `borrow<message>`, to read without copying (DataView, TopicView): a
   /// runtime lowers `data` and `topic` straight from it. It stays alive while held, even if the
   /// guest drops the handle meanwhile.
-  Call<std::shared_ptr<const types::Message>> BorrowMessage(Handle self);
+  [[nodiscard]] Call<std::shared_ptr<const types::Message>> BorrowMessage(Handle self);
 
   // wasi:messaging/producer
-  Call<std::expected<void, types::Error>> ProducerSend(Handle c, std::string_view topic, Handle message);
+  [[nodiscard]] Call<std::expected<void, types::Error>> ProducerSend(Handle c, std::string_view topic, Handle message);
 
   // wasi:messaging/request-reply
-  Call<Handle> RequestOptionsNew();
-  Call<void> RequestOptionsSetTimeoutMs(Handle self, std::uint32_t timeout_ms);
-  Call<void> RequestOptionsSetExpectedReplies(Handle self, std::uint32_t expected_replies);
-  Call<void> RequestOptionsDrop(Handle self);
-  Call<std::expected<std::vector<Handle>, types::Error>> RequestReplyRequest(Handle c, std::string_view topic,
-                                                                             Handle message,
-                                                                             std::optional<Handle> options);
-  Call<std::expected<void, types::Error>> RequestReplyReply(Handle reply_to, Handle message);
+  [[nodiscard]] Call<Handle> RequestOptionsNew();
+  [[nodiscard]] Call<void> RequestOptionsSetTimeoutMs(Handle self, std::uint32_t timeout_ms);
+  [[nodiscard]] Call<void> RequestOptionsSetExpectedReplies(Handle self, std::uint32_t expected_replies);
+  [[nodiscard]] Call<void> RequestOptionsDrop(Handle self);
+  [[nodiscard]] Call<std::expected<std::vector<Handle>, types::Error>> RequestReplyRequest(
+      Handle c, std::string_view topic, Handle message, std::optional<Handle> options);
+  [[nodiscard]] Call<std::expected<void, types::Error>> RequestReplyReply(Handle reply_to, Handle message);
 
   // wasi:messaging/incoming-handler (exported by the guest)
   /// Puts a delivered message in the table, for passing as `own<message>` to the guest's handle.
   /// Traps (and drops the message) when the table is at max_resources.
-  Call<Handle> AdoptMessage(types::Message&& message);
+  [[nodiscard]] Call<Handle> AdoptMessage(types::Message&& message);
 
  private:
   using Resource = std::variant<types::Client, types::Message, request_reply::RequestOptions>;
   struct Slot {
-    std::shared_ptr<Resource> resource;
+    std::shared_ptr<Resource> resource{};
     std::uint32_t generation = 1;
   };
 
-  Call<Handle> Insert(Resource&& resource);
-  Call<std::vector<Handle>> InsertAll(std::vector<types::Message>&& messages);
-  Call<std::uint32_t> ClaimSlotLocked();           // caller holds mutex_
-  Trap OverResourceLimit(std::size_t more) const;  // caller holds mutex_
+  [[nodiscard]] Call<Handle> Insert(Resource&& resource);
+  [[nodiscard]] Call<std::vector<Handle>> InsertAll(std::vector<types::Message>&& messages);
+  [[nodiscard]] Call<std::uint32_t> ClaimSlotLocked();  // caller holds mutex_
+  Trap OverResourceLimit(std::size_t more) const;       // caller holds mutex_
   Handle PlaceLocked(std::uint32_t index, std::shared_ptr<Resource> resource);
   template <class R>
-  Call<std::shared_ptr<Resource>> Borrow(Handle handle) const;
+  [[nodiscard]] Call<std::shared_ptr<Resource>> Borrow(Handle handle) const;
   template <class R>
-  Call<R> Take(Handle handle);
-  Call<std::size_t> IndexOf(Handle handle) const;                         // caller holds mutex_
-  Call<void> CheckMessage(std::size_t bytes, std::size_t entries) const;  // a message after a change
+  [[nodiscard]] Call<R> Take(Handle handle);
+  [[nodiscard]] Call<std::size_t> IndexOf(Handle handle) const;                         // caller holds mutex_
+  [[nodiscard]] Call<void> CheckMessage(std::size_t bytes, std::size_t entries) const;  // a message after a change
 
   std::shared_ptr<const GuestContext> context_;
   GuestLimits limits_;
@@ -127,3 +131,5 @@ class GuestInstance {
 };
 
 }  // namespace wasmq::host
+
+WASMQ_PUBLIC_END

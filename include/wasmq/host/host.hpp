@@ -3,6 +3,9 @@
 /// calling (its identity and permissions). A WebAssembly host keeps one GuestContext per guest
 /// instance and makes it current while the guest runs; native tests do the same with ScopedGuest.
 
+#include <wasmq/detail/require_cpp23.hpp>
+#include <wasmq/detail/visibility.hpp>
+
 #include <wasi/messaging/incoming_handler.hpp>
 #include <wasi/messaging/types.hpp>
 #include <wasmq/broker.hpp>
@@ -21,6 +24,8 @@
 #include <utility>
 #include <vector>
 
+WASMQ_PUBLIC_BEGIN
+
 namespace wasmq::host {
 
 // The WIT mirror's interfaces, by their short names (the host layer speaks them throughout).
@@ -34,7 +39,7 @@ struct Settlement {
   enum class Action : std::uint8_t { kAccept, kRelease, kReject };
   Action action = Action::kAccept;
   wasmq::Duration delay{};  ///< kRelease: before the message is offered again
-  std::string reason;       ///< kReject: the error's text, recorded on the dead letter
+  std::string reason{};     ///< kReject: the error's text, recorded on the dead letter
 };
 
 /// "accept", "release" or "reject".
@@ -55,9 +60,9 @@ struct OutcomePolicy {
 /// What a guest is subscribed to, from host configuration.
 struct Subscription {
   /// A topic pattern (wildcards allowed), or a declared queue's name when `queue` is true.
-  std::string topic;
+  std::string topic{};
   /// Guests in one group on one pattern share its messages (ignored for queues).
-  std::string group;
+  std::string group{};
   bool queue = false;
   OutcomePolicy outcome{};
   wasmq::ConsumerOptions consumer{};
@@ -73,13 +78,13 @@ class Backend : public std::enable_shared_from_this<Backend> {
 
   virtual ~Backend() = default;
   /// Publishes `message` (topic already set and validated, permissions already checked).
-  virtual std::expected<void, types::Error> Publish(wasmq::Message&& message) = 0;
+  [[nodiscard]] virtual std::expected<void, types::Error> Publish(wasmq::Message&& message) = 0;
   /// Sends a request and collects replies as request_reply::Request describes.
-  virtual std::expected<std::vector<types::Message>, types::Error> Request(
+  [[nodiscard]] virtual std::expected<std::vector<types::Message>, types::Error> Request(
       wasmq::Message&& request, std::optional<std::chrono::milliseconds> timeout, std::uint32_t expected_replies) = 0;
   /// Subscribes `handler` as `subscription` says (permissions already checked).
-  virtual std::expected<SubscriptionHandle, types::Error> Subscribe(const Subscription& subscription,
-                                                                    DeliveryHandler handler) = 0;
+  [[nodiscard]] virtual std::expected<SubscriptionHandle, types::Error> Subscribe(const Subscription& subscription,
+                                                                                  DeliveryHandler handler) = 0;
 
   /// Turns a facade message into a broker message for `topic`, taking its buffers (no data copy).
   static wasmq::Message ToBrokerMessage(std::string_view topic, types::Message&& message);
@@ -148,9 +153,9 @@ struct GuestLimits {
 /// One guest as the host sees it: its name, what it may do, where its names resolve, and how
 /// much it may make the host hold.
 struct GuestContext {
-  std::string identity;
-  Permissions permissions;
-  std::shared_ptr<const ConnectionRegistry> registry;
+  std::string identity{};
+  Permissions permissions{};
+  std::shared_ptr<const ConnectionRegistry> registry{};
   GuestLimits limits{};
 };
 
@@ -171,7 +176,7 @@ class ScopedGuest {
 [[nodiscard]] std::shared_ptr<const GuestContext> CurrentGuest() noexcept;
 
 /// A guest's subscription; closing or destroying it ends the deliveries. Move-only.
-class GuestSubscription {
+class [[nodiscard]] GuestSubscription {
  public:
   GuestSubscription() = default;
   explicit GuestSubscription(Backend::SubscriptionHandle handle) noexcept : handle_(std::move(handle)) {}
@@ -187,16 +192,15 @@ class GuestSubscription {
 /// and is settled by the outcome policy. Errors: `permission-denied` when the guest may not
 /// subscribe to the topic (a pattern must be covered by one of its subscribe patterns),
 /// `connection` for an unknown name, `other` for an invalid topic or an undeclared queue.
-std::expected<GuestSubscription, types::Error> SubscribeGuest(std::shared_ptr<const GuestContext> context,
-                                                              std::string_view connection_name,
-                                                              std::shared_ptr<incoming_handler::Guest> guest,
-                                                              const Subscription& subscription);
+[[nodiscard]] std::expected<GuestSubscription, types::Error> SubscribeGuest(
+    std::shared_ptr<const GuestContext> context, std::string_view connection_name,
+    std::shared_ptr<incoming_handler::Guest> guest, const Subscription& subscription);
 
 /// What a connected client holds: its backend, the guest that connected it, and whether it is open.
 struct ClientState {
-  std::shared_ptr<Backend> backend;
-  std::shared_ptr<const GuestContext> guest;
-  std::string connection_name;
+  std::shared_ptr<Backend> backend{};
+  std::shared_ptr<const GuestContext> guest{};
+  std::string connection_name{};
   /// acq_rel exchange in Disconnect, acquire loads elsewhere: a client may be shared by a guest's
   /// threads, and exactly one Disconnect succeeds.
   std::atomic<bool> connected{true};
@@ -206,9 +210,12 @@ struct ClientState {
   /// The state of `client` if it may publish to `topic` now: it is connected (else `connection`),
   /// `topic` is a valid name (else `other`), and its guest may publish there (else
   /// `permission-denied`; `action` names what was refused, e.g. "publish to").
-  static std::expected<const ClientState*, types::Error> ForPublishing(const types::Client& client,
-                                                                       std::string_view topic, std::string_view action);
+  [[nodiscard]] static std::expected<const ClientState*, types::Error> ForPublishing(const types::Client& client,
+                                                                                     std::string_view topic,
+                                                                                     std::string_view action);
   static types::Client MakeClient(std::shared_ptr<ClientState> state) { return types::Client(std::move(state)); }
 };
 
 }  // namespace wasmq::host
+
+WASMQ_PUBLIC_END

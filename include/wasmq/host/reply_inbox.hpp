@@ -6,6 +6,9 @@
 
 #include <string>
 #include <string_view>
+#include <wasmq/detail/visibility.hpp>
+
+WASMQ_PUBLIC_BEGIN
 
 namespace wasmq::host {
 
@@ -20,3 +23,5 @@ inline constexpr std::string_view kInboxToken = "_INBOX";
 [[nodiscard]] std::string NewReplyToken();
 
 }  // namespace wasmq::host
+
+WASMQ_PUBLIC_END

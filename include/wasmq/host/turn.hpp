@@ -3,6 +3,7 @@
 /// instance: other threads wait their turn, and the thread already inside (a guest waiting in
 /// `request` while its thread helps the broker run other work) is refused instead of deadlocking.
 
+#include <wasmq/detail/visibility.hpp>
 #include <wasmq/host/host.hpp>
 
 #include <atomic>
@@ -10,6 +11,8 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+
+WASMQ_PUBLIC_BEGIN
 
 namespace wasmq::host {
 
@@ -46,3 +49,5 @@ class Turn {
 std::shared_ptr<incoming_handler::Guest> OneAtATime(std::shared_ptr<incoming_handler::Guest> guest);
 
 }  // namespace wasmq::host
+
+WASMQ_PUBLIC_END

@@ -3,6 +3,7 @@
 /// close mid-delivery — once, on a topic, or at random from a seed.
 
 #include <wasi/messaging/types.hpp>
+#include <wasmq/detail/visibility.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -13,7 +14,9 @@
 #include <string>
 #include <string_view>
 
-namespace wasmq::testing {
+WASMQ_PUBLIC_BEGIN
+
+namespace wasmq::testkit {
 
 /// What a fault does. Each is applied by the harness's connection (every guest client and every
 /// guest subscription of a Harness goes through it) and shows in the traffic.
@@ -67,9 +70,9 @@ class Faults {
 
  private:
   struct Pending {
-    FaultKind kind;
-    std::string pattern;
-    std::optional<wasi::messaging::types::Error> error;
+    FaultKind kind{};
+    std::string pattern{};
+    std::optional<wasi::messaging::types::Error> error{};
   };
 
   mutable std::mutex mutex_;
@@ -79,4 +82,6 @@ class Faults {
   std::size_t injected_ = 0;
 };
 
-}  // namespace wasmq::testing
+}  // namespace wasmq::testkit
+
+WASMQ_PUBLIC_END

@@ -3,6 +3,7 @@
 
 #include <wasi/messaging/incoming_handler.hpp>
 #include <wasi/messaging/types.hpp>
+#include <wasmq/detail/visibility.hpp>
 
 #include <atomic>
 #include <cstddef>
@@ -10,14 +11,17 @@
 #include <memory>
 #include <utility>
 
-namespace wasmq::testing {
+WASMQ_PUBLIC_BEGIN
+
+namespace wasmq::testkit {
 
 class FunctionGuest final : public wasi::messaging::incoming_handler::Guest {
  public:
   using Function = std::function<std::expected<void, wasi::messaging::types::Error>(wasi::messaging::types::Message&&)>;
   explicit FunctionGuest(Function function) : function_(std::move(function)) {}
 
-  std::expected<void, wasi::messaging::types::Error> Handle(wasi::messaging::types::Message&& message) override {
+  [[nodiscard]] std::expected<void, wasi::messaging::types::Error> Handle(
+      wasi::messaging::types::Message&& message) override {
     // relaxed: a statistic; tests read it after waiting for idle, which orders it.
     calls_.fetch_add(1, std::memory_order_relaxed);
     return function_(std::move(message));
@@ -35,4 +39,6 @@ inline std::shared_ptr<FunctionGuest> guest_from(FunctionGuest::Function functio
   return std::make_shared<FunctionGuest>(std::move(function));
 }
 
-}  // namespace wasmq::testing
+}  // namespace wasmq::testkit
+
+WASMQ_PUBLIC_END

@@ -2,8 +2,8 @@
 /// A per-test broker, host and traffic recorder for testing message-handling guests.
 ///
 /// ```
-/// wasmq::testing::Harness harness;                      // manual clock, manual executor
-/// harness.respond("pricing.quote", wasmq::testing::canned({"9.99"}));
+/// wasmq::testkit::Harness harness;                      // manual clock, manual executor
+/// harness.respond("pricing.quote", wasmq::testkit::canned({"9.99"}));
 /// auto checkout = std::make_shared<Checkout>();
 /// ASSERT_TRUE(harness.subscribe(checkout, {.topic = "checkout"}));
 /// harness.publish("checkout", "order-1");
@@ -13,6 +13,9 @@
 /// ```
 /// Nothing leaves the process, nothing is global, nothing sleeps. When the test has failed by the
 /// time the harness is destroyed, it prints the timeline of everything that happened.
+
+#include <wasmq/detail/require_cpp23.hpp>
+#include <wasmq/detail/visibility.hpp>
 
 #include <wasi/messaging/incoming_handler.hpp>
 #include <wasi/messaging/types.hpp>
@@ -34,11 +37,13 @@
 #include <string>
 #include <string_view>
 
+WASMQ_PUBLIC_BEGIN
+
 namespace wasmq {
 class ThreadPoolRuntime;
 }
 
-namespace wasmq::testing {
+namespace wasmq::testkit {
 
 namespace detail {
 class CountingRuntime;
@@ -52,23 +57,23 @@ struct HarnessOptions {
   /// The broker's options. Its observer, if any, still gets every event (after the traffic).
   BrokerOptions broker{};
   /// Connection names that reach the harness's broker besides "inproc" and "inproc://test".
-  std::vector<std::string> connection_names;
+  std::vector<std::string> connection_names{};
   /// Whether the destructor prints the timeline when the test failed; decides "failed" with
   /// `test_failed` (default: ::testing::Test::HasFailure()).
   bool print_timeline_on_failure = true;
-  std::function<bool()> test_failed;
+  std::function<bool()> test_failed{};
 };
 
 /// What Harness::deliver hands the guest besides the data.
 struct DeliverOptions {
   /// Sets a reply address: the guest may Reply, and the replies are captured as sends to it.
-  std::optional<std::string> reply_to;
-  std::optional<std::string> content_type;
-  Metadata metadata;
+  std::optional<std::string> reply_to{};
+  std::optional<std::string> content_type{};
+  Metadata metadata{};
   /// How the result is settled (the same policy a host gives a subscription).
   wasmq::host::OutcomePolicy policy{};
   /// The guest to run as (its identity and permissions); null: the harness's default guest.
-  std::shared_ptr<const wasmq::host::GuestContext> as;
+  std::shared_ptr<const wasmq::host::GuestContext> as{};
 };
 
 /// See the file comment. Not thread-safe itself: drive it from the test's thread (the broker and
@@ -112,7 +117,7 @@ class Harness {
   [[nodiscard]] wasmq::host::ScopedGuest as_guest(
       std::shared_ptr<const wasmq::host::GuestContext> context = nullptr) const;
   /// Subscribes `guest` as a host would. Errors as host::SubscribeGuest.
-  std::expected<wasmq::host::GuestSubscription, wasi::messaging::types::Error> subscribe(
+  [[nodiscard]] std::expected<wasmq::host::GuestSubscription, wasi::messaging::types::Error> subscribe(
       std::shared_ptr<wasi::messaging::incoming_handler::Guest> guest, const wasmq::host::Subscription& subscription,
       std::shared_ptr<const wasmq::host::GuestContext> as = nullptr);
   /// Hands one message on `topic` straight to `guest.Handle` (no queue) and says how the host
@@ -123,12 +128,13 @@ class Harness {
 
   // --- the test as a producer ------------------------------------------------------------------
   /// Publishes `data` on `topic` as producer "test", captured like a guest's send.
-  Result<PublishReceipt> publish(std::string_view topic, std::string_view data, Metadata metadata = {});
+  [[nodiscard]] Result<PublishReceipt> publish(std::string_view topic, std::string_view data, Metadata metadata = {});
   /// Publishes a prepared message as producer "test".
-  Result<PublishReceipt> publish(Message message);
+  [[nodiscard]] Result<PublishReceipt> publish(Message message);
   /// Publishes to `queue` until it refuses (full), as producer "fill". Returns how many it took.
   /// Errors: invalid_argument when the queue took `limit` messages without refusing.
-  Result<std::size_t> fill(std::string_view queue, std::string_view data = "filler", std::size_t limit = 1'000'000);
+  [[nodiscard]] Result<std::size_t> fill(std::string_view queue, std::string_view data = "filler",
+                                         std::size_t limit = 1'000'000);
 
   // --- scripted request-reply ------------------------------------------------------------------
   /// Serves requests on `topic` with `script` (canned, repeated, echo, silent) until the responder
@@ -155,4 +161,6 @@ class Harness {
   std::list<Responder> responders_;
 };
 
-}  // namespace wasmq::testing
+}  // namespace wasmq::testkit
+
+WASMQ_PUBLIC_END

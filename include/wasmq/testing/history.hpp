@@ -1,6 +1,7 @@
 #pragma once
 /// Checks a captured history for what a message broker must not do, and counts what it may do.
 
+#include <wasmq/detail/visibility.hpp>
 #include <wasmq/message.hpp>
 #include <wasmq/testing/traffic.hpp>
 
@@ -12,7 +13,9 @@
 #include <string>
 #include <vector>
 
-namespace wasmq::testing {
+WASMQ_PUBLIC_BEGIN
+
+namespace wasmq::testkit {
 
 /// What a history shows, per message and queue (a message published to three subscriptions is
 /// three messages here).
@@ -30,16 +33,16 @@ struct HistoryReport {
 
   /// Never allowed: messages that entered a queue and were neither accepted, dead-lettered nor
   /// dropped. (After the harness is idle these are stuck; call check_history when it is.)
-  std::vector<std::string> lost;
+  std::vector<std::string> lost{};
   /// Never allowed: messages accepted more than once, or delivered after they were accepted.
-  std::vector<std::string> delivered_after_accept;
+  std::vector<std::string> delivered_after_accept{};
   /// Never allowed: first deliveries to one consumer out of their producer's send order.
-  std::vector<std::string> out_of_order;
+  std::vector<std::string> out_of_order{};
 
   /// Messages by the number of deliveries they took (accepted, dead-lettered or still held).
-  std::map<std::uint32_t, std::size_t> delivery_counts;
+  std::map<std::uint32_t, std::size_t> delivery_counts{};
   /// Dead letters (and drops) by reason.
-  std::map<DeadLetterReason, std::size_t> dead_letters_by_reason;
+  std::map<DeadLetterReason, std::size_t> dead_letters_by_reason{};
 
   /// Nothing lost, nothing delivered after acceptance, nothing out of order.
   [[nodiscard]] bool ok() const noexcept {
@@ -60,4 +63,6 @@ std::ostream& operator<<(std::ostream& out, const HistoryReport& report);
 /// those first.
 HistoryReport check_history(std::span<const TrafficEvent> events);
 
-}  // namespace wasmq::testing
+}  // namespace wasmq::testkit
+
+WASMQ_PUBLIC_END

@@ -11,6 +11,7 @@
 /// ```
 
 #include <wasi/messaging/types.hpp>
+#include <wasmq/detail/visibility.hpp>
 #include <wasmq/message.hpp>
 #include <wasmq/name.hpp>
 #include <wasmq/testing/text.hpp>
@@ -23,7 +24,9 @@
 #include <string>
 #include <string_view>
 
-namespace wasmq::testing {
+WASMQ_PUBLIC_BEGIN
+
+namespace wasmq::testkit {
 
 namespace matcher_detail {
 
@@ -32,8 +35,11 @@ inline std::string topic_of(const Message& message) { return message.topic; }
 inline std::string topic_of(const wasi::messaging::types::Message& message) { return message.Topic().value_or(""); }
 
 inline std::string text_of(const TrafficEvent& event) { return event.text(); }
+
+inline std::string reason_name(DeadLetterReason reason) { return std::string(to_string(reason)); }
+inline std::string reason_name(std::string_view reason) { return std::string(reason); }
 inline std::string text_of(const Message& message) { return std::string(message.payload.as_string()); }
-using testing::text_of;  // facade messages
+using testkit::text_of;  // facade messages
 
 inline std::optional<std::string> metadata_of(const Message& message, std::string_view key) {
   if (auto value = message.find_metadata(key)) return std::string(*value);
@@ -52,7 +58,7 @@ inline std::optional<std::string> metadata_of(const wasi::messaging::types::Mess
 /// Reason and delivery count of a dead letter: from the event, or from the metadata the broker
 /// wrote on the dead-lettered message.
 struct Death {
-  std::string reason;
+  std::string reason{};
   std::uint32_t delivery_count = 0;
 };
 template <typename AnyMessage>
@@ -105,9 +111,11 @@ MATCHER_P2(WithMetadata, key, expected,
 
 /// A dead letter (a `dead_lettered` event, or a message carrying the broker's wasmq-dl-* metadata)
 /// for `reason` after `delivery_count` deliveries.
+/// A dead letter for `reason` (a DeadLetterReason, or its name: "max_deliveries") after
+/// `delivery_count` deliveries.
 MATCHER_P2(DeadLettered, reason, delivery_count,
-           std::string(negation ? "not " : "") + "dead-lettered for " + std::string(to_string(reason)) + " after " +
-               std::to_string(delivery_count) + " deliveries") {
+           std::string(negation ? "not " : "") + "dead-lettered for " + matcher_detail::reason_name(reason) +
+               " after " + std::to_string(delivery_count) + " deliveries") {
   const auto death = matcher_detail::death_of(arg);
   if (!death) {
     *result_listener << "which is not a dead letter";
@@ -115,7 +123,8 @@ MATCHER_P2(DeadLettered, reason, delivery_count,
   }
   *result_listener << "which was dead-lettered for " << death->reason << " after " << death->delivery_count
                    << " deliveries";
-  return death->reason == to_string(reason) && death->delivery_count == static_cast<std::uint32_t>(delivery_count);
+  return death->reason == matcher_detail::reason_name(reason) &&
+         death->delivery_count == static_cast<std::uint32_t>(delivery_count);
 }
 
 /// A captured event of `kind`.
@@ -124,4 +133,6 @@ MATCHER_P(OfKind, kind, std::string(negation ? "not " : "") + "a '" + std::strin
   return arg.kind == kind;
 }
 
-}  // namespace wasmq::testing
+}  // namespace wasmq::testkit
+
+WASMQ_PUBLIC_END

@@ -4,10 +4,13 @@
 /// stopped and started again on the same port and store, to test connection loss.
 ///
 /// ```
-/// auto server = wasmq::testing::NatsServer::start();
+/// auto server = wasmq::testkit::NatsServer::start();
 /// ASSERT_TRUE(server) << server.error();
 /// auto backend = wasmq::backends::MakeNatsBackend({.url = (*server)->url()});
 /// ```
+
+#include <wasmq/detail/require_cpp23.hpp>
+#include <wasmq/detail/visibility.hpp>
 
 #include <chrono>
 #include <condition_variable>
@@ -18,11 +21,13 @@
 #include <string>
 #include <thread>
 
-namespace wasmq::testing {
+WASMQ_PUBLIC_BEGIN
+
+namespace wasmq::testkit {
 
 struct NatsServerOptions {
   /// The server binary; empty: $WASMQ_NATS_SERVER, else `nats-server` on PATH, /usr/sbin, /usr/local/bin.
-  std::string executable;
+  std::string executable{};
   bool jetstream = true;
   /// How long start() waits for the server to say it is ready.
   std::chrono::milliseconds ready_timeout = std::chrono::seconds(10);
@@ -32,7 +37,7 @@ class NatsServer {
  public:
   /// Starts a server. Errors: a sentence saying why (no binary, it exited, it was not ready in time),
   /// with what the server printed.
-  static std::expected<std::unique_ptr<NatsServer>, std::string> start(NatsServerOptions options = {});
+  [[nodiscard]] static std::expected<std::unique_ptr<NatsServer>, std::string> start(NatsServerOptions options = {});
   ~NatsServer();
   NatsServer(const NatsServer&) = delete;
   NatsServer& operator=(const NatsServer&) = delete;
@@ -45,13 +50,13 @@ class NatsServer {
   /// Stops the server (SIGTERM, then SIGKILL after 5 s); the port and the store stay for restart().
   void stop();
   /// Starts it again on the same port and store. Errors as start().
-  std::expected<void, std::string> restart();
+  [[nodiscard]] std::expected<void, std::string> restart();
   /// What the server printed so far (its log), for failure messages.
   [[nodiscard]] std::string log() const;
 
  private:
   NatsServer() = default;
-  std::expected<void, std::string> launch();
+  [[nodiscard]] std::expected<void, std::string> launch();
 
   /// Reads what the server prints until it exits, appending to log_.
   void drain(int fd);
@@ -70,4 +75,6 @@ class NatsServer {
 /// The nats-server binary NatsServer would run, or empty when there is none.
 std::string find_nats_server(const NatsServerOptions& options = {});
 
-}  // namespace wasmq::testing
+}  // namespace wasmq::testkit
+
+WASMQ_PUBLIC_END

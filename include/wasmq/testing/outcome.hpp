@@ -2,13 +2,16 @@
 /// What a guest's Handle did with one message, as the host would settle it.
 
 #include <wasi/messaging/types.hpp>
+#include <wasmq/detail/visibility.hpp>
 #include <wasmq/host/host.hpp>
 
 #include <iosfwd>
 #include <optional>
 #include <string>
 
-namespace wasmq::testing {
+WASMQ_PUBLIC_BEGIN
+
+namespace wasmq::testkit {
 
 /// The result of Harness::deliver: what Handle returned (or threw) and how the host's outcome
 /// policy settles that.
@@ -21,9 +24,9 @@ struct Outcome {
   };
 
   Settlement settlement = Settlement::accepted;
-  std::optional<wasi::messaging::types::Error> error;  ///< what Handle returned, if not ok
-  std::string exception;                               ///< what Handle threw, if it did
-  Duration retry_delay{};                              ///< released: the delay before redelivery
+  std::optional<wasi::messaging::types::Error> error{};  ///< what Handle returned, if not ok
+  std::string exception{};                               ///< what Handle threw, if it did
+  Duration retry_delay{};                                ///< released: the delay before redelivery
 
   [[nodiscard]] bool accepted() const noexcept { return settlement == Settlement::accepted; }
   [[nodiscard]] bool released() const noexcept { return settlement == Settlement::released; }
@@ -38,4 +41,6 @@ std::string describe(const Outcome& outcome);
 void PrintTo(const Outcome& outcome, std::ostream* out);
 std::ostream& operator<<(std::ostream& out, const Outcome& outcome);
 
-}  // namespace wasmq::testing
+}  // namespace wasmq::testkit
+
+WASMQ_PUBLIC_END

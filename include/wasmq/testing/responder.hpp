@@ -2,6 +2,7 @@
 /// Scripted request-reply responders: canned replies, several replies, or silence (a timeout).
 
 #include <wasi/messaging/types.hpp>
+#include <wasmq/detail/visibility.hpp>
 #include <wasmq/host/host.hpp>
 
 #include <cstddef>
@@ -13,7 +14,9 @@
 #include <string_view>
 #include <vector>
 
-namespace wasmq::testing {
+WASMQ_PUBLIC_BEGIN
+
+namespace wasmq::testkit {
 
 /// What a responder answers to one request: the texts of its replies, in order (none: silence).
 using ReplyScript = std::function<std::vector<std::string>(const wasi::messaging::types::Message& request)>;
@@ -57,4 +60,6 @@ class Responder {
   wasmq::host::GuestSubscription subscription_;
 };
 
-}  // namespace wasmq::testing
+}  // namespace wasmq::testkit
+
+WASMQ_PUBLIC_END

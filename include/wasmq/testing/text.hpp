@@ -2,13 +2,16 @@
 /// Text in and out of facade messages, for tests that speak in strings.
 
 #include <wasi/messaging/types.hpp>
+#include <wasmq/detail/visibility.hpp>
 
 #include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
 
-namespace wasmq::testing {
+WASMQ_PUBLIC_BEGIN
+
+namespace wasmq::testkit {
 
 /// The data of `message` as text.
 inline std::string text_of(const wasi::messaging::types::Message& message) {
@@ -22,4 +25,6 @@ inline wasi::messaging::types::Message message_of(std::string_view text) {
       std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
 }
 
-}  // namespace wasmq::testing
+}  // namespace wasmq::testkit
+
+WASMQ_PUBLIC_END

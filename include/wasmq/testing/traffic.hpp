@@ -1,6 +1,7 @@
 #pragma once
 /// Captured traffic: everything that happened to every message in a test, in order.
 
+#include <wasmq/detail/visibility.hpp>
 #include <wasmq/message.hpp>
 #include <wasmq/observer.hpp>
 #include <wasmq/runtime.hpp>
@@ -18,7 +19,9 @@
 #include <unordered_map>
 #include <vector>
 
-namespace wasmq::testing {
+WASMQ_PUBLIC_BEGIN
+
+namespace wasmq::testkit {
 
 /// What happened. The broker's own events (published … dropped, see wasmq::EventKind) plus what
 /// the harness sees at the facade: sends, failed sends, and injected duplicates.
@@ -45,14 +48,14 @@ std::string_view to_string(TrafficKind kind) noexcept;
 struct TrafficEvent {
   std::uint64_t sequence = 0;  ///< 1, 2, 3 … in capture order
   TrafficKind kind{};
-  TimePoint time;
-  std::string queue;                       ///< the queue or subscription; empty for sends
-  std::shared_ptr<const Message> message;  ///< never null; shares the payload
+  TimePoint time{};
+  std::string queue{};                       ///< the queue or subscription; empty for sends
+  std::shared_ptr<const Message> message{};  ///< never null; shares the payload
   std::uint32_t delivery_count = 0;
-  std::optional<DeadLetterReason> reason;
-  std::string producer;          ///< who sent the message: a guest's identity, "test", "broker", …
+  std::optional<DeadLetterReason> reason{};
+  std::string producer{};        ///< who sent the message: a guest's identity, "test", "broker", …
   std::uint64_t message_id = 0;  ///< one per message sent, shared by all its events
-  std::string detail;            ///< the error of a failed send, the fault injected, …
+  std::string detail{};          ///< the error of a failed send, the fault injected, …
   std::uint64_t consumer = 0;    ///< delivered: the consumer's id (ConsumerStats::id)
 
   [[nodiscard]] const std::string& topic() const noexcept { return message->topic; }
@@ -116,8 +119,11 @@ class Traffic final : public Observer {
   [[nodiscard]] std::vector<TrafficEvent> events() const;
   /// The events `keep` selects, in order.
   [[nodiscard]] std::vector<TrafficEvent> select(const std::function<bool(const TrafficEvent&)>& keep) const;
-  /// Events of messages whose topic `pattern` matches (NATS wildcards allowed).
+  /// Events of every kind (sent, published, delivered, accepted, …) of messages whose topic
+  /// `pattern` matches (NATS wildcards allowed). For what was sent alone, see sent_to().
   [[nodiscard]] std::vector<TrafficEvent> on_topic(std::string_view pattern) const;
+  /// `sent` events of messages whose topic `pattern` matches: what guests and the test sent there.
+  [[nodiscard]] std::vector<TrafficEvent> sent_to(std::string_view pattern) const;
   /// Events of one kind.
   [[nodiscard]] std::vector<TrafficEvent> of_kind(TrafficKind kind) const;
   /// Events in one queue or subscription.
@@ -136,7 +142,7 @@ class Traffic final : public Observer {
  private:
   struct Identity {
     std::uint64_t message_id = 0;
-    std::string producer;
+    std::string producer{};
   };
   /// The identity of `message`, creating one on first sight. Call with mutex_ held.
   Identity identify(const std::shared_ptr<const Message>& message);
@@ -152,4 +158,6 @@ class Traffic final : public Observer {
   std::array<std::size_t, 13> counts_{};
 };
 
-}  // namespace wasmq::testing
+}  // namespace wasmq::testkit
+
+WASMQ_PUBLIC_END

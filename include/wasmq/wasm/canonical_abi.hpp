@@ -9,6 +9,9 @@
 /// a string that is not UTF-8, an unknown discriminant, and every handle misuse GuestInstance
 /// reports. A list longer than the guest's limits allow traps before anything is copied.
 
+#include <wasmq/detail/require_cpp23.hpp>
+#include <wasmq/detail/visibility.hpp>
+
 #include <wasmq/host/guest_instance.hpp>
 #include <wasmq/wasm/imports.hpp>
 
@@ -17,6 +20,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+
+WASMQ_PUBLIC_BEGIN
 
 namespace wasmq::wasm {
 
@@ -27,8 +32,9 @@ class GuestRuntime {
   /// The linear memory as it is now. Invalid after any call into the guest: memory.grow may move it.
   virtual std::span<std::uint8_t> Memory() = 0;
   /// Calls the guest's `cabi_realloc`; an error is the trap it raised.
-  virtual std::expected<std::uint32_t, std::string> Realloc(std::uint32_t old_ptr, std::uint32_t old_size,
-                                                            std::uint32_t align, std::uint32_t new_size) = 0;
+  [[nodiscard]] virtual std::expected<std::uint32_t, std::string> Realloc(std::uint32_t old_ptr, std::uint32_t old_size,
+                                                                          std::uint32_t align,
+                                                                          std::uint32_t new_size) = 0;
   /// Brackets an import that waits (request-reply.request): a runtime that runs one guest at a
   /// time process-wide (wasm2c) lets others run meanwhile.
   virtual void BeginWait() {}
@@ -45,12 +51,13 @@ class CanonicalAbi {
 
   /// Runs import `id` on its flat arguments (Signature(id).params of them): the i32 result (0
   /// when the function has none), or why the guest must trap.
-  std::expected<std::uint32_t, TrapText> Call(ImportId id, std::span<const std::uint32_t> args);
+  [[nodiscard]] std::expected<std::uint32_t, TrapText> Call(ImportId id, std::span<const std::uint32_t> args);
 
   [[nodiscard]] const wasmq::host::GuestLimits& Limits() const noexcept { return limits_; }
 
   /// Reads the `result<_, error>` the guest's handle export left at `ret`.
-  std::expected<std::expected<void, wasi::messaging::types::Error>, TrapText> LiftHandleResult(std::uint32_t ret);
+  [[nodiscard]] std::expected<std::expected<void, wasi::messaging::types::Error>, TrapText> LiftHandleResult(
+      std::uint32_t ret);
 
  private:
   using Error = wasi::messaging::types::Error;
@@ -78,3 +85,5 @@ class CanonicalAbi {
 };
 
 }  // namespace wasmq::wasm
+
+WASMQ_PUBLIC_END

@@ -7,6 +7,9 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <wasmq/detail/visibility.hpp>
+
+WASMQ_PUBLIC_BEGIN
 
 namespace wasmq::wasm {
 
@@ -37,11 +40,11 @@ enum class ImportId : std::uint8_t {
 
 /// One import: where it lives, what it is called, and its flat core signature.
 struct ImportSignature {
-  ImportId id;
-  std::string_view module;  ///< "wasi:messaging/<interface>@0.2.0-draft"
-  std::string_view name;    ///< "[method]message.topic", "send", ...
-  std::uint8_t params;      ///< i32 parameters, the return-area pointer included
-  bool returns_i32;         ///< one i32 result (a new handle), else none
+  ImportId id{};
+  std::string_view module{};  ///< "wasi:messaging/<interface>@0.2.0-draft"
+  std::string_view name{};    ///< "[method]message.topic", "send", ...
+  std::uint8_t params{};      ///< i32 parameters, the return-area pointer included
+  bool returns_i32{};         ///< one i32 result (a new handle), else none
 };
 
 inline constexpr std::string_view kTypesModule = "wasi:messaging/types@0.2.0-draft";
@@ -59,3 +62,5 @@ const ImportSignature* FindImport(std::string_view module, std::string_view name
 const ImportSignature& Signature(ImportId id) noexcept;
 
 }  // namespace wasmq::wasm
+
+WASMQ_PUBLIC_END

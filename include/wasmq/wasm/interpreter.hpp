@@ -6,6 +6,9 @@
 /// instances run in parallel on any threads, one delivery at a time each. It is 10–20 times
 /// slower than wasm2c (docs/benchmarks.md).
 
+#include <wasmq/detail/require_cpp23.hpp>
+#include <wasmq/detail/visibility.hpp>
+
 #include <wasmq/wasm/wasm_guest.hpp>
 
 #include <cstdint>
@@ -15,15 +18,19 @@
 #include <span>
 #include <string>
 
+WASMQ_PUBLIC_BEGIN
+
 namespace wasmq::wasm {
 
 /// Instantiates the module `wasm` for the guest `context` describes and runs its _initialize;
 /// the reason when the bytes are not a module of the world, or instantiation traps.
-std::expected<std::shared_ptr<WasmGuest>, std::string> LoadInterpretedGuest(
+[[nodiscard]] std::expected<std::shared_ptr<WasmGuest>, std::string> LoadInterpretedGuest(
     std::shared_ptr<const wasmq::host::GuestContext> context, std::span<const std::uint8_t> wasm);
 
 /// The same, reading the module from `path`.
-std::expected<std::shared_ptr<WasmGuest>, std::string> LoadInterpretedGuest(
+[[nodiscard]] std::expected<std::shared_ptr<WasmGuest>, std::string> LoadInterpretedGuest(
     std::shared_ptr<const wasmq::host::GuestContext> context, const std::filesystem::path& path);
 
 }  // namespace wasmq::wasm
+
+WASMQ_PUBLIC_END

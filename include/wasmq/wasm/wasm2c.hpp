@@ -16,6 +16,9 @@
 /// guest out of steps traps. An unmetered module cannot be interrupted: keep wasm2c for guests
 /// built by the host's own build, metered when they are not trusted.
 
+#include <wasmq/detail/require_cpp23.hpp>
+#include <wasmq/detail/visibility.hpp>
+
 #include <wasmq/wasm/wasm2c_module.h>
 #include <wasmq/wasm/wasm_guest.hpp>
 
@@ -23,12 +26,16 @@
 #include <memory>
 #include <string>
 
+WASMQ_PUBLIC_BEGIN
+
 namespace wasmq::wasm {
 
 /// Instantiates `module` for the guest `context` describes (runs the reactor's _initialize).
 /// Fails, with the reason, when instantiation traps or the initial memory is over the guest's
 /// max_memory_bytes.
-std::expected<std::shared_ptr<WasmGuest>, std::string> MakeWasm2cGuest(
+[[nodiscard]] std::expected<std::shared_ptr<WasmGuest>, std::string> MakeWasm2cGuest(
     std::shared_ptr<const wasmq::host::GuestContext> context, const wasmq_wasm2c_module& module);
 
 }  // namespace wasmq::wasm
+
+WASMQ_PUBLIC_END

@@ -12,6 +12,9 @@
 /// releases them and the broker dead-letters them at max_deliveries; the host and the broker go
 /// on, and so do other instances.
 
+#include <wasmq/detail/require_cpp23.hpp>
+#include <wasmq/detail/visibility.hpp>
+
 #include <wasi/messaging/incoming_handler.hpp>
 #include <wasmq/host/guest_instance.hpp>
 #include <wasmq/host/turn.hpp>
@@ -24,6 +27,8 @@
 #include <mutex>
 #include <string>
 
+WASMQ_PUBLIC_BEGIN
+
 namespace wasmq::wasm {
 
 class WasmGuest : public wasi::messaging::incoming_handler::Guest, protected GuestRuntime {
@@ -32,7 +37,8 @@ class WasmGuest : public wasi::messaging::incoming_handler::Guest, protected Gue
   WasmGuest(const WasmGuest&) = delete;
   WasmGuest& operator=(const WasmGuest&) = delete;
 
-  std::expected<void, wasi::messaging::types::Error> Handle(wasi::messaging::types::Message&& message) final;
+  [[nodiscard]] std::expected<void, wasi::messaging::types::Error> Handle(
+      wasi::messaging::types::Message&& message) final;
 
   /// Why the instance trapped, or empty while it has not.
   [[nodiscard]] std::string TrapReason() const;
@@ -50,9 +56,9 @@ class WasmGuest : public wasi::messaging::incoming_handler::Guest, protected Gue
 
   CanonicalAbi& Abi() { return abi_; }
   /// Calls the export `handle` with an own<message> handle; returns its return-area address.
-  virtual std::expected<std::uint32_t, TrapText> CallHandle(std::uint32_t message) = 0;
+  [[nodiscard]] virtual std::expected<std::uint32_t, TrapText> CallHandle(std::uint32_t message) = 0;
   /// Calls `cabi_post_...#handle` (a guest without one has nothing to free).
-  virtual std::expected<void, TrapText> CallPostReturn(std::uint32_t ret) = 0;
+  [[nodiscard]] virtual std::expected<void, TrapText> CallPostReturn(std::uint32_t ret) = 0;
   /// Bracket one delivery's calls into the guest (handle, lifting, post-return), so that a
   /// runtime that takes a lock per entry (wasm2c) takes it once per delivery.
   virtual void BeginDelivery() {}
@@ -73,3 +79,5 @@ class WasmGuest : public wasi::messaging::incoming_handler::Guest, protected Gue
 };
 
 }  // namespace wasmq::wasm
+
+WASMQ_PUBLIC_END

@@ -23,7 +23,7 @@ using host::Subscription;
 namespace types = wasi::messaging::types;
 
 types::Error ToWitError(const wasmq::Error& error) {
-  std::string text = std::string(wasmq::to_string(error.code)) + ": " + error.message;
+  std::string text = std::string(wasmq::to_string(error.code)) + ": " + error.message();
   switch (error.code) {
     case wasmq::Errc::timeout: return types::Error::Timeout();
     case wasmq::Errc::closed: return types::Error::Connection(std::move(text));

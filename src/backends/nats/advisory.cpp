@@ -7,7 +7,7 @@ namespace wasmq::backends::nats_detail {
 
 namespace {
 
-constexpr std::string_view max_deliver_type = "io.nats.jetstream.advisory.v1.max_deliver";
+constexpr std::string_view kMaxDeliverType = "io.nats.jetstream.advisory.v1.max_deliver";
 
 const std::string* StringField(const nlohmann::json& object, const char* key) {
   auto found = object.find(key);
@@ -29,7 +29,7 @@ std::optional<MaxDeliveriesAdvisory> ParseMaxDeliveriesAdvisory(std::string_view
   const nlohmann::json body = nlohmann::json::parse(json, nullptr, false);
   if (body.is_discarded() || !body.is_object()) return std::nullopt;
   const std::string* type = StringField(body, "type");
-  if (type == nullptr || *type != max_deliver_type) return std::nullopt;
+  if (type == nullptr || *type != kMaxDeliverType) return std::nullopt;
   const std::string* stream = StringField(body, "stream");
   const std::string* consumer = StringField(body, "consumer");
   const auto stream_seq = UnsignedField(body, "stream_seq");

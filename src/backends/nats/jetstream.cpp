@@ -10,7 +10,7 @@ namespace wasmq::backends::nats_detail {
 
 namespace {
 
-constexpr std::int64_t nanos_per_milli = 1'000'000;
+constexpr std::int64_t kNanosPerMilli = 1'000'000;
 
 std::string Sanitized(std::string_view text) {
   std::string out(text);
@@ -25,6 +25,12 @@ std::string DeliverSubject(const DurableChannel& channel, std::string_view consu
 }
 
 types::Error JetStreamError(natsStatus status, jsErrCode code, std::string_view doing) {
+  if (status == NATS_NO_RESPONDERS) {
+    // Nothing answers the JetStream API: the server runs without JetStream.
+    return types::Error::Other(std::string(doing) +
+                               ": no JetStream on the server (nothing answers its API); durable channels need "
+                               "JetStream: start nats-server with -js (or jetstream {} in its configuration)");
+  }
   types::Error error = ErrorOf(status, doing);
   if (error.GetKind() == types::Error::Kind::kOther && code != 0) {
     return types::Error::Other(error.Message() + " [JetStream error " + std::to_string(code) + "]");
@@ -42,12 +48,12 @@ std::string ConsumerName(std::string_view group) { return Sanitized(group); }
 
 std::expected<void, types::Error> ValidateChannel(const DurableChannel& channel) {
   if (auto valid = wasmq::validate_name(channel.name); !valid) {
-    return std::unexpected(types::Error::Other("durable channel: " + valid.error().message));
+    return std::unexpected(types::Error::Other("durable channel: " + valid.error().message()));
   }
   if (!channel.dead_letter.empty()) {
     if (auto valid = wasmq::validate_name(channel.dead_letter); !valid) {
       return std::unexpected(
-          types::Error::Other("durable channel '" + channel.name + "': dead-letter name: " + valid.error().message));
+          types::Error::Other("durable channel '" + channel.name + "': dead-letter name: " + valid.error().message()));
     }
     if (channel.dead_letter == channel.name) {
       return std::unexpected(
@@ -64,7 +70,7 @@ std::expected<void, types::Error> ValidateChannel(const DurableChannel& channel)
 void InitConsumerConfig(jsConsumerConfig& config, const DurableChannel& channel) {
   jsConsumerConfig_Init(&config);
   config.AckPolicy = js_AckExplicit;
-  config.AckWait = channel.lock_duration.count() * nanos_per_milli;
+  config.AckWait = channel.lock_duration.count() * kNanosPerMilli;
   config.MaxDeliver = channel.max_deliveries == 0 ? -1 : static_cast<std::int64_t>(channel.max_deliveries);
   config.DeliverPolicy = channel.queue ? js_DeliverAll : js_DeliverNew;
 }

@@ -30,11 +30,11 @@ namespace {
 using namespace nats_detail;
 
 /// Queue group of guest subscriptions on a queue that is not durable (core NATS).
-constexpr const char* core_queue_group = "wasmq.queue";
+constexpr const char* kCoreQueueGroup = "wasmq.queue";
 /// How long a request or reply waits for the server to confirm its flush before going on.
-constexpr std::int64_t flush_timeout_ms = 1000;
+constexpr std::int64_t kFlushTimeoutMs = 1000;
 /// Queue group of every host's dead-letter republisher: one host republishes each advisory.
-constexpr const char* republisher_group = "wasmq.dead-letters";
+constexpr const char* kRepublisherGroup = "wasmq.dead-letters";
 
 /// relaxed everywhere: statistics, read for reports only.
 struct Counters {
@@ -187,7 +187,7 @@ class NatsBackendImpl final : public NatsBackend {
     auto closure = std::make_unique<GuestDeliveries>(Weak(), std::move(handler), subscription.outcome, durable);
     std::expected<StartedSubscription, types::Error> started;
     if (!durable) {
-      const char* group = subscription.queue           ? core_queue_group
+      const char* group = subscription.queue           ? kCoreQueueGroup
                           : subscription.group.empty() ? nullptr
                                                        : subscription.group.c_str();
       started = StartSubscription(
@@ -234,6 +234,22 @@ class NatsBackendImpl final : public NatsBackend {
   // --- called by the subscriptions' closures --------------------------------------------------------
 
   void CountDelivered() { Counters::Add(counters_.delivered); }
+  /// A guest's handler threw: tell the options' hook, if any (it must not throw; if it does, the
+  /// exception is dropped here rather than escape into the client's callback thread).
+  void ReportHandlerError(std::string_view subject, const std::exception_ptr& exception) noexcept {
+    if (!options_.on_handler_error) return;
+    try {
+      HandlerError error{.queue = subject, .exception = exception, .what = "a non-standard exception"};
+      try {
+        std::rethrow_exception(exception);
+      } catch (const std::exception& thrown) {
+        error.what = thrown.what();
+      } catch (...) {  // NOLINT(bugprone-empty-catch): described above as a non-standard exception
+      }
+      options_.on_handler_error(error);
+    } catch (...) {  // NOLINT(bugprone-empty-catch): nobody is left to tell
+    }
+  }
 
   /// Settles one delivery by the guest's result. `durable`: the channel it came through, if any.
   void Settle(natsMsg* msg, const Settlement& settlement, const std::optional<DurableChannel>& durable) {
@@ -356,7 +372,7 @@ class NatsBackendImpl final : public NatsBackend {
       auto started = StartSubscription(
           std::make_unique<DeadLetterRepublisher>(Weak(), channel),
           [&](natsSubscription** sub, natsMsgHandler deliver, void* closure) {
-            return natsConnection_QueueSubscribe(sub, connection_->get(), subject.c_str(), republisher_group, deliver,
+            return natsConnection_QueueSubscribe(sub, connection_->get(), subject.c_str(), kRepublisherGroup, deliver,
                                                  closure);
           },
           "subscribing to " + subject);
@@ -453,7 +469,7 @@ class NatsBackendImpl final : public NatsBackend {
     // flush now rather than when the client's flusher thread gets to it, up to a millisecond
     // later per hop. A failed flush changes nothing: the message stays buffered.
     if (!options_.send_asap && (!reply.empty() || message.topic.starts_with("_INBOX."))) {
-      (void)natsConnection_FlushTimeout(connection_->get(), flush_timeout_ms);
+      (void)natsConnection_FlushTimeout(connection_->get(), kFlushTimeoutMs);
     }
     return {};
   }
@@ -486,6 +502,7 @@ void GuestDeliveries::OnMessage(NatsPtr<natsMsg> msg) {
   } catch (...) {
     // A handler that throws is a failed delivery, as in the broker: offered again after a delay.
     settlement = {Settlement::Action::kRelease, policy_.retry_delay, {}};
+    backend->ReportHandlerError(natsMsg_GetSubject(msg.get()), std::current_exception());
   }
   backend->Settle(msg.get(), settlement, durable_);
 }

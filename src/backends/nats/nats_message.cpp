@@ -29,12 +29,12 @@ bool HasOuterSpace(std::string_view text) {
 std::string Printable(std::string_view key) {
   if (wasmq::is_valid_utf8(key)) return std::string(key);
   std::string out;
-  static constexpr char hex[] = "0123456789abcdef";
+  static constexpr char kHexDigits[] = "0123456789abcdef";
   for (char c : key) {
     const auto byte = static_cast<unsigned char>(c);
     out += "\\x";
-    out += hex[byte >> 4];
-    out += hex[byte & 0xf];
+    out += kHexDigits[byte >> 4];
+    out += kHexDigits[byte & 0xf];
   }
   return out;
 }

@@ -16,7 +16,7 @@ void Complete(void* closure) {
 
 /// How long closing a subscription waits for its handler: a handler that never returns must not
 /// hang the host (the closure is then let go on the client's thread, when it does return).
-constexpr auto handler_grace = std::chrono::seconds(10);
+constexpr auto kHandlerGrace = std::chrono::seconds(10);
 
 }  // namespace
 
@@ -31,7 +31,7 @@ void Completion::MarkDone() {
 void Completion::Wait() {
   if (delivering.load(std::memory_order_relaxed) == std::this_thread::get_id()) return;
   std::unique_lock lock(mutex);
-  changed.wait_for(lock, handler_grace, [&] { return done; });
+  changed.wait_for(lock, kHandlerGrace, [&] { return done; });
 }
 
 void SubscriptionClosure::Deliver(natsConnection* /*connection*/, natsSubscription* /*subscription*/, natsMsg* msg,

@@ -31,6 +31,7 @@ class BrokerCore final : public QueueEnvironment, public std::enable_shared_from
 
   Result<void> declare_queue(std::string_view name, const QueueOptions& options);
   Result<PublishReceipt> publish(Message&& message);
+  Result<void> publish_to(std::string_view queue, Message&& message);
   /// Publishes a dead letter built by a queue; true when at least one queue took it.
   bool publish_dead_letter(Message&& letter) override;
 
@@ -40,9 +41,11 @@ class BrokerCore final : public QueueEnvironment, public std::enable_shared_from
   /// Called once by a closing consumer, after it detached: unregisters it and removes an auto-delete
   /// queue nobody consumes any more.
   void on_consumer_left(std::uint64_t consumer_id, const std::shared_ptr<QueueCore>& queue) override;
+  void report_handler_error(const HandlerError& error) noexcept override;
 
   [[nodiscard]] BrokerStats stats() const;
   [[nodiscard]] Result<QueueStats> queue_stats(std::string_view name) const;
+  DrainReport drain(Duration timeout);
   void shutdown();
 
  private:
@@ -59,12 +62,18 @@ class BrokerCore final : public QueueEnvironment, public std::enable_shared_from
   /// `bytes` is message->size_bytes().
   Result<PublishReceipt> route(std::shared_ptr<const Message>& message, std::size_t bytes, const RoutingTable& table);
   Result<void> check_open() const;
+  /// The checks every publish passes (open, not draining, name, limits); stamps the message and
+  /// returns its size in bytes.
+  Result<std::size_t> admit_publish(Message& message) const;
+  /// What is left in the queues, and whether any of it still waits for a consumer.
+  DrainReport left_over() const;
 
   Runtime& runtime_;
   const BrokerOptions options_;
   const std::uint64_t id_;  // never reused: keys this broker's entries in threads' route caches
 
   alignas(64) std::atomic<bool> closed_{false};
+  std::atomic<bool> draining_{false};  // set once by drain(): publishes come only from handlers
   // Bumped (release) under registry_mutex_ after every new snapshot; publishers compare it
   // (acquire) with their cached snapshot's version.
   std::atomic<std::uint64_t> version_{1};

@@ -31,8 +31,8 @@ class ConsumerCore final : public Wakeable, public std::enable_shared_from_this<
   void start(std::uint32_t queue_slot);
   /// Schedules a dispatch run unless one is scheduled already. Thread-safe.
   void wake() override;
-  /// Pull receivers: the next delivery, waiting up to `timeout`.
-  Result<Delivery> receive(Duration timeout);
+  /// Pull receivers: the next delivery, waiting up to `timeout`; nullopt when none came.
+  Result<std::optional<Delivery>> receive(Duration timeout);
 
   /// Settles holding (slot, generation). Used by Delivery.
   Result<void> settle(std::uint32_t slot, std::uint64_t generation, Outcome outcome, Duration delay,
@@ -43,6 +43,9 @@ class ConsumerCore final : public Wakeable, public std::enable_shared_from_this<
   void close();
   [[nodiscard]] bool is_closed() const noexcept { return closed_.load(std::memory_order_acquire); }
   [[nodiscard]] const std::string& queue_name() const noexcept { return queue_->name(); }
+  /// True while this thread runs a push handler (of any consumer).
+  [[nodiscard]] static bool on_handler_thread() noexcept;
+  [[nodiscard]] const SharedName& shared_queue_name() const noexcept { return queue_->shared_name(); }
   [[nodiscard]] std::uint64_t id() const noexcept { return id_; }
   [[nodiscard]] ConsumerStats stats() const;
 
@@ -63,7 +66,7 @@ class ConsumerCore final : public Wakeable, public std::enable_shared_from_this<
   void sweep();
   void on_slot_freed();
   void release_all_held();
-  Result<void> lost(std::string_view what) const;
+  Result<void> lost(SettleVerb verb) const;
 
   std::shared_ptr<QueueEnvironment> environment_;  // keeps the broker's state alive while we may run
   std::shared_ptr<QueueCore> queue_;

@@ -7,6 +7,7 @@
 #include "detail/concurrent_queue.hpp"
 #include "detail/queue_entry.hpp"
 #include "detail/queue_environment.hpp"
+#include "detail/queue_errors.hpp"
 
 #include <wasmq/error.hpp>
 #include <wasmq/message.hpp>
@@ -46,7 +47,9 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   QueueCore(const QueueCore&) = delete;
   QueueCore& operator=(const QueueCore&) = delete;
 
-  [[nodiscard]] const std::string& name() const noexcept { return name_; }
+  [[nodiscard]] const std::string& name() const noexcept { return *name_; }
+  /// The name, shared with the errors that mention it (see queue_errors.hpp).
+  [[nodiscard]] const SharedName& shared_name() const noexcept { return name_; }
   [[nodiscard]] const std::string& binding() const noexcept { return binding_; }
   [[nodiscard]] const QueueOptions& options() const noexcept { return options_; }
   [[nodiscard]] bool auto_delete() const noexcept { return auto_delete_; }
@@ -138,7 +141,6 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   void notify_available();
   void notify_room();
   Result<void> wait_for_room(std::size_t bytes, std::chrono::steady_clock::time_point deadline);
-  Error full_error(std::size_t bytes) const;
 
   // Not the environment itself: a queue can outlive its broker, in a publishing thread's cached
   // routing snapshot, with a delayed-release timer still pending on the runtime (which by
@@ -147,7 +149,7 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   // nothing once it is gone, so that observer_ (the broker's) is only used while the broker lives.
   Runtime& runtime_;
   const std::weak_ptr<QueueEnvironment> environment_;
-  const std::string name_;
+  const SharedName name_;  // never null
   const std::string binding_;
   const QueueOptions options_;
   const bool auto_delete_;

@@ -3,6 +3,7 @@
 // and timers (the runtime), the observer, where dead letters go, and notices that a consumer
 // left. Queues and consumers see the broker only through this, so neither includes it.
 
+#include <wasmq/handler_error.hpp>
 #include <wasmq/message.hpp>
 #include <wasmq/observer.hpp>
 #include <wasmq/runtime.hpp>
@@ -25,6 +26,8 @@ class QueueEnvironment {
   /// routing if it is a subscription nobody consumes any more (checked again under the broker's
   /// registry lock: another consumer may have joined meanwhile).
   virtual void on_consumer_left(std::uint64_t consumer_id, const std::shared_ptr<QueueCore>& queue) = 0;
+  /// A push handler threw (its delivery already failed): tell the broker's error hook, if any.
+  virtual void report_handler_error(const HandlerError& error) noexcept = 0;
 
  protected:
   QueueEnvironment() = default;

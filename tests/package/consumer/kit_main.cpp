@@ -4,8 +4,8 @@
 #include <cstdio>
 
 int main() {
-  wasmq::testing::Harness harness({.print_timeline_on_failure = false});
-  auto guest = wasmq::testing::guest_from(
+  wasmq::testkit::Harness harness({.print_timeline_on_failure = false});
+  auto guest = wasmq::testkit::guest_from(
       [](wasi::messaging::types::Message&&) -> std::expected<void, wasi::messaging::types::Error> { return {}; });
   auto subscription = harness.subscribe(guest, {.topic = "package.kit"});
   if (!subscription || !harness.publish("package.kit", "hello")) return 1;

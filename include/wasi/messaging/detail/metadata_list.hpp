@@ -12,6 +12,9 @@
 #include <unordered_map>
 #include <utility>
 #include <vector>
+#include <wasmq/detail/visibility.hpp>
+
+WASMQ_PUBLIC_BEGIN
 
 namespace wasi::messaging::detail {
 
@@ -62,8 +65,8 @@ class MetadataList {
 
  private:
   struct Entry {
-    std::string key;
-    std::string value;
+    std::string key{};
+    std::string value{};
     bool live = true;
   };
   struct KeyHash {
@@ -83,3 +86,5 @@ class MetadataList {
 };
 
 }  // namespace wasi::messaging::detail
+
+WASMQ_PUBLIC_END
