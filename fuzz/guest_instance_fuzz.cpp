@@ -123,7 +123,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         } else if (set) {
           std::get<ModelMessage>(self.live.at(handle)).data = bytes;
         } else {
-          Require(set.error().message().find("max_message_bytes") != std::string::npos);  // only a limit refuses it
+          Require(set.error().message.find("max_message_bytes") != std::string::npos);  // only a limit refuses it
         }
         break;
       }
