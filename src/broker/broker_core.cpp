@@ -166,9 +166,8 @@ Result<void> BrokerCore::declare_queue(std::string_view name, const QueueOptions
   return {};
 }
 
-Result<PublishReceipt> BrokerCore::route(std::shared_ptr<const Message>& message, std::size_t bytes,
-                                         const RoutingTable& table) {
-  PublishReceipt receipt;
+std::optional<Error> BrokerCore::route(std::shared_ptr<const Message>& message, std::size_t bytes,
+                                       const RoutingTable& table, PublishReceipt& receipt) {
   // The first refusal is kept aside: when nothing took the message it is the error, and building
   // a Refusal (a name copied into a vector) would cost allocations on a hot path (a full queue).
   const QueueCore* first_refuser = nullptr;
@@ -195,13 +194,28 @@ Result<PublishReceipt> BrokerCore::route(std::shared_ptr<const Message>& message
   if (previous != nullptr) count(*previous, previous->offer(std::move(message), bytes));
   // Refused by every target: nothing took it, so it is an error (and a retry duplicates nothing).
   // Refused by some: the receipt names them; publish_to() retries those alone.
-  if (first_refuser == nullptr) return receipt;
-  if (receipt.routed == 0) return std::unexpected(std::move(*first_refusal));
+  if (first_refuser == nullptr) return std::nullopt;
+  if (receipt.routed == 0) return first_refusal;
   receipt.refused.insert(receipt.refused.begin(), Refusal{first_refuser->name(), std::move(*first_refusal)});
-  return receipt;
+  return std::nullopt;
 }
 
-Result<std::size_t> BrokerCore::admit_publish(Message& message) const {
+std::optional<Error> BrokerCore::route_current(std::shared_ptr<const Message>& message, std::size_t bytes,
+                                               PublishReceipt& receipt) {
+  if (!routing_from_cache && route_cache_state != CacheState::gone) {
+    struct Busy {
+      Busy() noexcept { routing_from_cache = true; }
+      ~Busy() { routing_from_cache = false; }
+      Busy(const Busy&) = delete;
+      Busy& operator=(const Busy&) = delete;
+    } busy;
+    return route(message, bytes, routes(), receipt);
+  }
+  return route(message, bytes, *current_routes(), receipt);
+}
+
+// Inlined into publish(): it is the first half of the hot path.
+[[gnu::always_inline]] inline Result<std::size_t> BrokerCore::admit_publish(Message& message) const {
   if (auto open = check_open(); !open) return std::unexpected(open.error());
   // seq_cst: pairs with drain(), which sets the flag before it first counts what is left.
   if (draining_.load(std::memory_order_seq_cst) && !ConsumerCore::on_handler_thread()) {
@@ -233,34 +247,30 @@ Result<PublishReceipt> BrokerCore::publish(Message&& message) {
   const std::size_t bytes = *admitted;
   auto shared = make_pooled_shared<Message>(std::move(message));
 
-  Result<PublishReceipt> receipt;
-  if (!routing_from_cache && route_cache_state != CacheState::gone) {
-    struct Busy {
-      Busy() noexcept { routing_from_cache = true; }
-      ~Busy() { routing_from_cache = false; }
-      Busy(const Busy&) = delete;
-      Busy& operator=(const Busy&) = delete;
-    } busy;
-    receipt = route(shared, bytes, routes());
-  } else {
-    receipt = route(shared, bytes, *current_routes());
-  }
-  if (receipt && receipt->routed == 0 && options_.undeclared == UndeclaredNames::queue) {
+  // The receipt is filled in place and the result returned by name: a receipt holds a vector,
+  // and every move of one is a moved-from vector to destroy, per message.
+  Result<PublishReceipt> result(std::in_place);
+  PublishReceipt& receipt = *result;
+  std::optional<Error> refused = route_current(shared, bytes, receipt);
+  if (!refused && receipt.routed == 0 && options_.undeclared == UndeclaredNames::queue) {
     std::shared_ptr<const RoutingTable> table;
     {
       std::lock_guard lock(registry_mutex_);
       if (auto queue = declare_locked(shared->topic, options_.default_queue); !queue) {
-        return std::unexpected(queue.error());
+        refused = std::move(queue.error());
       }
       table = routes_.load(std::memory_order_relaxed);  // relaxed: under the mutex, its only writer
     }
-    receipt = route(shared, bytes, *table);
+    if (!refused) refused = route(shared, bytes, *table, receipt);
   }
-  if (!receipt) return receipt;  // every bounded target refused it
-  // relaxed: statistics.
-  published_.fetch_add(1, std::memory_order_relaxed);
-  if (receipt->routed == 0) unrouted_.fetch_add(1, std::memory_order_relaxed);
-  return receipt;
+  if (refused) {
+    result = std::unexpected(std::move(*refused));  // every bounded target refused it
+  } else {
+    // relaxed: statistics.
+    published_.fetch_add(1, std::memory_order_relaxed);
+    if (receipt.routed == 0) unrouted_.fetch_add(1, std::memory_order_relaxed);
+  }
+  return result;
 }
 
 Result<void> BrokerCore::publish_to(std::string_view queue_name, Message&& message) {
@@ -293,8 +303,8 @@ bool BrokerCore::publish_dead_letter(Message&& letter) {
     if (!queues_.contains(shared->topic)) (void)declare_locked(shared->topic, options_.default_queue);
     table = routes_.load(std::memory_order_relaxed);  // relaxed: under the mutex, its only writer
   }
-  auto receipt = route(shared, shared->size_bytes(), *table);
-  return receipt && receipt->routed > 0;
+  PublishReceipt receipt;
+  return !route(shared, shared->size_bytes(), *table, receipt) && receipt.routed > 0;
 }
 
 // --- consumers ---------------------------------------------------------------------------------

@@ -37,16 +37,21 @@ Receiver::~Receiver() { close(); }
 Result<Delivery> Receiver::receive(Duration timeout) {
   if (!core_)
     return make_error(Errc::invalid_handle, "the receiver handle is empty (moved from or default-constructed)");
-  auto received = core_->receive(timeout);
+  Result<Delivery> result;  // the delivery is received in place
+  auto received = core_->receive(timeout, *result);
   if (!received) return std::unexpected(std::move(received.error()));
-  if (std::optional<Delivery>& delivery = *received; delivery.has_value()) return std::move(*delivery);
-  return std::unexpected(detail::receive_timeout_error(core_->shared_queue_name()));
+  if (!*received) return std::unexpected(detail::receive_timeout_error(core_->shared_queue_name()));
+  return result;
 }
 
 Result<std::optional<Delivery>> Receiver::try_receive() {
   if (!core_)
     return make_error(Errc::invalid_handle, "the receiver handle is empty (moved from or default-constructed)");
-  return core_->receive(Duration::zero());
+  Result<std::optional<Delivery>> result(std::in_place, std::in_place);  // received in place
+  auto received = core_->receive(Duration::zero(), **result);
+  if (!received) return std::unexpected(std::move(received.error()));
+  if (!*received) result->reset();
+  return result;
 }
 
 void Receiver::close() {

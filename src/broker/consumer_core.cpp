@@ -80,15 +80,14 @@ ConsumerCore::Acquire ConsumerCore::acquire(Delivery& out, Duration timeout) {
   return Acquire::delivered;
 }
 
-Result<std::optional<Delivery>> ConsumerCore::receive(Duration timeout) {
+Result<bool> ConsumerCore::receive(Duration timeout, Delivery& delivery) {
   if (is_closed()) return std::unexpected(receiver_closed_error(queue_->shared_name()));
-  Delivery delivery;
   switch (acquire(delivery, timeout)) {
     case Acquire::no_slot:
       return std::unexpected(too_many_in_flight_error(queue_->shared_name(), options_.max_in_flight));
     case Acquire::empty:
       if (is_closed()) return std::unexpected(receiver_closed_error(queue_->shared_name()));
-      return std::nullopt;
+      return false;
     case Acquire::delivered: break;
   }
   // seq_cst: pairs with close(): it sets closed_ then releases what is held; we installed (seq_cst)
@@ -97,7 +96,7 @@ Result<std::optional<Delivery>> ConsumerCore::receive(Duration timeout) {
     (void)delivery.release();
     return std::unexpected(receiver_closed_error(queue_->shared_name()));
   }
-  return std::optional<Delivery>(std::move(delivery));
+  return true;
 }
 
 void ConsumerCore::invoke(Delivery& delivery) {

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -60,7 +61,12 @@ class BrokerCore final : public QueueEnvironment, public std::enable_shared_from
                                                       Handler handler);
   /// Offers `message` to every matching queue; moves out of `message` when it reached one.
   /// `bytes` is message->size_bytes().
-  Result<PublishReceipt> route(std::shared_ptr<const Message>& message, std::size_t bytes, const RoutingTable& table);
+  /// Fills `receipt`; returns the error when every target refused the message.
+  std::optional<Error> route(std::shared_ptr<const Message>& message, std::size_t bytes, const RoutingTable& table,
+                             PublishReceipt& receipt);
+  /// route() through the current snapshot: this thread's cached one unless it is already routing.
+  std::optional<Error> route_current(std::shared_ptr<const Message>& message, std::size_t bytes,
+                                     PublishReceipt& receipt);
   Result<void> check_open() const;
   /// The checks every publish passes (open, not draining, name, limits); stamps the message and
   /// returns its size in bytes.

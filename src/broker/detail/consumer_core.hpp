@@ -31,8 +31,9 @@ class ConsumerCore final : public Wakeable, public std::enable_shared_from_this<
   void start(std::uint32_t queue_slot);
   /// Schedules a dispatch run unless one is scheduled already. Thread-safe.
   void wake() override;
-  /// Pull receivers: the next delivery, waiting up to `timeout`; nullopt when none came.
-  Result<std::optional<Delivery>> receive(Duration timeout);
+  /// Pull receivers: the next delivery into `delivery`, waiting up to `timeout`; false when none
+  /// came. (An out parameter: each move of a Delivery through a Result is paid per message.)
+  Result<bool> receive(Duration timeout, Delivery& delivery);
 
   /// Settles holding (slot, generation). Used by Delivery.
   Result<void> settle(std::uint32_t slot, std::uint64_t generation, Outcome outcome, Duration delay,
