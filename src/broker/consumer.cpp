@@ -47,8 +47,8 @@ Result<Delivery> Receiver::receive(Duration timeout) {
 Result<std::optional<Delivery>> Receiver::try_receive() {
   if (!core_)
     return make_error(Errc::invalid_handle, "the receiver handle is empty (moved from or default-constructed)");
-  Result<std::optional<Delivery>> result(std::in_place, std::in_place);  // received in place
-  auto received = core_->receive(Duration::zero(), **result);
+  Result<std::optional<Delivery>> result(std::in_place);  // received in place
+  auto received = core_->receive(Duration::zero(), result->emplace());
   if (!received) return std::unexpected(std::move(received.error()));
   if (!*received) result->reset();
   return result;
