@@ -31,6 +31,13 @@ struct HandlerError {
 /// thread-safe and must not throw (an exception from it is swallowed).
 using HandlerErrorHook = std::function<void(const HandlerError&)>;
 
+/// what() of the std::exception `exception` holds; otherwise "a non-standard exception".
+[[nodiscard]] std::string describe_exception(const std::exception_ptr& exception);
+
+/// Fills in `error.what` from `error.exception` and calls `hook`, if it is set. What the hook
+/// throws is swallowed: it runs on the thread whose handler failed, with nobody left to tell.
+void report_handler_error(const HandlerErrorHook& hook, HandlerError error) noexcept;
+
 }  // namespace wasmq
 
 WASMQ_PUBLIC_END

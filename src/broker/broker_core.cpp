@@ -405,11 +405,7 @@ void BrokerCore::on_consumer_left(std::uint64_t consumer_id, const std::shared_p
 }
 
 void BrokerCore::report_handler_error(const HandlerError& error) noexcept {
-  if (!options_.on_handler_error) return;
-  try {
-    options_.on_handler_error(error);
-  } catch (...) {  // NOLINT(bugprone-empty-catch): the hook must not throw; if it does, nobody is left to tell
-  }
+  wasmq::report_handler_error(options_.on_handler_error, error);
 }
 
 // --- observing, draining and shutting down -----------------------------------------------------

@@ -10,16 +10,6 @@ namespace {
 // The consumer whose handler this thread is running, so that close() from inside a handler does
 // not wait for itself.
 thread_local const ConsumerCore* current_dispatch = nullptr;
-
-std::string describe_exception(const std::exception_ptr& exception) {
-  try {
-    std::rethrow_exception(exception);
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "a non-standard exception";
-  }
-}
 }  // namespace
 
 bool ConsumerCore::on_handler_thread() noexcept { return current_dispatch != nullptr; }
@@ -111,8 +101,7 @@ void ConsumerCore::invoke(Delivery& delivery) {
                        .consumer = id_,
                        .message = delivery.valid() ? delivery.message_ : nullptr,
                        .delivery_count = delivery.delivery_count_,
-                       .exception = std::current_exception(),
-                       .what = describe_exception(std::current_exception())};
+                       .exception = std::current_exception()};  // `what` is written only for a hook
     if (delivery.valid() && !delivery.settled()) {
       delivery.settled_ = true;
       (void)fail(slot, generation);

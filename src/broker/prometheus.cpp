@@ -66,14 +66,16 @@ class Exposition {
   std::string_view name_;
 };
 
-struct QueueFamily {
+/// A metric family read from one counter of a stats record (QueueStats or ConsumerStats).
+template <class Stats>
+struct Family {
   std::string_view name;
   std::string_view type;
   std::string_view help;
-  std::uint64_t QueueStats::* field;
+  std::uint64_t Stats::* field;
 };
 
-constexpr QueueFamily queue_families[] = {
+constexpr Family<QueueStats> queue_families[] = {
     {"queue_published_total", "counter", "Messages that entered the queue from a publish.", &QueueStats::published},
     {"queue_refused_total", "counter", "Publishes the queue refused (full, block timeout).", &QueueStats::refused},
     {"queue_delivered_total", "counter", "Deliveries, first ones and redeliveries.", &QueueStats::delivered},
@@ -89,14 +91,7 @@ constexpr QueueFamily queue_families[] = {
     {"queue_bytes", "gauge", "Message bytes waiting.", &QueueStats::bytes},
 };
 
-struct ConsumerFamily {
-  std::string_view name;
-  std::string_view type;
-  std::string_view help;
-  std::uint64_t ConsumerStats::* field;
-};
-
-constexpr ConsumerFamily consumer_families[] = {
+constexpr Family<ConsumerStats> consumer_families[] = {
     {"consumer_delivered_total", "counter", "Deliveries to the consumer.", &ConsumerStats::delivered},
     {"consumer_accepted_total", "counter", "Deliveries the consumer accepted.", &ConsumerStats::accepted},
     {"consumer_released_total", "counter", "Deliveries the consumer released.", &ConsumerStats::released},
@@ -128,7 +123,7 @@ Result<std::string> prometheus_text(const BrokerStats& stats, std::string_view p
   exposition.sample({}, stats.published);
   exposition.family("unrouted_total", "counter", "Publishes to a name nothing receives from.");
   exposition.sample({}, stats.unrouted);
-  for (const QueueFamily& family : queue_families) {
+  for (const Family<QueueStats>& family : queue_families) {
     exposition.family(family.name, family.type, family.help);
     for (const QueueStats& queue : stats.queues) exposition.sample({{"queue", queue.name}}, queue.*family.field);
   }
@@ -138,7 +133,7 @@ Result<std::string> prometheus_text(const BrokerStats& stats, std::string_view p
   write_reasons(exposition, stats.queues, &QueueStats::dead_lettered);
   exposition.family("queue_dropped_total", "counter", "Messages left with no dead-letter name to go to, by reason.");
   write_reasons(exposition, stats.queues, &QueueStats::dropped);
-  for (const ConsumerFamily& family : consumer_families) {
+  for (const Family<ConsumerStats>& family : consumer_families) {
     exposition.family(family.name, family.type, family.help);
     for (const ConsumerStats& consumer : stats.consumers) {
       const std::string id = std::to_string(consumer.id);

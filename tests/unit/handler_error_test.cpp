@@ -82,15 +82,5 @@ TEST(HandlerErrorHook, AThrowingHookIsSwallowedAndTheDeliveryStillFails) {
   EXPECT_EQ(stats->dropped_total(), 1u) << "dead-lettered at max_deliveries as without a hook";
 }
 
-TEST(HandlerErrorHook, WithoutAHookFailuresAreOnlyCounted) {
-  ManualRuntime runtime;
-  Broker broker(runtime);
-  ASSERT_TRUE(broker.declare_queue("jobs", {.max_deliveries = 1}));
-  auto consumer = broker.consume("jobs", {}, [](Delivery&) { throw std::runtime_error("handler"); });
-  ASSERT_TRUE(broker.publish(make_message("jobs")));
-  runtime.run_until_idle();
-  EXPECT_EQ(broker.queue_stats("jobs")->handler_failures, 1u);
-}
-
 }  // namespace
 }  // namespace wasmq

@@ -234,21 +234,9 @@ class NatsBackendImpl final : public NatsBackend {
   // --- called by the subscriptions' closures --------------------------------------------------------
 
   void CountDelivered() { Counters::Add(counters_.delivered); }
-  /// A guest's handler threw: tell the options' hook, if any (it must not throw; if it does, the
-  /// exception is dropped here rather than escape into the client's callback thread).
+  /// A guest's handler threw: tell the options' hook, if any.
   void ReportHandlerError(std::string_view subject, const std::exception_ptr& exception) noexcept {
-    if (!options_.on_handler_error) return;
-    try {
-      HandlerError error{.queue = subject, .exception = exception, .what = "a non-standard exception"};
-      try {
-        std::rethrow_exception(exception);
-      } catch (const std::exception& thrown) {
-        error.what = thrown.what();
-      } catch (...) {  // NOLINT(bugprone-empty-catch): described above as a non-standard exception
-      }
-      options_.on_handler_error(error);
-    } catch (...) {  // NOLINT(bugprone-empty-catch): nobody is left to tell
-    }
+    report_handler_error(options_.on_handler_error, {.queue = subject, .exception = exception});
   }
 
   /// Settles one delivery by the guest's result. `durable`: the channel it came through, if any.
