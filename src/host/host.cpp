@@ -62,6 +62,14 @@ Settlement OutcomePolicy::Decide(const std::expected<void, types::Error>& result
   return {};
 }
 
+std::expected<std::unique_ptr<PullSubscription>, types::Error> Backend::SubscribePull(
+    const Subscription& subscription) {
+  return std::unexpected(
+      types::Error::Other("this backend cannot hand deliveries over unsettled, so it cannot "
+                          "subscribe '" +
+                          subscription.topic + "' for a guest that settles them itself"));
+}
+
 wasmq::Message Backend::ToBrokerMessage(std::string_view topic, types::Message&& message) {
   wasmq::Message out;
   out.topic = std::string(topic);

@@ -87,6 +87,36 @@ std::expected<Backend::SubscriptionHandle, types::Error> RecordingBackend::Subsc
   return holder;
 }
 
+namespace {
+
+/// The broker's pull subscription, its messages answering through the recorder.
+class RecordedPull final : public wasmq::host::PullSubscription {
+ public:
+  RecordedPull(std::unique_ptr<PullSubscription> inner, std::shared_ptr<wasmq::host::Backend> recorder)
+      : inner_(std::move(inner)), recorder_(std::move(recorder)) {}
+  std::expected<std::vector<wasmq::host::HeldMessage>, types::Error> Take(std::size_t max,
+                                                                          std::chrono::milliseconds wait) override {
+    auto taken = inner_->Take(max, wait);
+    if (taken) {
+      for (auto& held : *taken) held.message = Backend::Redirect(std::move(held.message), recorder_);
+    }
+    return taken;
+  }
+
+ private:
+  std::unique_ptr<PullSubscription> inner_;
+  std::shared_ptr<wasmq::host::Backend> recorder_;
+};
+
+}  // namespace
+
+std::expected<std::unique_ptr<wasmq::host::PullSubscription>, types::Error> RecordingBackend::SubscribePull(
+    const wasmq::host::Subscription& subscription) {
+  auto inner = inner_->SubscribePull(subscription);
+  if (!inner) return std::unexpected(inner.error());
+  return std::make_unique<RecordedPull>(std::move(*inner), shared_from_this());
+}
+
 std::expected<void, types::Error> RecordingBackend::handle_with_fault(
     FaultKind fault, const DeliveryHandler& handler, types::Message&& message,
     const std::weak_ptr<SubscriptionHolder>& subscription) {

@@ -21,6 +21,10 @@ class RecordingBackend final : public wasmq::host::Backend {
       Message&& request, std::optional<std::chrono::milliseconds> timeout, std::uint32_t expected_replies) override;
   std::expected<SubscriptionHandle, wasi::messaging::types::Error> Subscribe(
       const wasmq::host::Subscription& subscription, DeliveryHandler handler) override;
+  /// Forwards to the broker's backend; replies to what it hands over go through this one. Faults
+  /// apply to pushed deliveries only.
+  std::expected<std::unique_ptr<wasmq::host::PullSubscription>, wasi::messaging::types::Error> SubscribePull(
+      const wasmq::host::Subscription& subscription) override;
 
  private:
   /// Records the send, or fails it when a fault says so; then runs `send` attributed to it.

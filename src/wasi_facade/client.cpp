@@ -54,19 +54,25 @@ std::expected<const ClientState*, types::Error> ClientState::ForPublishing(const
   if (!state->connected.load(std::memory_order_acquire)) {
     return std::unexpected(types::Error::Connection("client of '" + state->connection_name + "' is disconnected"));
   }
+  if (auto allowed = CheckPublish(*state->guest, topic, action); !allowed) return std::unexpected(allowed.error());
+  return state;
+}
+
+std::expected<void, types::Error> CheckPublish(const GuestContext& context, std::string_view topic,
+                                               std::string_view action) {
   if (auto valid = wasmq::validate_name(topic); !valid) {
     return std::unexpected(types::Error::Other("invalid topic: " + valid.error().message()));
   }
   if (IsUnderInbox(topic)) {
     return std::unexpected(types::Error::PermissionDenied(
-        "guest '" + state->guest->identity + "' may not " + std::string(action) + " '" + std::string(topic) +
+        "guest '" + context.identity + "' may not " + std::string(action) + " '" + std::string(topic) +
         "': names under '_INBOX' are reply inboxes; answer a request with request-reply.reply"));
   }
-  if (!state->guest->permissions.MayPublish(topic)) {
-    return std::unexpected(types::Error::PermissionDenied("guest '" + state->guest->identity + "' may not " +
+  if (!context.permissions.MayPublish(topic)) {
+    return std::unexpected(types::Error::PermissionDenied("guest '" + context.identity + "' may not " +
                                                           std::string(action) + " '" + std::string(topic) + "'"));
   }
-  return state;
+  return {};
 }
 
 }  // namespace wasmq::host

@@ -7,33 +7,9 @@
 #include <wasi/messaging/request_reply.hpp>
 #include <wasi/messaging/types.hpp>
 
-#include <type_traits>
+#include "pins.hpp"
 
 namespace wasi::messaging::conformance {
-
-template <class Class, class Signature>
-struct MemberOf;
-template <class Class, class R, class... Args>
-struct MemberOf<Class, R(Args...)> {
-  using Plain = R (Class::*)(Args...);
-  using Const = R (Class::*)(Args...) const;
-};
-
-#define PIN_FUNCTION(name, ...) static_assert(std::is_same_v<decltype(&name), std::add_pointer_t<__VA_ARGS__>>, #name)
-#define PIN_METHOD(Class, name, ...)                                                             \
-  static_assert(std::is_same_v<decltype(&Class::name), MemberOf<Class, __VA_ARGS__>::Plain> ||   \
-                    std::is_same_v<decltype(&Class::name), MemberOf<Class, __VA_ARGS__>::Const>, \
-                #Class "::" #name)
-#define PIN_CONSTRUCTOR(Class, ...) static_assert(std::is_constructible_v<Class __VA_OPT__(, ) __VA_ARGS__>, #Class)
-#define PIN_RESOURCE(Class)                                                                    \
-  static_assert(std::is_move_constructible_v<Class> && !std::is_copy_constructible_v<Class> && \
-                    !std::is_copy_assignable_v<Class>,                                         \
-                #Class " is a move-only resource")
-#define PIN_ALIAS(Alias, ...) static_assert(std::is_same_v<Alias, __VA_ARGS__>, #Alias)
-#define PIN_CASE(Variant, Case, ...)                                             \
-  static_assert(std::is_same_v<decltype(Variant::Case(__VA_ARGS__)), Variant> && \
-                    std::is_enum_v<decltype(Variant::Kind::k##Case)>,            \
-                #Variant "::" #Case)
 
 // clang-format off
 PIN_ALIAS(types::Metadata, std::vector<std::tuple<std::string, std::string>>);

@@ -1,8 +1,13 @@
-// Reads the WIT package in wit/ and checks that tests/conformance/signatures.cpp pins every
-// function, method, constructor, resource, type alias and variant case with the C++ shape the
-// mapping rules give (docs/facade.md), and pins nothing that WIT lacks. The compiler checks the
-// pins against the headers; together, a WIT item without a matching declaration fails the build
-// or this test. Usage: wit_conformance <wit-dir> <signatures.cpp>
+// Reads a WIT package (wit/ for the current revision, wit/r1/ … wit/r4/ for the earlier ones) and
+// checks that a signatures file pins every function, method, constructor, resource, type alias,
+// variant case, record and record field with the C++ shape the mapping rules give
+// (docs/facade.md), and pins nothing that WIT lacks. The compiler checks the pins against the
+// headers; together, a WIT item without a matching declaration fails the build or this test.
+// Usage: wit_conformance <wit-dir> <signatures.cpp> [<revision namespace, e.g. r2>]
+//
+// Besides today's WIT it reads R1's older syntax: quoted interface names ("wasi:messaging/types"
+// is interface `types`), `import name: "…"`/`export name: "…"` in worlds, and no semicolons. R1
+// returns `error` without defining it; an undefined `error` is the package's one `*-error` variant.
 
 #include <algorithm>
 #include <cctype>
@@ -25,10 +30,21 @@ struct Type {
 };
 
 struct Definition {
-  enum class Kind { alias, resource, variant } kind;
+  enum class Kind { alias, resource, variant, record } kind;
   std::string interface_name;
-  Type target;  // aliases
+  Type target;                                         // aliases
+  std::vector<std::pair<std::string, Type>> fields{};  // records
 };
+
+/// The C++ namespace of the revision being checked ("r2::"), or empty for the current one.
+std::string revision_prefix;
+
+/// An interface's name: R1 quotes the whole "wasi:messaging/types"; the name is its last segment.
+std::string interface_name_of(const std::string& token) {
+  if (!token.starts_with('"')) return token;
+  const auto slash = token.find_last_of("/:");
+  return token.substr(slash + 1, token.size() - slash - 2);
+}
 
 std::string pascal(const std::string& kebab) {
   std::string out;
@@ -58,14 +74,14 @@ class Parser {
       const std::string word = next();
       if (word == "package") {
         skip_past(";");
-      } else if (word == "interface") {
-        const std::string name = next();
-        expect("{");
-        parse_interface(name);
       } else if (word == "world") {
         next();
         expect("{");
         parse_world();
+      } else if (word == "interface") {
+        const std::string name = interface_name_of(next());
+        expect("{");
+        parse_interface(name);
       } else {
         throw std::runtime_error("unexpected '" + word + "' at top level");
       }
@@ -96,6 +112,11 @@ class Parser {
       } else if (text.compare(i, 2, "//") == 0) {
         i = text.find('\n', i);
         if (i == std::string::npos) i = text.size();
+      } else if (c == '"') {
+        const std::size_t end = text.find('"', i + 1);
+        if (end == std::string::npos) throw std::runtime_error("unterminated string");
+        tokens_.push_back(text.substr(i, end + 1 - i));
+        i = end + 1;
       } else if (text.compare(i, 2, "->") == 0) {
         tokens_.push_back("->");
         i += 2;
@@ -126,6 +147,10 @@ class Parser {
   void skip_past(const std::string& token) {
     while (next() != token) {
     }
+  }
+  /// A statement's end: `;` today; R1's syntax has none.
+  void end_statement() {
+    if (!done() && peek() == ";") next();
   }
 
   Type parse_type() {
@@ -169,7 +194,7 @@ class Parser {
       next();
       function.result = parse_type();
     }
-    expect(";");
+    end_statement();
     functions.push_back(std::move(function));
   }
 
@@ -182,7 +207,7 @@ class Parser {
         const std::string name = next();
         expect("=");
         definitions[name] = {Definition::Kind::alias, interface_name, parse_type()};
-        expect(";");
+        end_statement();
       } else if (word == "resource") {
         const std::string name = next();
         definitions[name] = {Definition::Kind::resource, interface_name, {}};
@@ -200,6 +225,18 @@ class Parser {
           }
           next();
         }
+      } else if (word == "record") {
+        const std::string name = next();
+        Definition record{Definition::Kind::record, interface_name, {}};
+        expect("{");
+        while (peek() != "}") {
+          const std::string field = next();
+          expect(":");
+          record.fields.emplace_back(field, parse_type());
+          if (peek() == ",") next();
+        }
+        next();
+        definitions[name] = std::move(record);
       } else if (word == "variant") {
         const std::string name = next();
         definitions[name] = {Definition::Kind::variant, interface_name, {}};
@@ -226,11 +263,17 @@ class Parser {
   void parse_world() {
     while (peek() != "}") {
       const std::string word = next();
-      if (word == "export") exported.insert(next());
-      if (word != "export")
+      if (word == "import" || word == "export") {
+        std::string name = next();
+        if (!done() && peek() == ":") {  // R1: `export message-handler: "wasi:messaging/handler"`
+          next();
+          name = interface_name_of(next());
+        }
+        if (word == "export") exported.insert(name);
+        end_statement();
+      } else {
         skip_past(";");
-      else
-        expect(";");
+      }
     }
     next();
   }
@@ -239,12 +282,29 @@ class Parser {
   std::size_t position_ = 0;
 };
 
+/// The definition `wit_name` names; an undefined `error` is the package's one `*-error` variant.
+const std::pair<const std::string, Definition>& resolve(const std::string& wit_name) {
+  if (auto found = Parser::definitions.find(wit_name); found != Parser::definitions.end()) return *found;
+  if (wit_name == "error") {
+    const std::pair<const std::string, Definition>* only = nullptr;
+    for (const auto& entry : Parser::definitions) {
+      if (entry.second.kind == Definition::Kind::variant && entry.first.ends_with("-error")) {
+        if (only != nullptr) throw std::runtime_error("'error' is undefined and more than one *-error variant exists");
+        only = &entry;
+      }
+    }
+    if (only != nullptr) return *only;
+  }
+  throw std::runtime_error("undefined type '" + wit_name + "'");
+}
+
 std::string qualified(const std::string& wit_name) {
-  const auto& definition = Parser::definitions.at(wit_name);
-  return snake(definition.interface_name) + "::" + pascal(wit_name);
+  const auto& [name, definition] = resolve(wit_name);
+  return revision_prefix + snake(definition.interface_name) + "::" + pascal(name);
 }
 
 bool is_resource(const Type& type) {
+  if (type.name == "error") return false;
   auto found = Parser::definitions.find(type.name);
   return found != Parser::definitions.end() && found->second.kind == Definition::Kind::resource;
 }
@@ -275,11 +335,12 @@ std::string cpp(const Type& type, bool parameter) {
            cpp(type.args.at(1), false) + ">";
   }
   if (type.name == "borrow") return "const " + qualified(type.args.at(0).name) + "&";
-  const auto& definition = Parser::definitions.at(type.name);
+  const auto& definition = resolve(type.name).second;
   switch (definition.kind) {
     case Definition::Kind::alias: return parameter ? cpp(definition.target, true) : qualified(type.name);
     case Definition::Kind::resource: return qualified(type.name) + (parameter ? "&&" : "");
-    case Definition::Kind::variant: return parameter ? "const " + qualified(type.name) + "&" : qualified(type.name);
+    case Definition::Kind::variant:
+    case Definition::Kind::record: return parameter ? "const " + qualified(type.name) + "&" : qualified(type.name);
   }
   return "?";
 }
@@ -298,6 +359,11 @@ std::set<std::string> derived_pins() {
       pins.insert("PIN_ALIAS(" + qualified(name) + ", " + cpp(definition.target, false) + ")");
     } else if (definition.kind == Definition::Kind::resource) {
       pins.insert("PIN_RESOURCE(" + qualified(name) + ")");
+    } else if (definition.kind == Definition::Kind::record) {
+      pins.insert("PIN_RECORD(" + qualified(name) + ")");
+      for (const auto& [field, type] : definition.fields) {
+        pins.insert("PIN_FIELD(" + qualified(name) + ", " + snake(field) + ", " + cpp(type, false) + ")");
+      }
     }
   }
   for (const auto& variant_case : Parser::cases) {
@@ -322,11 +388,11 @@ std::set<std::string> derived_pins() {
         break;
       case Kind::free:
         if (Parser::exported.contains(function.interface_name)) {  // the guest implements it
-          pins.insert("PIN_METHOD(" + snake(function.interface_name) + "::Guest, " + pascal(function.name) + ", " +
-                      signature(function) + ")");
+          pins.insert("PIN_METHOD(" + revision_prefix + snake(function.interface_name) + "::Guest, " +
+                      pascal(function.name) + ", " + signature(function) + ")");
         } else {
-          pins.insert("PIN_FUNCTION(" + snake(function.interface_name) + "::" + pascal(function.name) + ", " +
-                      signature(function) + ")");
+          pins.insert("PIN_FUNCTION(" + revision_prefix + snake(function.interface_name) +
+                      "::" + pascal(function.name) + ", " + signature(function) + ")");
         }
         break;
     }
@@ -342,10 +408,11 @@ std::string without_spaces(std::string text) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::cerr << "usage: wit_conformance <wit-dir> <signatures.cpp>\n";
+  if (argc != 3 && argc != 4) {
+    std::cerr << "usage: wit_conformance <wit-dir> <signatures.cpp> [<revision namespace>]\n";
     return 2;
   }
+  if (argc == 4) revision_prefix = std::string(argv[3]) + "::";
   try {
     std::vector<std::filesystem::path> files;
     for (const auto& entry : std::filesystem::directory_iterator(argv[1])) {
@@ -379,8 +446,8 @@ int main(int argc, char** argv) {
         ++failures;
       }
     }
-    std::cout << "wit conformance: " << expected.size() << " WIT items from " << files.size() << " files, " << failures
-              << " mismatches\n";
+    std::cout << "wit conformance" << (argc == 4 ? " (" + std::string(argv[3]) + ")" : std::string()) << ": "
+              << expected.size() << " WIT items from " << files.size() << " files, " << failures << " mismatches\n";
     return failures == 0 ? 0 : 1;
   } catch (const std::exception& error) {
     std::cerr << "wit conformance: cannot read the WIT: " << error.what() << "\n";

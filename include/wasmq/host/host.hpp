@@ -68,6 +68,37 @@ struct Subscription {
   wasmq::ConsumerOptions consumer{};
 };
 
+/// A delivery a backend handed over unsettled (Backend::SubscribePull): the host settles it
+/// later, once. Destroyed unsettled, it is released for redelivery at once.
+class HeldDelivery {
+ public:
+  virtual ~HeldDelivery() = default;
+  /// Settles the delivery as `settlement` says; a second call does nothing.
+  virtual void Settle(const Settlement& settlement) = 0;
+};
+
+/// One delivery taken from a pull subscription: the message as a guest sees it, and its lock.
+class HeldMessage {
+ public:
+  HeldMessage(types::Message message_in, std::unique_ptr<HeldDelivery> delivery_in)
+      : message(std::move(message_in)), delivery(std::move(delivery_in)) {}
+
+  types::Message message;
+  std::unique_ptr<HeldDelivery> delivery;
+};
+
+/// A subscription whose deliveries the host takes when it is ready for them, instead of being
+/// called with each. Destroying it ends the subscription; what it handed over and is still held
+/// stays settleable where the backend allows (a broker receiver's deliveries are released).
+class PullSubscription {
+ public:
+  virtual ~PullSubscription() = default;
+  /// Up to `max` deliveries: waits up to `wait` for the first, then takes only what is already
+  /// waiting. Empty when nothing came in time. Errors: `connection`.
+  [[nodiscard]] virtual std::expected<std::vector<HeldMessage>, types::Error> Take(std::size_t max,
+                                                                                   std::chrono::milliseconds wait) = 0;
+};
+
 /// Where a client's operations go. The embedded broker is one backend; a NATS server is another.
 class Backend : public std::enable_shared_from_this<Backend> {
  public:
@@ -85,6 +116,11 @@ class Backend : public std::enable_shared_from_this<Backend> {
   /// Subscribes `handler` as `subscription` says (permissions already checked).
   [[nodiscard]] virtual std::expected<SubscriptionHandle, types::Error> Subscribe(const Subscription& subscription,
                                                                                   DeliveryHandler handler) = 0;
+  /// Subscribes as `subscription` says (permissions already checked), for a host that takes
+  /// deliveries in batches and settles each when its guest says so (wasi:messaging R2). Its
+  /// `outcome` is not used: the host settles. The default refuses with `other`.
+  [[nodiscard]] virtual std::expected<std::unique_ptr<PullSubscription>, types::Error> SubscribePull(
+      const Subscription& subscription);
 
   /// Turns a facade message into a broker message for `topic`, taking its buffers (no data copy).
   static wasmq::Message ToBrokerMessage(std::string_view topic, types::Message&& message);
@@ -140,6 +176,8 @@ struct GuestLimits {
   std::size_t max_message_bytes = std::size_t{1024} * 1024;
   /// Metadata entries on one message resource.
   std::size_t max_metadata_entries = 256;
+  /// Messages one send may carry (revision R2's `send` takes a list).
+  std::uint32_t max_messages_per_send = 1'000;
   /// Replies one request collects; later ones are dropped. Bounds a request with a timeout and
   /// no expected count, which otherwise takes every reply that arrives in time.
   std::uint32_t max_replies = 1'000;
@@ -195,6 +233,12 @@ class [[nodiscard]] GuestSubscription {
 [[nodiscard]] std::expected<GuestSubscription, types::Error> SubscribeGuest(
     std::shared_ptr<const GuestContext> context, std::string_view connection_name,
     std::shared_ptr<incoming_handler::Guest> guest, const Subscription& subscription);
+
+/// Whether the guest of `context` may publish to `topic`: a valid name (else `other`), not under
+/// `_INBOX`, and covered by its publish patterns (else `permission-denied`; `action` names what
+/// was refused, e.g. "publish to").
+[[nodiscard]] std::expected<void, types::Error> CheckPublish(const GuestContext& context, std::string_view topic,
+                                                             std::string_view action);
 
 /// What a connected client holds: its backend, the guest that connected it, and whether it is open.
 struct ClientState {

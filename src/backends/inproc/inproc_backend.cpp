@@ -33,15 +33,69 @@ types::Error ToWitError(const wasmq::Error& error) {
 
 std::atomic<std::uint64_t> next_inbox{1};
 
-/// Settles `delivery` by what the guest's handler returned (see incoming_handler::Guest).
-void Settle(wasmq::Delivery& delivery, const std::expected<void, types::Error>& outcome, const OutcomePolicy& policy) {
-  const Settlement settlement = policy.Decide(outcome);
+/// Settles `delivery` as `settlement` says. A delivery settled already, or whose lock expired,
+/// stays as it is (the broker refuses a second settlement).
+void Apply(wasmq::Delivery& delivery, const Settlement& settlement) {
   switch (settlement.action) {
     case Settlement::Action::kAccept: (void)delivery.accept(); return;
     case Settlement::Action::kRelease: (void)delivery.release(settlement.delay); return;
     case Settlement::Action::kReject: (void)delivery.reject(settlement.reason); return;
   }
 }
+
+/// Settles `delivery` by what the guest's handler returned (see incoming_handler::Guest).
+void Settle(wasmq::Delivery& delivery, const std::expected<void, types::Error>& outcome, const OutcomePolicy& policy) {
+  Apply(delivery, policy.Decide(outcome));
+}
+
+/// A broker delivery held for the host; dropped unsettled, the broker releases it.
+class HeldBrokerDelivery final : public host::HeldDelivery {
+ public:
+  explicit HeldBrokerDelivery(wasmq::Delivery delivery) : delivery_(std::move(delivery)) {}
+  void Settle(const Settlement& settlement) override { Apply(delivery_, settlement); }
+
+ private:
+  wasmq::Delivery delivery_;
+};
+
+/// A broker receiver: Take is a receive for the first delivery and non-blocking ones after it.
+class BrokerPullSubscription final : public host::PullSubscription {
+ public:
+  BrokerPullSubscription(wasmq::Receiver receiver, std::shared_ptr<Backend> origin)
+      : receiver_(std::move(receiver)), origin_(std::move(origin)) {}
+
+  std::expected<std::vector<host::HeldMessage>, types::Error> Take(std::size_t max,
+                                                                   std::chrono::milliseconds wait) override {
+    std::vector<host::HeldMessage> taken;
+    while (taken.size() < max) {
+      std::optional<wasmq::Delivery> delivery;
+      if (taken.empty() && wait > std::chrono::milliseconds::zero()) {
+        auto received = receiver_.receive(wait);
+        if (received) delivery.emplace(std::move(*received));
+        if (!received && received.error().code != wasmq::Errc::timeout) return Failed(received.error(), taken);
+      } else {
+        auto received = receiver_.try_receive();
+        if (!received) return Failed(received.error(), taken);
+        delivery = std::move(*received);
+      }
+      if (!delivery) break;  // nothing more is waiting
+      types::Message message = Backend::Delivered(delivery->message(), origin_);
+      taken.emplace_back(std::move(message), std::make_unique<HeldBrokerDelivery>(std::move(*delivery)));
+    }
+    return taken;
+  }
+
+ private:
+  /// What was taken before `error` is kept when the error only says no more may be held now.
+  static std::expected<std::vector<host::HeldMessage>, types::Error> Failed(const wasmq::Error& error,
+                                                                            std::vector<host::HeldMessage>& taken) {
+    if (error.code == wasmq::Errc::too_many_in_flight) return std::move(taken);
+    return std::unexpected(ToWitError(error));
+  }
+
+  wasmq::Receiver receiver_;
+  std::shared_ptr<Backend> origin_;
+};
 class InprocBackend final : public Backend {
  public:
   explicit InprocBackend(wasmq::Broker& broker) : broker_(broker) {}
@@ -104,6 +158,16 @@ class InprocBackend final : public Backend {
                                 std::move(on_delivery));
     if (!consumer) return std::unexpected(ToWitError(consumer.error()));
     return std::make_shared<wasmq::Consumer>(std::move(*consumer));
+  }
+
+  std::expected<std::unique_ptr<host::PullSubscription>, types::Error> SubscribePull(
+      const Subscription& subscription) override {
+    auto receiver = subscription.queue
+                        ? broker_.open_receiver(subscription.topic, subscription.consumer)
+                        : broker_.subscribe_receiver(subscription.topic,
+                                                     {.group = subscription.group, .consumer = subscription.consumer});
+    if (!receiver) return std::unexpected(ToWitError(receiver.error()));
+    return std::make_unique<BrokerPullSubscription>(std::move(*receiver), shared_from_this());
   }
 
  private:

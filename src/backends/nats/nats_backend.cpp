@@ -66,6 +66,43 @@ class GuestDeliveries final : public SubscriptionClosure {
   std::optional<DurableChannel> durable_;
 };
 
+/// A delivery taken from a pull subscription, held until the host settles it. Dropped unsettled,
+/// it is released at once (a durable channel offers it again; core NATS has nothing to release).
+class HeldNatsDelivery final : public host::HeldDelivery {
+ public:
+  HeldNatsDelivery(std::weak_ptr<NatsBackendImpl> backend, NatsPtr<natsMsg> msg,
+                   std::shared_ptr<const std::optional<DurableChannel>> durable)
+      : backend_(std::move(backend)), msg_(std::move(msg)), durable_(std::move(durable)) {}
+  ~HeldNatsDelivery() override { Settle({Settlement::Action::kRelease, {}, {}}); }
+  HeldNatsDelivery(const HeldNatsDelivery&) = delete;
+  HeldNatsDelivery& operator=(const HeldNatsDelivery&) = delete;
+  void Settle(const Settlement& settlement) override;
+
+ private:
+  std::weak_ptr<NatsBackendImpl> backend_;
+  NatsPtr<natsMsg> msg_;  // null once settled
+  std::shared_ptr<const std::optional<DurableChannel>> durable_;
+};
+
+/// A synchronous subscription: Take waits for the first message and then takes what the client
+/// has already received.
+class NatsPullSubscription final : public host::PullSubscription {
+ public:
+  NatsPullSubscription(std::weak_ptr<NatsBackendImpl> backend, NatsPtr<natsSubscription> subscription,
+                       std::shared_ptr<const std::optional<DurableChannel>> durable)
+      : backend_(std::move(backend)), subscription_(std::move(subscription)), durable_(std::move(durable)) {}
+  ~NatsPullSubscription() override { (void)natsSubscription_Unsubscribe(subscription_.get()); }
+  NatsPullSubscription(const NatsPullSubscription&) = delete;
+  NatsPullSubscription& operator=(const NatsPullSubscription&) = delete;
+  std::expected<std::vector<host::HeldMessage>, types::Error> Take(std::size_t max,
+                                                                   std::chrono::milliseconds wait) override;
+
+ private:
+  std::weak_ptr<NatsBackendImpl> backend_;
+  NatsPtr<natsSubscription> subscription_;
+  std::shared_ptr<const std::optional<DurableChannel>> durable_;
+};
+
 /// The backend's one reply inbox: replies to `_INBOX.<connection nuid>.<token>` go to the request
 /// waiting under that token (128 random bits, reply_inbox.hpp).
 class ReplyInbox final : public SubscriptionClosure {
@@ -203,6 +240,34 @@ class NatsBackendImpl final : public NatsBackend {
     }
     if (!started) return std::unexpected(started.error());
     return std::make_shared<ActiveSubscription>(std::move(*started), shared_from_this());
+  }
+
+  std::expected<std::unique_ptr<host::PullSubscription>, types::Error> SubscribePull(
+      const Subscription& subscription) override {
+    std::optional<DurableChannel> durable;
+    if (auto found = durable_.find(subscription.topic); found != durable_.end()) durable = found->second;
+    const std::string subject = subscription.topic;
+    natsSubscription* raw = nullptr;
+    natsStatus status = NATS_OK;
+    if (!durable) {
+      const char* group = subscription.queue           ? kCoreQueueGroup
+                          : subscription.group.empty() ? nullptr
+                                                       : subscription.group.c_str();
+      status = group == nullptr ? natsConnection_SubscribeSync(&raw, connection_->get(), subject.c_str())
+                                : natsConnection_QueueSubscribeSync(&raw, connection_->get(), subject.c_str(), group);
+    } else {
+      auto code = static_cast<jsErrCode>(0);
+      auto made = WithDurableOptions(*durable, subscription, [&](jsSubOptions& options) {
+        return js_SubscribeSync(&raw, js_.get(), durable->name.c_str(), nullptr, &options, &code);
+      });
+      if (!made) return std::unexpected(made.error());
+      status = *made;
+    }
+    NatsPtr<natsSubscription> subscription_handle(raw);
+    if (status != NATS_OK) return std::unexpected(ErrorOf(status, "subscribing to " + subject));
+    return std::make_unique<NatsPullSubscription>(
+        Weak(), std::move(subscription_handle),
+        std::make_shared<const std::optional<DurableChannel>>(std::move(durable)));
   }
 
   // --- NatsBackend -------------------------------------------------------------------------------
@@ -375,9 +440,11 @@ class NatsBackendImpl final : public NatsBackend {
     return {};
   }
 
-  std::expected<StartedSubscription, types::Error> SubscribeDurable(const DurableChannel& channel,
-                                                                    const Subscription& subscription,
-                                                                    std::unique_ptr<GuestDeliveries> closure) {
+  /// Calls `subscribe` with the JetStream options of a subscription to durable `channel`: its
+  /// queue's consumer, a group's shared consumer, or an ephemeral consumer of its own.
+  template <typename Subscribe>
+  std::expected<natsStatus, types::Error> WithDurableOptions(const DurableChannel& channel,
+                                                             const Subscription& subscription, Subscribe&& subscribe) {
     const std::string stream = StreamName(channel);
     std::string consumer;
     jsSubOptions options;
@@ -398,13 +465,25 @@ class NatsBackendImpl final : public NatsBackend {
       options.Consumer = consumer.c_str();
       options.Queue = consumer.c_str();
     }
-    auto code = static_cast<jsErrCode>(0);
-    return StartSubscription(
-        std::move(closure),
-        [&](natsSubscription** sub, natsMsgHandler deliver, void* closure_ptr) {
-          return js_Subscribe(sub, js_.get(), channel.name.c_str(), deliver, closure_ptr, nullptr, &options, &code);
-        },
-        "subscribing to durable channel " + channel.name);
+    return subscribe(options);
+  }
+
+  std::expected<StartedSubscription, types::Error> SubscribeDurable(const DurableChannel& channel,
+                                                                    const Subscription& subscription,
+                                                                    std::unique_ptr<GuestDeliveries> closure) {
+    std::expected<StartedSubscription, types::Error> started;
+    auto made = WithDurableOptions(channel, subscription, [&](jsSubOptions& options) {
+      auto code = static_cast<jsErrCode>(0);
+      started = StartSubscription(
+          std::move(closure),
+          [&](natsSubscription** sub, natsMsgHandler deliver, void* closure_ptr) {
+            return js_Subscribe(sub, js_.get(), channel.name.c_str(), deliver, closure_ptr, nullptr, &options, &code);
+          },
+          "subscribing to durable channel " + channel.name);
+      return NATS_OK;
+    });
+    if (!made) return std::unexpected(made.error());
+    return started;
   }
 
   std::expected<void, types::Error> OpenInbox() {
@@ -493,6 +572,34 @@ void GuestDeliveries::OnMessage(NatsPtr<natsMsg> msg) {
     backend->ReportHandlerError(natsMsg_GetSubject(msg.get()), std::current_exception());
   }
   backend->Settle(msg.get(), settlement, durable_);
+}
+
+void HeldNatsDelivery::Settle(const Settlement& settlement) {
+  if (!msg_) return;
+  NatsPtr<natsMsg> msg = std::move(msg_);
+  if (auto backend = backend_.lock()) backend->Settle(msg.get(), settlement, *durable_);
+}
+
+std::expected<std::vector<host::HeldMessage>, types::Error> NatsPullSubscription::Take(std::size_t max,
+                                                                                       std::chrono::milliseconds wait) {
+  std::vector<host::HeldMessage> taken;
+  auto backend = backend_.lock();
+  if (!backend) return std::unexpected(types::Error::Connection("the NATS backend is gone"));
+  while (taken.size() < max) {
+    natsMsg* raw = nullptr;
+    const std::int64_t timeout_ms = taken.empty() ? wait.count() : 0;
+    const natsStatus status = natsSubscription_NextMsg(&raw, subscription_.get(), timeout_ms);
+    if (status == NATS_TIMEOUT) break;
+    if (status != NATS_OK) {
+      if (!taken.empty()) break;  // keep what was taken; the error comes back on the next Take
+      return std::unexpected(ConnectionErrorOf(status, "taking messages"));
+    }
+    NatsPtr<natsMsg> msg(raw);
+    backend->CountDelivered();
+    types::Message message = Backend::Delivered(FromNatsMessage(msg.get(), durable_->has_value()), backend);
+    taken.emplace_back(std::move(message), std::make_unique<HeldNatsDelivery>(backend_, std::move(msg), durable_));
+  }
+  return taken;
 }
 
 void ReplyInbox::OnMessage(NatsPtr<natsMsg> msg) {

@@ -169,7 +169,9 @@ wasmq::Message FromNatsMessage(natsMsg* msg, bool from_stream) {
       if (key == content_type_header) {
         out.content_type = value;
       } else if (key == reply_to_header) {
-        if (from_stream) out.reply_to = value;
+        // A stream keeps a request's reply subject only here; on core NATS the message's own
+        // reply subject (below) takes precedence over an address a sender named in the header.
+        out.reply_to = value;
       } else if (key == empty_keys_header) {
         std::string_view rest = value;
         while (!rest.empty()) {

@@ -1,0 +1,36 @@
+#pragma once
+// What the earlier revisions' facades reach inside one another's resources for: each revision's
+// client wraps the current revision's client (one connection registry, one permission check), and
+// R3's message wraps the current message (one buffer, one metadata list).
+
+#include <wasi/messaging/r2/types.hpp>
+#include <wasi/messaging/r3/types.hpp>
+#include <wasi/messaging/types.hpp>
+
+namespace wasmq::host {
+
+struct RevisionAccess {
+  static const ::wasi::messaging::types::Client& Inner(const ::wasi::messaging::r2::types::Client& client) {
+    return client.client_;
+  }
+  static ::wasi::messaging::r2::types::Client MakeR2(::wasi::messaging::types::Client client) {
+    return ::wasi::messaging::r2::types::Client(std::move(client));
+  }
+  static const ::wasi::messaging::types::Client& Inner(const ::wasi::messaging::r3::types::Client& client) {
+    return client.client_;
+  }
+  static ::wasi::messaging::r3::types::Client MakeR3(::wasi::messaging::types::Client client) {
+    return ::wasi::messaging::r3::types::Client(std::move(client));
+  }
+  static ::wasi::messaging::types::Message& Inner(::wasi::messaging::r3::types::Message& message) {
+    return message.message_;
+  }
+  static const std::string& TopicOf(const ::wasi::messaging::r3::types::Message& message) { return message.topic_; }
+  /// A delivered message as R3 shows it: its topic readable and settable.
+  static ::wasi::messaging::r3::types::Message MakeR3(::wasi::messaging::types::Message&& delivered) {
+    std::string topic(delivered.TopicView());
+    return ::wasi::messaging::r3::types::Message(std::move(topic), std::move(delivered));
+  }
+};
+
+}  // namespace wasmq::host
