@@ -10,17 +10,13 @@
 namespace wasmq::host {
 
 struct RevisionAccess {
-  static const ::wasi::messaging::types::Client& Inner(const ::wasi::messaging::r2::types::Client& client) {
+  template <typename Error>
+  static const ::wasi::messaging::types::Client& Inner(const ::wasi::messaging::detail::RevisionClient<Error>& client) {
     return client.client_;
   }
-  static ::wasi::messaging::r2::types::Client MakeR2(::wasi::messaging::types::Client client) {
-    return ::wasi::messaging::r2::types::Client(std::move(client));
-  }
-  static const ::wasi::messaging::types::Client& Inner(const ::wasi::messaging::r3::types::Client& client) {
-    return client.client_;
-  }
-  static ::wasi::messaging::r3::types::Client MakeR3(::wasi::messaging::types::Client client) {
-    return ::wasi::messaging::r3::types::Client(std::move(client));
+  template <typename Error>
+  static ::wasi::messaging::detail::RevisionClient<Error> MakeClient(::wasi::messaging::types::Client client) {
+    return ::wasi::messaging::detail::RevisionClient<Error>(std::move(client));
   }
   static ::wasi::messaging::types::Message& Inner(::wasi::messaging::r3::types::Message& message) {
     return message.message_;

@@ -6,6 +6,7 @@
 #include <wasmq/detail/require_cpp23.hpp>
 #include <wasmq/detail/visibility.hpp>
 
+#include <wasi/messaging/detail/revision_client.hpp>
 #include <wasi/messaging/types.hpp>
 
 #include <cstdint>
@@ -18,10 +19,6 @@
 #include <vector>
 
 WASMQ_PUBLIC_BEGIN
-
-namespace wasmq::host {
-struct RevisionAccess;
-}  // namespace wasmq::host
 
 namespace wasi::messaging::r2::types {
 
@@ -72,25 +69,8 @@ struct Message {
 /// The metadata key under which the host puts a delivery's id.
 inline constexpr std::string_view kDeliveryIdKey = "wasmq-delivery-id";
 
-/// WIT `resource client`. Move-only; bound to the backend its name resolved to and to the
-/// permissions of the guest that connected it.
-class Client {
- public:
-  Client(Client&&) noexcept = default;
-  Client& operator=(Client&&) noexcept = default;
-  Client(const Client&) = delete;
-  Client& operator=(const Client&) = delete;
-  ~Client() = default;
-
-  /// WIT `connect: static func(name: string) -> result<client, error>`: resolves `name` through
-  /// the current guest's connection registry, as wasi::messaging::types::Client::Connect does.
-  [[nodiscard]] static std::expected<Client, Error> Connect(std::string_view name);
-
- private:
-  friend struct ::wasmq::host::RevisionAccess;
-  explicit Client(::wasi::messaging::types::Client client) noexcept : client_(std::move(client)) {}
-  ::wasi::messaging::types::Client client_;
-};
+/// WIT `resource client` (connect only), wrapping the current revision's client.
+using Client = ::wasi::messaging::detail::RevisionClient<Error>;
 
 }  // namespace wasi::messaging::r2::types
 

@@ -6,6 +6,7 @@
 #include <wasmq/detail/require_cpp23.hpp>
 #include <wasmq/detail/visibility.hpp>
 
+#include <wasi/messaging/detail/revision_client.hpp>
 #include <wasi/messaging/types.hpp>
 
 #include <cstdint>
@@ -51,25 +52,8 @@ class Error {
 /// "timeout", "connection" or "other".
 std::string_view ToString(Error::Kind kind) noexcept;
 
-/// WIT `resource client`. Move-only; bound to the backend its name resolved to and to the
-/// permissions of the guest that connected it.
-class Client {
- public:
-  Client(Client&&) noexcept = default;
-  Client& operator=(Client&&) noexcept = default;
-  Client(const Client&) = delete;
-  Client& operator=(const Client&) = delete;
-  ~Client() = default;
-
-  /// WIT `connect: static func(name: string) -> result<client, error>`, resolved through the
-  /// current guest's connection registry.
-  [[nodiscard]] static std::expected<Client, Error> Connect(std::string_view name);
-
- private:
-  friend struct ::wasmq::host::RevisionAccess;
-  explicit Client(::wasi::messaging::types::Client client) noexcept : client_(std::move(client)) {}
-  ::wasi::messaging::types::Client client_;
-};
+/// WIT `resource client` (connect only), wrapping the current revision's client.
+using Client = ::wasi::messaging::detail::RevisionClient<Error>;
 
 /// WIT `resource message`: a topic, data, a content type and metadata. Move-only. The data lives
 /// in one shared immutable buffer, as in the current revision.
