@@ -6,9 +6,9 @@
 
 #include <atomic>
 #include <cstddef>
-#include <deque>
 #include <map>
 #include <mutex>
+#include <vector>
 
 WASMQ_PUBLIC_BEGIN
 
@@ -52,7 +52,12 @@ class ManualRuntime final : public Runtime {
 
   mutable std::mutex mutex_;
   std::atomic<Duration::rep> now_;  // the clock, in ticks; read without the lock
-  std::deque<Task> ready_;
+  // Posted tasks, oldest at ready_head_: a ring that grows but never shrinks, so that posting
+  // and running allocate nothing once it is as large as the most tasks ever waiting (a deque
+  // allocates and frees a block every few tasks).
+  std::vector<Task> ready_;
+  std::size_t ready_head_ = 0;
+  std::size_t ready_count_ = 0;
   std::multimap<TimePoint, Task> timers_;  // multimap keeps insertion order among equal keys
 };
 

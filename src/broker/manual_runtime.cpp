@@ -1,5 +1,6 @@
 #include <wasmq/manual_runtime.hpp>
 
+#include <algorithm>
 #include <chrono>
 
 namespace wasmq {
@@ -18,7 +19,14 @@ void ManualRuntime::set_now(TimePoint when) noexcept {
 
 void ManualRuntime::post(Task task) {
   std::lock_guard lock(mutex_);
-  ready_.push_back(std::move(task));
+  if (ready_count_ == ready_.size()) {  // full: double the ring, oldest first
+    std::vector<Task> grown(std::max<std::size_t>(16, 2 * ready_.size()));
+    for (std::size_t i = 0; i < ready_count_; ++i) grown[i] = std::move(ready_[(ready_head_ + i) % ready_.size()]);
+    ready_ = std::move(grown);
+    ready_head_ = 0;
+  }
+  ready_[(ready_head_ + ready_count_) % ready_.size()] = std::move(task);
+  ++ready_count_;
 }
 
 void ManualRuntime::post_at(TimePoint when, Task task) {
@@ -30,9 +38,10 @@ bool ManualRuntime::run_one() {
   Task task;
   {
     std::lock_guard lock(mutex_);
-    if (ready_.empty()) return false;
-    task = std::move(ready_.front());
-    ready_.pop_front();
+    if (ready_count_ == 0) return false;
+    task = std::move(ready_[ready_head_]);
+    ready_head_ = (ready_head_ + 1) % ready_.size();
+    --ready_count_;
   }
   task();  // outside the lock: tasks post more tasks
   return true;
@@ -88,7 +97,7 @@ bool ManualRuntime::wait_until(const std::function<bool()>& done, TimePoint dead
 
 std::size_t ManualRuntime::pending_tasks() const {
   std::lock_guard lock(mutex_);
-  return ready_.size();
+  return ready_count_;
 }
 
 std::size_t ManualRuntime::pending_timers() const {

@@ -51,7 +51,7 @@ void ThreadPoolRuntime::post(Task task) { boost::asio::post(state_->context, std
 void ThreadPoolRuntime::post_at(TimePoint when, Task task) {
   // The timer lives as long as its wait: the completion handler owns it.
   auto timer = std::make_shared<boost::asio::steady_timer>(state_->context, when);
-  timer->async_wait([timer, task = std::move(task)](const boost::system::error_code& error) {
+  timer->async_wait([timer, task = std::move(task)](const boost::system::error_code& error) mutable {
     if (!error) task();
   });
 }

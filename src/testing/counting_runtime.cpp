@@ -9,7 +9,7 @@ void CountingRuntime::post(Task task) {
     std::lock_guard lock(mutex_);
     ++running_;  // counted before it is posted, so that idle is never seen while it is queued
   }
-  inner_.post([this, task = std::move(task)] {
+  inner_.post([this, task = std::move(task)]() mutable {
     task();
     finished();
   });
@@ -21,7 +21,7 @@ void CountingRuntime::post_at(TimePoint when, Task task) {
     std::lock_guard lock(mutex_);
     timer = timers_.emplace(when, next_timer_++);
   }
-  inner_.post_at(when, [this, timer, task = std::move(task)] {
+  inner_.post_at(when, [this, timer, task = std::move(task)]() mutable {
     {
       // From a pending timer to a running task in one step: never idle in between.
       std::lock_guard lock(mutex_);
