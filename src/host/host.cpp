@@ -4,6 +4,8 @@
 
 #include <wasmq/name.hpp>
 
+#include "unfit_delivery.hpp"
+
 #include <mutex>
 #include <vector>
 
@@ -24,14 +26,10 @@ bool AnyMatches(const std::vector<std::string>& patterns, std::string_view topic
 /// given it at all.
 std::expected<void, types::Error> HandOver(const std::shared_ptr<const GuestContext>& context,
                                            incoming_handler::Guest& guest, types::Message&& message) {
-  // A wildcard (`>`, `*.*.*`) also matches reply inboxes: replies meant for a request are never
-  // handed to a guest that merely subscribes broadly. Accepted, so they do not come back.
-  if (IsUnderInbox(message.TopicView())) return {};
-  // WIT strings are UTF-8: a message from outside (a NATS peer, a native publisher) that is not
-  // cannot be handed to a guest. Rejected, so that it is dead-lettered with the reason.
-  if (!message.StringsAreUtf8()) {
-    return std::unexpected(types::Error::PermissionDenied(
-        "the message's topic, content type or metadata is not valid UTF-8: no guest can be given it"));
+  if (auto unfit = UnfitDelivery(message)) {
+    // Told to the backend as the result that settles it so: ok, or permission-denied (reject).
+    if (unfit->action == Settlement::Action::kAccept) return {};
+    return std::unexpected(types::Error::PermissionDenied(std::move(unfit->reason)));
   }
   ScopedGuest current(context);
   return guest.Handle(std::move(message));

@@ -3,6 +3,7 @@
 #include <wasmq/name.hpp>
 
 #include "revision_errors.hpp"
+#include "unfit_delivery.hpp"
 
 #include <algorithm>
 
@@ -104,6 +105,15 @@ std::expected<void, r2types::Error> Session::Configure(const r2types::GuestConfi
     return std::unexpected(
         r2types::Error::Other("a configuration with " + std::to_string(extensions) + " extensions; at most " +
                               std::to_string(context_->limits.max_metadata_entries) + " are allowed"));
+  }
+  std::size_t extension_bytes = 0;
+  if (configuration.extensions) {
+    for (const auto& [key, value] : *configuration.extensions) extension_bytes += key.size() + value.size();
+  }
+  if (extension_bytes > context_->limits.max_message_bytes) {
+    return std::unexpected(r2types::Error::Other("a configuration with " + std::to_string(extension_bytes) +
+                                                 " bytes of extensions; at most " +
+                                                 std::to_string(context_->limits.max_message_bytes) + " are allowed"));
   }
   std::vector<std::string> wanted;
   for (const auto& channel : configuration.channels) {
@@ -220,27 +230,26 @@ std::expected<std::size_t, r2types::Error> Session::DeliverWaiting(std::chrono::
   }
 
   std::vector<r2types::Message> batch;
-  std::vector<std::string> ids;
+  std::vector<std::pair<std::string, std::unique_ptr<HeldDelivery>>> handed;
   batch.reserve(taken.size());
+  handed.reserve(taken.size());
   for (auto& held : taken) {
-    // As for a current-revision guest: replies to someone's request are no guest's business, and
-    // WIT strings must be UTF-8 (such a message is dead-lettered with the reason).
-    if (IsUnderInbox(held.message.TopicView())) {
-      held.delivery->Settle({});
-      continue;
-    }
-    if (!held.message.StringsAreUtf8()) {
-      held.delivery->Settle({Settlement::Action::kReject,
-                             {},
-                             "the message's topic, content type or metadata is not valid UTF-8: no guest can be "
-                             "given it"});
+    if (auto unfit = UnfitDelivery(held.message)) {
+      held.delivery->Settle(*unfit);
       continue;
     }
     std::string id = NewReplyToken();
     batch.push_back(ToRecord(held.message, id));
+    handed.emplace_back(std::move(id), std::move(held.delivery));
+  }
+  std::vector<std::string> ids;
+  ids.reserve(handed.size());
+  {
     std::lock_guard lock(mutex_);
-    held_.emplace(id, std::move(held.delivery));
-    ids.push_back(std::move(id));
+    for (auto& [id, delivery] : handed) {
+      ids.push_back(id);
+      held_.emplace(std::move(id), std::move(delivery));
+    }
   }
   if (batch.empty()) return 0;
 

@@ -10,6 +10,7 @@
 #include <wasi/messaging/r3/producer.hpp>
 #include <wasi/messaging/r4/producer.hpp>
 #include <wasmq/dead_letter_keys.hpp>
+#include <wasmq/host/cloudevents.hpp>
 #include <wasmq/host/r1_session.hpp>
 #include <wasmq/host/r2_session.hpp>
 #include <wasmq/host/r3_guest.hpp>
@@ -367,15 +368,39 @@ TEST_P(Revisions, R2SendIsBoundedPerCallAndPerMessage) {
     EXPECT_TRUE(client);
     return r2::producer::Send(std::move(*client), topic, batch);
   };
-  const r2::types::Message small{.data = Bytes("12345678")};
-  EXPECT_TRUE(send({{.data = Bytes("12345678")}, {.data = Bytes("1")}}));  // at both limits
+  context->limits.max_metadata_entries = 1;
+  EXPECT_TRUE(send({{.data = Bytes("12345678")}, {.data = Bytes("1")}}));      // at both limits
+  EXPECT_TRUE(send({{.data = Bytes("1"), .metadata = {{Entry("k", "v")}}}}));  // at the entry limit
   auto three = send({{.data = Bytes("1")}, {.data = Bytes("2")}, {.data = Bytes("3")}});
   ASSERT_FALSE(three);
   EXPECT_THAT(three.error().Message(), HasSubstr("at most 2"));
   auto large = send({{.data = Bytes("123456789")}});
   ASSERT_FALSE(large);
   EXPECT_THAT(large.error().Message(), HasSubstr("larger than the 8"));
-  EXPECT_EQ(small.data.size(), 8U);
+  auto entries = send({{.data = Bytes("1"), .metadata = {{Entry("k", "v"), Entry("l", "w")}}}});
+  ASSERT_FALSE(entries);
+  EXPECT_THAT(entries.error().Message(), HasSubstr("at most 1 are allowed"));
+}
+
+TEST_P(Revisions, R2ConfigurationExtensionsAreBoundedInEntriesAndBytes) {
+  Open();
+  auto context = std::make_shared<host::GuestContext>(*Guest("configured"));
+  context->limits.max_metadata_entries = 2;
+  context->limits.max_message_bytes = 8;
+  host::r2::Session session(context, std::make_shared<BatchGuest>(), {.connection = "shop"});
+  const auto configure = [&](std::vector<std::tuple<std::string, std::string>> extensions) {
+    host::r2::ScopedSession as(session);
+    return r2::consumer::UpdateGuestConfiguration({.channels = {Name("x")}, .extensions = std::move(extensions)});
+  };
+  EXPECT_TRUE(configure({Entry("ab", "cd"), Entry("ef", "gh")}));  // at both limits
+  EXPECT_THAT(session.Extensions(), ElementsAre(Entry("ab", "cd"), Entry("ef", "gh")));
+  auto three = configure({Entry("a", "1"), Entry("b", "2"), Entry("c", "3")});
+  ASSERT_FALSE(three);
+  EXPECT_THAT(three.error().Message(), HasSubstr("3 extensions; at most 2"));
+  auto large = configure({Entry("abcd", "efghi")});
+  ASSERT_FALSE(large);
+  EXPECT_THAT(large.error().Message(), HasSubstr("9 bytes of extensions; at most 8"));
+  EXPECT_THAT(session.Extensions(), ElementsAre(Entry("ab", "cd"), Entry("ef", "gh")));  // unchanged
 }
 
 // --- R1 -------------------------------------------------------------------------------------------
@@ -538,9 +563,21 @@ TEST_P(R1Sessions, ErrorsAreTheRevisionsOwn) {
   bad_extension.extensions = {{Entry("Not-Allowed", "x")}};
   EXPECT_EQ(kind_of(r1::pub::Publish(r1::types::Channel::Topic(Name("open.a")), bad_extension)),
             Kind::kUnsupportedMessageFormat);
-  r1::types::Event large = EventWithId("3");
-  large.data = std::vector<std::uint8_t>(2 * 1024 * 1024, 'x');
-  EXPECT_EQ(kind_of(r1::pub::Publish(r1::types::Channel::Topic(Name("open.a")), large)), Kind::kPayloadTooLarge);
+  // At the size limit (the event as it travels: data, content type and its ce-* entries), and past it.
+  r1::types::Event sized = EventWithId("3");
+  sized.data = std::vector<std::uint8_t>(1000, 'x');
+  auto travelling = host::cloudevents::ToMessage(sized, Name("open.a"));
+  ASSERT_TRUE(travelling);
+  auto bounded =
+      std::make_shared<host::GuestContext>(*Guest("bounded", {.publish = {Name("open.>")}, .subscribe = {}}));
+  bounded->limits.max_message_bytes = travelling->size_bytes();
+  host::r1::Session at_limit(bounded, std::make_shared<EventGuest>(), {.connection = "shop"});
+  {
+    host::r1::ScopedSession as_bounded(at_limit);
+    EXPECT_TRUE(r1::pub::Publish(r1::types::Channel::Topic(Name("open.a")), sized));
+    sized.data->push_back('x');
+    EXPECT_EQ(kind_of(r1::pub::Publish(r1::types::Channel::Topic(Name("open.a")), sized)), Kind::kPayloadTooLarge);
+  }
   EXPECT_EQ(kind_of(r1::sub::Subscribe(r1::types::Channel::Topic(Name("closed")))), Kind::kInsufficientPermissions);
   // At the subscription limit (1), and past it.
   EXPECT_TRUE(r1::sub::Subscribe(r1::types::Channel::Topic(Name("open.a"))));

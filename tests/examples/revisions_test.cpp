@@ -23,7 +23,6 @@ using ::testing::ElementsAre;
 using ::testing::Pair;
 using wasmq::testkit::DeadLettered;
 using wasmq::testkit::Harness;
-using wasmq::testkit::OfKind;
 using wasmq::testkit::OnTopic;
 using wasmq::testkit::TrafficKind;
 using wasmq::testkit::WithMetadata;
@@ -109,8 +108,7 @@ TEST(StockWatcherTest, CountsUpdatesOnTheTopicsItNamed) {
   harness.run_until_idle();
 
   EXPECT_THAT(watcher->Updates(), ElementsAre(Pair("stock.books", 1), Pair("stock.mugs", 2)));
-  EXPECT_THAT(harness.traffic().of_kind(TrafficKind::accepted), ::testing::SizeIs(3));
-  EXPECT_THAT(harness.traffic().of_kind(TrafficKind::accepted), ::testing::Each(OfKind(TrafficKind::accepted)));
+  EXPECT_THAT(harness.traffic().of_kind(TrafficKind::accepted), ::testing::SizeIs(3));  // stock.lamps unwatched
 }
 
 }  // namespace

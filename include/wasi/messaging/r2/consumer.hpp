@@ -16,8 +16,8 @@ namespace wasi::messaging::r2::consumer {
 
 /// WIT `update-guest-configuration: func(gc: guest-configuration) -> result<_, error>`. Subscribes
 /// the guest to exactly `gc.channels` (ending what it no longer names). All or nothing: a channel
-/// the guest may not subscribe to is `unauthorized`; an invalid one, too many, or too many
-/// extensions is `other`; then nothing changes.
+/// the guest may not subscribe to is `unauthorized`; an invalid one, too many, or extensions past
+/// the guest's entry or byte limits are `other`; then nothing changes.
 [[nodiscard]] std::expected<void, types::Error> UpdateGuestConfiguration(const types::GuestConfiguration& gc);
 
 /// WIT `complete-message: func(m: message) -> result<_, error>`: accepted; it leaves its channel.
