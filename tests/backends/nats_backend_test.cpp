@@ -260,24 +260,27 @@ TEST_F(NatsBackendTest, CoreNatsCannotRedeliverSoAReleaseIsCountedAsDropped) {
 }
 
 TEST_F(NatsBackendTest, AThrowingHandlerIsReportedToTheErrorHook) {
-  std::mutex mutex;
-  std::condition_variable changed;
-  std::vector<std::string> reported;  // "<subject>: <what>"
-  auto backend = Connect({.on_handler_error = [&](const HandlerError& error) {
-    {
-      std::lock_guard lock(mutex);
-      reported.push_back(std::string(error.queue) + ": " + error.what);
-    }
-    changed.notify_all();
+  // Shared with the hook: it runs on the client's thread and may still be returning when this test
+  // body ends (the subscription closes later, with the fixture).
+  struct Reports {
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::vector<std::string> reported;  // "<subject>: <what>"
+  };
+  auto reports = std::make_shared<Reports>();
+  auto backend = Connect({.on_handler_error = [reports](const HandlerError& error) {
+    std::lock_guard lock(reports->mutex);
+    reports->reported.push_back(std::string(error.queue) + ": " + error.what);
+    reports->changed.notify_all();
   }});
   ASSERT_TRUE(backend);
   auto throwing = std::make_shared<Collector>(
       [](types::Message&, std::size_t) -> std::expected<void, types::Error> { throw std::runtime_error("no disk"); });
   Subscribe(throwing, {.topic = "core.throws"});
   ASSERT_TRUE(Send("core.throws", message_of("x")));
-  std::unique_lock lock(mutex);  // the hook runs after the handler threw: wait for it, 10 s at most
-  ASSERT_TRUE(changed.wait_for(lock, 10s, [&] { return !reported.empty(); }));
-  EXPECT_THAT(reported, ::testing::ElementsAre("core.throws: no disk"));
+  std::unique_lock lock(reports->mutex);  // the hook runs after the handler threw: wait for it, 10 s at most
+  ASSERT_TRUE(reports->changed.wait_for(lock, 10s, [&] { return !reports->reported.empty(); }));
+  EXPECT_THAT(reports->reported, ::testing::ElementsAre("core.throws: no disk"));
 }
 
 TEST_F(NatsBackendTest, ADurableTopicGivesEachSubscriptionAndEachGroupEveryMessage) {
