@@ -166,20 +166,30 @@ Result<void> BrokerCore::declare_queue(std::string_view name, const QueueOptions
   return {};
 }
 
-std::optional<Error> BrokerCore::route(std::shared_ptr<const Message>& message, std::size_t bytes,
-                                       const RoutingTable& table, PublishReceipt& receipt) {
-  // The first refusal is kept aside: when nothing took the message it is the error, and building
-  // a Refusal (a name copied into a vector) would cost allocations on a hot path (a full queue).
-  const QueueCore* first_refuser = nullptr;
-  std::optional<Error> first_refusal;
-  auto count = [&](const QueueCore& queue, Result<void>&& offered) {
-    if (offered) {
+namespace {
+
+// A refusal after the first, while another queue took the message: named in the receipt. Out of
+// line and cold, so that route() keeps the small frame of the path that takes the message.
+[[gnu::cold, gnu::noinline]] void add_refusal(PublishReceipt& receipt, const QueueCore& queue, Offered why,
+                                              std::size_t bytes) {
+  receipt.refused.push_back({queue.name(), queue.refusal_error(why, bytes)});
+}
+
+}  // namespace
+
+BrokerCore::Refused BrokerCore::route(std::shared_ptr<const Message>& message, std::size_t bytes,
+                                      const RoutingTable& table, PublishReceipt& receipt) {
+  // The first refusal is kept as a queue and a reason, not an error: when nothing took the
+  // message it becomes the error; when something did, the receipt names it.
+  Refused first;
+  auto offer = [&](QueueCore& queue, std::shared_ptr<const Message>&& offered) {
+    const Offered why = queue.offer(std::move(offered), bytes);
+    if (why == Offered::taken) {
       ++receipt.routed;
-    } else if (first_refuser == nullptr) {
-      first_refuser = &queue;
-      first_refusal = std::move(offered.error());
+    } else if (first.queue == nullptr) {
+      first = {&queue, why};
     } else {
-      receipt.refused.push_back({queue.name(), std::move(offered.error())});
+      add_refusal(receipt, queue, why, bytes);
     }
   };
   // Each match is offered when the next one is found, and the last one after the walk, with this
@@ -188,20 +198,20 @@ std::optional<Error> BrokerCore::route(std::shared_ptr<const Message>& message, 
   // message). The walk reads the topic only while `message` still holds it.
   QueueCore* previous = nullptr;
   table.for_each_match(message->topic, [&](QueueCore& queue) {
-    if (previous != nullptr) count(*previous, previous->offer(message, bytes));
+    if (previous != nullptr) offer(*previous, std::shared_ptr<const Message>(message));
     previous = &queue;
   });
-  if (previous != nullptr) count(*previous, previous->offer(std::move(message), bytes));
+  if (previous != nullptr) offer(*previous, std::move(message));
   // Refused by every target: nothing took it, so it is an error (and a retry duplicates nothing).
-  // Refused by some: the receipt names them; publish_to() retries those alone.
-  if (first_refuser == nullptr) return std::nullopt;
-  if (receipt.routed == 0) return first_refusal;
-  receipt.refused.insert(receipt.refused.begin(), Refusal{first_refuser->name(), std::move(*first_refusal)});
-  return std::nullopt;
+  // Refused by some: the receipt names them, the first one first; publish_to() retries them alone.
+  if (first.queue == nullptr || receipt.routed == 0) return first;
+  receipt.refused.insert(receipt.refused.begin(),
+                         Refusal{first.queue->name(), first.queue->refusal_error(first.why, bytes)});
+  return {};
 }
 
-std::optional<Error> BrokerCore::route_current(std::shared_ptr<const Message>& message, std::size_t bytes,
-                                               PublishReceipt& receipt) {
+BrokerCore::Refused BrokerCore::route_current(std::shared_ptr<const Message>& message, std::size_t bytes,
+                                              PublishReceipt& receipt) {
   if (!routing_from_cache && route_cache_state != CacheState::gone) {
     struct Busy {
       Busy() noexcept { routing_from_cache = true; }
@@ -214,68 +224,68 @@ std::optional<Error> BrokerCore::route_current(std::shared_ptr<const Message>& m
   return route(message, bytes, *current_routes(), receipt);
 }
 
-// Inlined into publish(): it is the first half of the hot path.
-[[gnu::always_inline]] inline Result<std::size_t> BrokerCore::admit_publish(Message& message) const {
-  if (auto open = check_open(); !open) return std::unexpected(open.error());
+// Inlined into publish(): it is the first half of the hot path. A flag and a size, not a
+// Result: a Result<size_t> holds an Error, and making one clears its 96 bytes on every publish.
+[[gnu::always_inline]] inline bool BrokerCore::admits(Message& message, std::size_t& bytes) const {
+  if (closed_.load(std::memory_order_acquire)) return false;  // acquire: pairs with shutdown()
   // seq_cst: pairs with drain(), which sets the flag before it first counts what is left.
-  if (draining_.load(std::memory_order_seq_cst) && !ConsumerCore::on_handler_thread()) {
-    return make_error(Errc::closed, "the broker is draining: it takes publishes from its handlers only");
-  }
-  if (!plain_name(message.topic)) {
-    if (auto valid = validate_name(message.topic); !valid) return std::unexpected(valid.error());
-  }
-  if (message.metadata.size() > options_.max_metadata_entries) {
-    return make_error(Errc::payload_too_large, "message has " + std::to_string(message.metadata.size()) +
-                                                   " metadata entries; the broker's max_metadata_entries is " +
-                                                   std::to_string(options_.max_metadata_entries));
-  }
-  const std::size_t bytes = message.size_bytes();
-  if (bytes > options_.max_message_bytes) {
-    return make_error(Errc::payload_too_large, "message of " + std::to_string(bytes) +
-                                                   " bytes (payload, content type and metadata) exceeds the "
-                                                   "broker's max_message_bytes of " +
-                                                   std::to_string(options_.max_message_bytes));
-  }
+  if (draining_.load(std::memory_order_seq_cst) && !ConsumerCore::on_handler_thread()) return false;
+  if (!plain_name(message.topic) && !validate_name(message.topic)) return false;
+  if (message.metadata.size() > options_.max_metadata_entries) return false;
+  bytes = message.size_bytes();
+  if (bytes > options_.max_message_bytes) return false;
   message.published_at = runtime_.now();
   message.death.reset();  // only the broker writes death records
-  return bytes;
+  return true;
+}
+
+Error BrokerCore::not_admitted(const Message& message) const {
+  if (auto open = check_open(); !open) return open.error();
+  if (draining_.load(std::memory_order_seq_cst) && !ConsumerCore::on_handler_thread()) {
+    return {Errc::closed, "the broker is draining: it takes publishes from its handlers only"};
+  }
+  if (auto valid = validate_name(message.topic); !valid) return valid.error();
+  if (message.metadata.size() > options_.max_metadata_entries) {
+    return {Errc::payload_too_large, "message has " + std::to_string(message.metadata.size()) +
+                                         " metadata entries; the broker's max_metadata_entries is " +
+                                         std::to_string(options_.max_metadata_entries)};
+  }
+  return {Errc::payload_too_large, "message of " + std::to_string(message.size_bytes()) +
+                                       " bytes (payload, content type and metadata) exceeds the "
+                                       "broker's max_message_bytes of " +
+                                       std::to_string(options_.max_message_bytes)};
 }
 
 Result<PublishReceipt> BrokerCore::publish(Message&& message) {
-  const auto admitted = admit_publish(message);
-  if (!admitted) return std::unexpected(admitted.error());
-  const std::size_t bytes = *admitted;
+  std::size_t bytes = 0;
+  if (!admits(message, bytes)) [[unlikely]]
+    return std::unexpected(not_admitted(message));
   auto shared = make_pooled_shared<Message>(std::move(message));
 
-  // The receipt is filled in place and the result returned by name: a receipt holds a vector,
-  // and every move of one is a moved-from vector to destroy, per message.
-  Result<PublishReceipt> result(std::in_place);
-  PublishReceipt& receipt = *result;
-  std::optional<Error> refused = route_current(shared, bytes, receipt);
-  if (!refused && receipt.routed == 0 && options_.undeclared == UndeclaredNames::queue) {
+  PublishReceipt receipt;
+  Refused refused = route_current(shared, bytes, receipt);
+  if (refused.queue == nullptr && receipt.routed == 0 && options_.undeclared == UndeclaredNames::queue) {
     std::shared_ptr<const RoutingTable> table;
     {
       std::lock_guard lock(registry_mutex_);
       if (auto queue = declare_locked(shared->topic, options_.default_queue); !queue) {
-        refused = std::move(queue.error());
+        return std::unexpected(std::move(queue.error()));
       }
       table = routes_.load(std::memory_order_relaxed);  // relaxed: under the mutex, its only writer
     }
-    if (!refused) refused = route(shared, bytes, *table, receipt);
+    refused = route(shared, bytes, *table, receipt);
   }
-  if (refused) {
-    result = std::unexpected(std::move(*refused));  // every bounded target refused it
-  } else {
-    // relaxed: statistics.
-    published_.fetch_add(1, std::memory_order_relaxed);
-    if (receipt.routed == 0) unrouted_.fetch_add(1, std::memory_order_relaxed);
-  }
-  return result;
+  // Every target refused it.
+  if (refused.queue != nullptr) return std::unexpected(refused.queue->refusal_error(refused.why, bytes));
+  // relaxed: statistics.
+  published_.fetch_add(1, std::memory_order_relaxed);
+  if (receipt.routed == 0) unrouted_.fetch_add(1, std::memory_order_relaxed);
+  return receipt;
 }
 
 Result<void> BrokerCore::publish_to(std::string_view queue_name, Message&& message) {
-  const auto admitted = admit_publish(message);
-  if (!admitted) return std::unexpected(admitted.error());
+  std::size_t bytes = 0;
+  if (!admits(message, bytes)) return std::unexpected(not_admitted(message));
   std::shared_ptr<QueueCore> queue;
   {
     std::lock_guard lock(registry_mutex_);
@@ -285,9 +295,11 @@ Result<void> BrokerCore::publish_to(std::string_view queue_name, Message&& messa
     }
     queue = found->second;
   }
-  auto offered = queue->offer(make_pooled_shared<Message>(std::move(message)), *admitted);
-  if (offered) published_.fetch_add(1, std::memory_order_relaxed);  // relaxed: statistics
-  return offered;
+  if (const Offered why = queue->offer(make_pooled_shared<Message>(std::move(message)), bytes); why != Offered::taken) {
+    return std::unexpected(queue->refusal_error(why, bytes));
+  }
+  published_.fetch_add(1, std::memory_order_relaxed);  // relaxed: statistics
+  return {};
 }
 
 bool BrokerCore::publish_dead_letter(Message&& letter) {
@@ -304,7 +316,7 @@ bool BrokerCore::publish_dead_letter(Message&& letter) {
     table = routes_.load(std::memory_order_relaxed);  // relaxed: under the mutex, its only writer
   }
   PublishReceipt receipt;
-  return !route(shared, shared->size_bytes(), *table, receipt) && receipt.routed > 0;
+  return route(shared, shared->size_bytes(), *table, receipt).queue == nullptr && receipt.routed > 0;
 }
 
 // --- consumers ---------------------------------------------------------------------------------
@@ -426,7 +438,7 @@ DrainReport BrokerCore::left_over() const {
 }
 
 DrainReport BrokerCore::drain(Duration timeout) {
-  // seq_cst: pairs with admit_publish(): a publish that passed the check before this store is
+  // seq_cst: pairs with admits(): a publish that passed the check before this store is
   // counted below or by a later round (its offer is done before it returns).
   draining_.store(true, std::memory_order_seq_cst);
   if (closed_.load(std::memory_order_acquire)) return left_over();

@@ -22,8 +22,10 @@ ConsumerCore::ConsumerCore(std::shared_ptr<QueueEnvironment> environment, std::s
       handler_(std::move(handler)),
       id_(id),
       table_(options.max_in_flight),
-      token_(queue_->make_consumer_token()) {
+      token_(queue_->make_consumer_token()),
+      counters_(queue_->delivery_counters()) {
   if (handler_) chunk_ = std::make_unique<Entry[]>(std::min(options_.batch_size, max_chunk));
+  counters_->add_to(counted_before_);
 }
 
 ConsumerCore::~ConsumerCore() = default;
@@ -38,20 +40,20 @@ void ConsumerCore::wake() {
   // acq_rel: exactly one waker wins the right to post; the release pairs with finish_drain()'s
   // store of false so that a run sees what the previous run wrote.
   if (drain_scheduled_.exchange(true, std::memory_order_acq_rel)) return;
-  environment_->runtime().post([self = shared_from_this()] { self->drain(); });
+  environment_->runtime().post([self = shared_from_this()] { self->drain(self); });
 }
 
 // --- delivering --------------------------------------------------------------------------------
 
-Delivery ConsumerCore::install(std::uint32_t slot, Entry&& entry, std::int64_t deadline) {
+Delivery ConsumerCore::install(std::shared_ptr<ConsumerCore> self, std::uint32_t slot, Entry&& entry,
+                               std::int64_t deadline) {
   ++entry.delivery_count;
-  queue_->on_delivered(entry, id_);
-  delivered_.fetch_add(1, std::memory_order_relaxed);  // relaxed: statistics
+  queue_->on_delivered(entry, id_, *counters_);
   auto message = entry.message;
   const std::uint32_t count = entry.delivery_count;
   const std::uint64_t generation = table_.install(slot, std::move(entry), deadline);
   arm_sweeper(deadline);
-  return {shared_from_this(), slot, generation, std::move(message), count};
+  return {std::move(self), slot, generation, std::move(message), count};
 }
 
 ConsumerCore::Acquire ConsumerCore::acquire(Delivery& out, Duration timeout) {
@@ -66,7 +68,7 @@ ConsumerCore::Acquire ConsumerCore::acquire(Delivery& out, Duration timeout) {
     }
     now = queue_->now();  // the wait took time: the lock runs from the delivery
   }
-  out = install(*slot, std::move(entry), queue_->lock_deadline_from(now));
+  out = install(shared_from_this(), *slot, std::move(entry), queue_->lock_deadline_from(now));
   return Acquire::delivered;
 }
 
@@ -112,7 +114,7 @@ void ConsumerCore::invoke(Delivery& delivery) {
   }
 }
 
-void ConsumerCore::drain() {
+void ConsumerCore::drain(const std::shared_ptr<ConsumerCore>& self) {
   running_drains_.fetch_add(1, std::memory_order_seq_cst);  // seq_cst: see close()
   if (!closed_.load(std::memory_order_seq_cst)) {
     const ConsumerCore* outer = current_dispatch;
@@ -120,7 +122,7 @@ void ConsumerCore::drain() {
     Acquire last = Acquire::delivered;
     std::uint32_t delivered = 0;
     while (delivered < options_.batch_size && !is_closed()) {
-      last = dispatch_chunk(std::min(options_.batch_size - delivered, max_chunk), delivered);
+      last = dispatch_chunk(self, std::min(options_.batch_size - delivered, max_chunk), delivered);
       if (last != Acquire::delivered) break;
     }
     current_dispatch = outer;
@@ -151,7 +153,8 @@ void ConsumerCore::drain() {
   finish_drain();
 }
 
-ConsumerCore::Acquire ConsumerCore::dispatch_chunk(std::uint32_t limit, std::uint32_t& delivered) {
+ConsumerCore::Acquire ConsumerCore::dispatch_chunk(const std::shared_ptr<ConsumerCore>& self, std::uint32_t limit,
+                                                   std::uint32_t& delivered) {
   // Only as many entries as there are free slots: this run is the only one reserving slots, and
   // settling only frees them, so each reservation below succeeds.
   const std::uint32_t room = table_.free_slots_up_to(limit);
@@ -165,7 +168,7 @@ ConsumerCore::Acquire ConsumerCore::dispatch_chunk(std::uint32_t limit, std::uin
   for (; next < taken && !is_closed(); ++next) {
     const std::optional<std::uint32_t> slot = table_.try_reserve();
     if (!slot) break;  // not expected (see above); what is left goes back below
-    Delivery delivery = install(*slot, std::move(chunk[next]), deadline);
+    Delivery delivery = install(self, *slot, std::move(chunk[next]), deadline);
     ++delivered;
     invoke(delivery);  // an unsettled delivery is released when it goes out of scope here
   }
@@ -212,18 +215,9 @@ Result<void> ConsumerCore::settle(std::uint32_t slot, std::uint64_t generation, 
                                               : SettleVerb::reject);
   }
   switch (outcome) {
-    case Outcome::accept:
-      accepted_.fetch_add(1, std::memory_order_relaxed);  // relaxed: statistics
-      queue_->on_accepted(std::move(entry));
-      break;
-    case Outcome::release:
-      released_.fetch_add(1, std::memory_order_relaxed);
-      queue_->on_returned(std::move(entry), Return::released, delay);
-      break;
-    case Outcome::reject:
-      rejected_.fetch_add(1, std::memory_order_relaxed);
-      queue_->on_rejected(std::move(entry), reason);
-      break;
+    case Outcome::accept: queue_->on_accepted(std::move(entry), *counters_); break;
+    case Outcome::release: queue_->on_returned(std::move(entry), Return::released, delay, *counters_); break;
+    case Outcome::reject: queue_->on_rejected(std::move(entry), reason, *counters_); break;
   }
   on_slot_freed();
   return {};
@@ -233,7 +227,7 @@ Result<void> ConsumerCore::fail(std::uint32_t slot, std::uint64_t generation) {
   handler_failures_.fetch_add(1, std::memory_order_relaxed);
   Entry entry;
   if (table_.take(slot, generation, entry) == InFlightTable::Take::lost) return lost(SettleVerb::fail);
-  queue_->on_returned(std::move(entry), Return::handler_failed, Duration::zero());
+  queue_->on_returned(std::move(entry), Return::handler_failed, Duration::zero(), *counters_);
   on_slot_freed();
   return {};
 }
@@ -272,8 +266,7 @@ void ConsumerCore::sweep() {
     for (auto [slot, generation] : expired) {
       Entry entry;
       if (table_.take(slot, generation, entry) == InFlightTable::Take::lost) continue;  // settled first
-      lock_expired_.fetch_add(1, std::memory_order_relaxed);
-      queue_->on_returned(std::move(entry), Return::lock_expired, Duration::zero());
+      queue_->on_returned(std::move(entry), Return::lock_expired, Duration::zero(), *counters_);
       on_slot_freed();
     }
     if (next != INT64_MAX) {
@@ -300,8 +293,7 @@ void ConsumerCore::release_all_held() {
   for (auto [slot, generation] : held) {
     Entry entry;
     if (table_.take(slot, generation, entry) == InFlightTable::Take::lost) continue;
-    released_.fetch_add(1, std::memory_order_relaxed);
-    queue_->on_returned(std::move(entry), Return::released, Duration::zero());
+    queue_->on_returned(std::move(entry), Return::released, Duration::zero(), *counters_);
   }
 }
 
@@ -329,12 +321,14 @@ ConsumerStats ConsumerCore::stats() const {
   ConsumerStats stats;
   stats.id = id_;
   stats.queue = queue_name();
-  stats.delivered = delivered_.load(std::memory_order_relaxed);
-  stats.accepted = accepted_.load(std::memory_order_relaxed);
-  stats.released = released_.load(std::memory_order_relaxed);
-  stats.rejected = rejected_.load(std::memory_order_relaxed);
-  stats.lock_expired = lock_expired_.load(std::memory_order_relaxed);
-  stats.handler_failures = handler_failures_.load(std::memory_order_relaxed);
+  QueueStats counted;
+  counters_->add_to(counted);
+  stats.delivered = counted.delivered - counted_before_.delivered;
+  stats.accepted = counted.accepted - counted_before_.accepted;
+  stats.released = counted.released - counted_before_.released;
+  stats.rejected = counted.rejected - counted_before_.rejected;
+  stats.lock_expired = counted.lock_expired - counted_before_.lock_expired;
+  stats.handler_failures = handler_failures_.load(std::memory_order_relaxed);  // relaxed: statistics
   stats.in_flight = table_.held_count();
   return stats;
 }

@@ -83,41 +83,61 @@ void QueueCore::refuse(const std::shared_ptr<const Message>& message) noexcept {
   emit(EventKind::refused, message, 0);
 }
 
-Result<void> QueueCore::offer(std::shared_ptr<const Message> message, std::size_t bytes) {
+Offered QueueCore::offer(std::shared_ptr<const Message>&& message, std::size_t bytes) {
+  // max_bytes first: a message over it never fits, however much room is made.
+  const bool fits = options_.max_bytes == 0 || bytes <= options_.max_bytes;
+  if (!fits || !reserve(bytes)) {
+    if (const Offered why = make_room(message, bytes); why != Offered::taken) return why;
+  }
+  published_.fetch_add(1, std::memory_order_relaxed);  // relaxed: statistics
+  emit(EventKind::published, message, 0);
+  enqueue(Entry{std::move(message), 0, Entry::bytes_of(bytes)});
+  return Offered::taken;
+}
+
+Offered QueueCore::make_room(const std::shared_ptr<const Message>& message, std::size_t bytes) {
   if (options_.max_bytes != 0 && bytes > options_.max_bytes) {
     refuse(message);
-    return std::unexpected(over_queue_max_bytes_error(name_, bytes, options_.max_bytes));
+    return Offered::over_max_bytes;
   }
   std::optional<std::chrono::steady_clock::time_point> block_deadline;  // one deadline for all waits
-  while (!reserve(bytes)) {
+  do {
     switch (options_.overflow) {
-      case OverflowPolicy::reject_publish:
-        refuse(message);
-        return std::unexpected(queue_full_error(name_, options_.max_length, options_.max_bytes, bytes));
+      case OverflowPolicy::reject_publish: refuse(message); return Offered::full;
       case OverflowPolicy::drop_oldest: {
         Entry oldest;
         if (!dequeue_raw(oldest)) {
           // Everything held is in flight or delayed: nothing may be dropped, so the new message is
           // refused instead (it never entered; the publisher is told).
           refuse(message);
-          return std::unexpected(queue_full_error(name_, options_.max_length, options_.max_bytes, bytes));
+          return Offered::full;
         }
         dead_letter(std::move(oldest), DeadLetterReason::overflow, "dropped as the oldest message of a full queue");
         break;
       }
       case OverflowPolicy::block:
         if (!block_deadline) block_deadline = std::chrono::steady_clock::now() + options_.block_timeout;
-        if (auto waited = wait_for_room(bytes, *block_deadline); !waited) {
+        if (!wait_for_room(bytes, *block_deadline)) {
           refuse(message);
-          return waited;
+          return Offered::block_timed_out;
         }
         break;  // room appeared; reserve again (another publisher may win it, then we wait again)
     }
+  } while (!reserve(bytes));
+  return Offered::taken;
+}
+
+Error QueueCore::refusal_error(Offered why, std::size_t bytes) const noexcept {
+  switch (why) {
+    case Offered::over_max_bytes: return over_queue_max_bytes_error(name_, bytes, options_.max_bytes);
+    case Offered::block_timed_out: {
+      const auto timeout_ms = std::chrono::duration_cast<std::chrono::milliseconds>(options_.block_timeout).count();
+      return block_timeout_error(name_, static_cast<std::uint64_t>(timeout_ms));
+    }
+    case Offered::taken:  // not a refusal; never asked
+    case Offered::full: break;
   }
-  published_.fetch_add(1, std::memory_order_relaxed);
-  emit(EventKind::published, message, 0);
-  enqueue(Entry{std::move(message), 0, Entry::bytes_of(bytes)});
-  return {};
+  return queue_full_error(name_, options_.max_length, options_.max_bytes, bytes);
 }
 
 void QueueCore::enqueue(Entry&& entry) {
@@ -166,7 +186,7 @@ void QueueCore::notify_available() {
   }
 }
 
-Result<void> QueueCore::wait_for_room(std::size_t bytes, std::chrono::steady_clock::time_point deadline) {
+bool QueueCore::wait_for_room(std::size_t bytes, std::chrono::steady_clock::time_point deadline) {
   std::unique_lock lock(room_mutex_);
   // seq_cst: Dekker with leave(): we count ourselves in, then look at held_; a leaver lowers held_,
   // then looks for blocked publishers. Either we see the room, or the leaver sees us and notifies
@@ -180,9 +200,7 @@ Result<void> QueueCore::wait_for_room(std::size_t bytes, std::chrono::steady_clo
   };
   const bool room = room_cv_.wait_until(lock, deadline, [&] { return has_room() || closed(); });
   blocked_publishers_.fetch_sub(1, std::memory_order_relaxed);
-  if (room) return {};
-  const auto timeout_ms = std::chrono::duration_cast<std::chrono::milliseconds>(options_.block_timeout).count();
-  return std::unexpected(block_timeout_error(name_, static_cast<std::uint64_t>(timeout_ms)));
+  return room;
 }
 
 void QueueCore::notify_room() {
@@ -298,42 +316,37 @@ void QueueCore::notify_receivers() {
   receivers_cv_.notify_all();
 }
 
-void QueueCore::on_delivered(const Entry& entry, std::uint64_t consumer_id) noexcept {
-  // relaxed: statistics.
-  delivered_.fetch_add(1, std::memory_order_relaxed);
-  if (entry.delivery_count > 1) redelivered_.fetch_add(1, std::memory_order_relaxed);
-  in_flight_.fetch_add(1, std::memory_order_relaxed);
+void QueueCore::on_delivered(const Entry& entry, std::uint64_t consumer_id, DeliveryCounters& counters) noexcept {
+  DeliveryCounters::add(counters.delivered);
+  if (entry.delivery_count > 1) DeliveryCounters::add(counters.redelivered);
   emit(EventKind::delivered, entry.message, entry.delivery_count, std::nullopt, consumer_id);
 }
 
-void QueueCore::on_accepted(Entry&& entry) noexcept {
-  in_flight_.fetch_sub(1, std::memory_order_relaxed);
-  accepted_.fetch_add(1, std::memory_order_relaxed);
+void QueueCore::on_accepted(Entry&& entry, DeliveryCounters& counters) noexcept {
+  DeliveryCounters::add(counters.accepted);
   emit(EventKind::accepted, entry.message, entry.delivery_count);
   leave(entry);
 }
 
-void QueueCore::on_rejected(Entry&& entry, std::string_view reason) {
-  in_flight_.fetch_sub(1, std::memory_order_relaxed);
-  rejected_.fetch_add(1, std::memory_order_relaxed);
+void QueueCore::on_rejected(Entry&& entry, std::string_view reason, DeliveryCounters& counters) {
+  DeliveryCounters::add(counters.rejected);
   emit(EventKind::rejected, entry.message, entry.delivery_count);
   dead_letter(std::move(entry), DeadLetterReason::rejected,
               reason.empty() ? std::string("rejected by a consumer") : std::string(reason));
 }
 
-void QueueCore::on_returned(Entry&& entry, Return how, Duration delay) {
-  in_flight_.fetch_sub(1, std::memory_order_relaxed);
+void QueueCore::on_returned(Entry&& entry, Return how, Duration delay, DeliveryCounters& counters) {
   switch (how) {
     case Return::released:
-      released_.fetch_add(1, std::memory_order_relaxed);
+      DeliveryCounters::add(counters.released);
       emit(EventKind::released, entry.message, entry.delivery_count);
       break;
     case Return::lock_expired:
-      lock_expired_.fetch_add(1, std::memory_order_relaxed);
+      DeliveryCounters::add(counters.lock_expired);
       emit(EventKind::lock_expired, entry.message, entry.delivery_count);
       break;
     case Return::handler_failed:
-      handler_failures_.fetch_add(1, std::memory_order_relaxed);
+      DeliveryCounters::add(counters.returned_by_failure);
       emit(EventKind::handler_failed, entry.message, entry.delivery_count);
       break;
   }
@@ -532,6 +545,16 @@ bool QueueCore::park(std::uint32_t slot) {
   return (parked_.fetch_and(~bit, std::memory_order_acq_rel) & bit) != 0;
 }
 
+std::shared_ptr<DeliveryCounters> QueueCore::delivery_counters() {
+  std::lock_guard lock(counters_mutex_);
+  // A block only this queue holds belongs to no consumer any more (a consumer holds its block
+  // until it is destroyed, after its last delivery handle): reuse it, counts and all.
+  for (const auto& counters : counters_) {
+    if (counters.use_count() == 1) return counters;
+  }
+  return counters_.emplace_back(std::make_shared<DeliveryCounters>());
+}
+
 QueueStats QueueCore::stats() const {
   QueueStats stats;
   stats.name = *name_;
@@ -539,20 +562,16 @@ QueueStats QueueCore::stats() const {
   // relaxed throughout: a snapshot of counters; see stats.hpp.
   stats.published = published_.load(std::memory_order_relaxed);
   stats.refused = refused_.load(std::memory_order_relaxed);
-  stats.delivered = delivered_.load(std::memory_order_relaxed);
-  stats.redelivered = redelivered_.load(std::memory_order_relaxed);
-  stats.accepted = accepted_.load(std::memory_order_relaxed);
-  stats.released = released_.load(std::memory_order_relaxed);
-  stats.rejected = rejected_.load(std::memory_order_relaxed);
-  stats.lock_expired = lock_expired_.load(std::memory_order_relaxed);
-  stats.handler_failures = handler_failures_.load(std::memory_order_relaxed);
+  {
+    std::lock_guard lock(counters_mutex_);
+    for (const auto& counters : counters_) counters->add_to(stats);  // deliveries, settlements, in flight
+  }
   for (std::size_t i = 0; i < dead_letter_reason_count; ++i) {
     stats.dead_lettered[i] = dead_lettered_[i].load(std::memory_order_relaxed);
     stats.dropped[i] = dropped_[i].load(std::memory_order_relaxed);
   }
   stats.depth = ready_count_.load(std::memory_order_relaxed);
   stats.delayed = delayed_count_.load(std::memory_order_relaxed);
-  stats.in_flight = in_flight_.load(std::memory_order_relaxed);
   stats.bytes = ready_bytes_.load(std::memory_order_relaxed);
   stats.consumers = consumer_count();
   return stats;

@@ -37,6 +37,48 @@ TEST_F(StatsTest, EveryFateIsCountedOnce) {
   EXPECT_EQ(stats_of("dead").depth, 1u);
 }
 
+// A queue's delivery counts live in its consumers' blocks (no shared counter per message): they
+// must still add up across consumers, survive a consumer that leaves, and not leak into the
+// counts of the next consumer, which may count in the same block.
+TEST_F(StatsTest, QueueTotalsSurviveConsumersAndEachConsumerCountsItsOwn) {
+  ASSERT_TRUE(broker.declare_queue("q", {.lock_duration = 1s}));
+  for (int i = 0; i < 7; ++i) publish("q");
+  {
+    auto first = broker.open_receiver("q");
+    auto second = broker.open_receiver("q");
+    ASSERT_TRUE(first->receive(wasmq::Duration::zero())->accept());
+    ASSERT_TRUE(first->receive(wasmq::Duration::zero())->accept());
+    ASSERT_TRUE(second->receive(wasmq::Duration::zero())->reject("no"));
+    auto held = second->receive(wasmq::Duration::zero());  // in flight while we look
+    auto stats = stats_of("q");
+    EXPECT_EQ(stats.delivered, 4u);
+    EXPECT_EQ(stats.accepted, 2u);
+    EXPECT_EQ(stats.rejected, 1u);
+    EXPECT_EQ(stats.in_flight, 1u);
+    EXPECT_EQ(first->stats().delivered, 2u);
+    EXPECT_EQ(second->stats().delivered, 2u);
+    expect_conserved(stats);
+  }  // both leave; the held delivery is released as its receiver closes
+  auto after = stats_of("q");
+  EXPECT_EQ(after.delivered, 4u);
+  EXPECT_EQ(after.accepted, 2u);
+  EXPECT_EQ(after.rejected, 1u);
+  EXPECT_EQ(after.released, 1u);
+  EXPECT_EQ(after.in_flight, 0u);
+
+  auto next = broker.open_receiver("q");  // takes a block a departed receiver counted in
+  ASSERT_TRUE(next->receive(wasmq::Duration::zero())->accept());
+  const ConsumerStats own = next->stats();
+  EXPECT_EQ(own.delivered, 1u);
+  EXPECT_EQ(own.accepted, 1u);
+  EXPECT_EQ(own.released, 0u);
+  EXPECT_EQ(own.rejected, 0u);
+  auto total = stats_of("q");
+  EXPECT_EQ(total.delivered, 5u);
+  EXPECT_EQ(total.accepted, 3u);
+  expect_conserved(total);
+}
+
 TEST_F(StatsTest, BrokerStatsListQueuesAndConsumers) {
   ASSERT_TRUE(broker.declare_queue("q"));
   Collector collector;

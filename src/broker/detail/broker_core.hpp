@@ -2,6 +2,7 @@
 // The broker's shared state: the registry of queues (changed under a mutex, rarely) and the
 // routing table publishers read (an immutable snapshot, without locks).
 
+#include "detail/offered.hpp"
 #include "detail/queue_environment.hpp"
 #include "detail/routing_table.hpp"
 
@@ -59,18 +60,24 @@ class BrokerCore final : public QueueEnvironment, public std::enable_shared_from
   Result<std::shared_ptr<QueueCore>> declare_locked(std::string_view name, const QueueOptions& options);
   Result<std::shared_ptr<ConsumerCore>> attach_locked(const std::shared_ptr<QueueCore>& queue, ConsumerOptions options,
                                                       Handler handler);
+  /// When every queue a message matched refused it: the first of them and its reason (what the
+  /// publish's error is built from). Empty (no queue) when some queue took it, or none matched.
+  struct Refused {
+    const QueueCore* queue = nullptr;
+    Offered why = Offered::taken;
+  };
   /// Offers `message` to every matching queue; moves out of `message` when it reached one.
-  /// `bytes` is message->size_bytes().
-  /// Fills `receipt`; returns the error when every target refused the message.
-  std::optional<Error> route(std::shared_ptr<const Message>& message, std::size_t bytes, const RoutingTable& table,
-                             PublishReceipt& receipt);
+  /// `bytes` is message->size_bytes(). Fills `receipt`.
+  Refused route(std::shared_ptr<const Message>& message, std::size_t bytes, const RoutingTable& table,
+                PublishReceipt& receipt);
   /// route() through the current snapshot: this thread's cached one unless it is already routing.
-  std::optional<Error> route_current(std::shared_ptr<const Message>& message, std::size_t bytes,
-                                     PublishReceipt& receipt);
+  Refused route_current(std::shared_ptr<const Message>& message, std::size_t bytes, PublishReceipt& receipt);
   Result<void> check_open() const;
-  /// The checks every publish passes (open, not draining, name, limits); stamps the message and
-  /// returns its size in bytes.
-  Result<std::size_t> admit_publish(Message& message) const;
+  /// The checks every publish passes (open, not draining, name, limits). When it passes: stamps
+  /// the message, writes its size in bytes to `bytes` and returns true.
+  bool admits(Message& message, std::size_t& bytes) const;
+  /// Why admits() refused `message` (made only for a refused publish).
+  [[gnu::cold]] Error not_admitted(const Message& message) const;
   /// What is left in the queues, and whether any of it still waits for a consumer.
   DrainReport left_over() const;
 

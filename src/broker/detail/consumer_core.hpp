@@ -2,6 +2,7 @@
 // One consumer of one queue: a push consumer (the runtime runs its handler) or a pull receiver.
 // Holds its deliveries in an InFlightTable and expires their locks with a sweeper timer.
 
+#include "detail/delivery_counters.hpp"
 #include "detail/in_flight_table.hpp"
 #include "detail/queue_core.hpp"
 
@@ -54,11 +55,14 @@ class ConsumerCore final : public Wakeable, public std::enable_shared_from_this<
   enum class Acquire : std::uint8_t { delivered, no_slot, empty };
   /// A slot and a message, waiting up to `timeout` for the message (zero: only what is there).
   Acquire acquire(Delivery& out, Duration timeout = Duration::zero());
-  Delivery install(std::uint32_t slot, Entry&& entry, std::int64_t deadline);
-  void drain();
+  // `self` is this consumer's owner, moved into the delivery (a push dispatch passes a copy of
+  // the one its run holds: a copy is one increment, where shared_from_this() is a compare-and-swap
+  // loop).
+  Delivery install(std::shared_ptr<ConsumerCore> self, std::uint32_t slot, Entry&& entry, std::int64_t deadline);
+  void drain(const std::shared_ptr<ConsumerCore>& self);
   /// One chunk of a dispatch run: takes up to `limit` entries from the queue at once and hands
   /// each to the handler.
-  Acquire dispatch_chunk(std::uint32_t limit, std::uint32_t& delivered);
+  Acquire dispatch_chunk(const std::shared_ptr<ConsumerCore>& self, std::uint32_t limit, std::uint32_t& delivered);
   void finish_drain();
   /// Whether an idle push consumer stays scheduled a little longer instead of parking.
   bool keep_polling();
@@ -93,12 +97,12 @@ class ConsumerCore final : public Wakeable, public std::enable_shared_from_this<
   std::mutex close_mutex_;
   std::condition_variable drains_done_;
 
-  std::atomic<std::uint64_t> delivered_{0};
-  std::atomic<std::uint64_t> accepted_{0};
-  std::atomic<std::uint64_t> released_{0};
-  std::atomic<std::uint64_t> rejected_{0};
-  std::atomic<std::uint64_t> lock_expired_{0};
-  std::atomic<std::uint64_t> handler_failures_{0};
+  // Deliveries and settlements, counted in a block the queue sums for its own statistics; the
+  // block may have served an earlier consumer, so this consumer's counts are the block's less
+  // what it held when this consumer took it.
+  std::shared_ptr<DeliveryCounters> counters_;
+  QueueStats counted_before_;
+  std::atomic<std::uint64_t> handler_failures_{0};  // failures, settled or not (the queue counts returns)
 };
 
 }  // namespace wasmq::detail

@@ -5,6 +5,8 @@
 
 #include "detail/cache_line.hpp"
 #include "detail/concurrent_queue.hpp"
+#include "detail/delivery_counters.hpp"
+#include "detail/offered.hpp"
 #include "detail/queue_entry.hpp"
 #include "detail/queue_environment.hpp"
 #include "detail/queue_errors.hpp"
@@ -57,8 +59,10 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   // --- publish side ------------------------------------------------------------------------
   /// Takes a newly published message, applying bounds and the overflow policy. Lock-free unless
   /// the policy is `block` and the queue is full.
-  /// `bytes` is message->size_bytes().
-  Result<void> offer(std::shared_ptr<const Message> message, std::size_t bytes);
+  /// `bytes` is message->size_bytes(). Moves out of `message` only when it is taken.
+  [[nodiscard]] Offered offer(std::shared_ptr<const Message>&& message, std::size_t bytes);
+  /// The error for a message of `bytes` that offer() refused with `why`.
+  [[nodiscard]] Error refusal_error(Offered why, std::size_t bytes) const noexcept;
 
   // --- consume side ------------------------------------------------------------------------
   /// The next deliverable entry, if any; entries past their time to live (at `now`) are expired
@@ -74,12 +78,15 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   /// of everything waiting, so that first deliveries stay in publish order.
   void put_back(std::span<Entry> entries);
   [[nodiscard]] ConsumerToken make_consumer_token() { return ConsumerToken(ready_); }
-  /// The delivery of `entry` to consumer `consumer_id` began (counters).
-  void on_delivered(const Entry& entry, std::uint64_t consumer_id) noexcept;
-  /// Settlement outcomes of a delivered entry.
-  void on_accepted(Entry&& entry) noexcept;
-  void on_rejected(Entry&& entry, std::string_view reason);
-  void on_returned(Entry&& entry, Return how, Duration delay);
+  /// The delivery of `entry` to consumer `consumer_id` began; counted in that consumer's block.
+  void on_delivered(const Entry& entry, std::uint64_t consumer_id, DeliveryCounters& counters) noexcept;
+  /// Settlement outcomes of a delivered entry, counted in its consumer's block.
+  void on_accepted(Entry&& entry, DeliveryCounters& counters) noexcept;
+  void on_rejected(Entry&& entry, std::string_view reason, DeliveryCounters& counters);
+  void on_returned(Entry&& entry, Return how, Duration delay, DeliveryCounters& counters);
+  /// The block a new consumer counts its deliveries in: one whose consumer is gone, or a new one.
+  /// The queue keeps every block it hands out, so its totals outlive its consumers.
+  [[nodiscard]] std::shared_ptr<DeliveryCounters> delivery_counters();
   /// Lock deadline for a delivery starting at `now`, in runtime clock ticks.
   [[nodiscard]] std::int64_t lock_deadline_from(TimePoint now) const noexcept {
     return (now + options_.lock_duration).time_since_epoch().count();
@@ -125,6 +132,9 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
 
   [[nodiscard]] bool bounded() const noexcept { return options_.max_length != 0 || options_.max_bytes != 0; }
   bool reserve(std::size_t bytes) noexcept;
+  // offer()'s slow path: the message is over max_bytes or reserve() failed. Applies the overflow
+  // policy until reserve() succeeds (taken) or the message is refused (why).
+  [[gnu::noinline]] Offered make_room(const std::shared_ptr<const Message>& message, std::size_t bytes);
   void leave(const Entry& entry) noexcept;  // the entry stops being held (accepted, dead, dropped)
   void enqueue(Entry&& entry);
   bool dequeue_raw(Entry& out);
@@ -140,7 +150,7 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   void drop_everything();
   void notify_available();
   void notify_room();
-  Result<void> wait_for_room(std::size_t bytes, std::chrono::steady_clock::time_point deadline);
+  bool wait_for_room(std::size_t bytes, std::chrono::steady_clock::time_point deadline);  // false: timed out
 
   // Not the environment itself: a queue can outlive its broker, in a publishing thread's cached
   // routing snapshot, with a delayed-release timer still pending on the runtime (which by
@@ -173,16 +183,13 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   std::atomic<std::uint64_t> published_{0};
   std::atomic<std::uint64_t> refused_{0};
 
-  // Written on delivery and settlement.
-  alignas(cache_line) std::atomic<std::uint64_t> delivered_{0};
-  std::atomic<std::uint64_t> redelivered_{0};
-  std::atomic<std::uint64_t> accepted_{0};
-  std::atomic<std::uint64_t> released_{0};
-  std::atomic<std::uint64_t> rejected_{0};
-  std::atomic<std::uint64_t> lock_expired_{0};
-  std::atomic<std::uint64_t> handler_failures_{0};
-  std::atomic<std::uint64_t> in_flight_{0};
-  std::array<std::atomic<std::uint64_t>, dead_letter_reason_count> dead_lettered_{};
+  // Deliveries and settlements are counted per consumer (delivery_counters()), so that competing
+  // consumers share no counter; every block ever handed out, guarded by counters_mutex_.
+  mutable std::mutex counters_mutex_;
+  std::vector<std::shared_ptr<DeliveryCounters>> counters_;
+
+  // Written when a message dies or is dropped: not per delivery.
+  alignas(cache_line) std::array<std::atomic<std::uint64_t>, dead_letter_reason_count> dead_lettered_{};
   std::array<std::atomic<std::uint64_t>, dead_letter_reason_count> dropped_{};
 
   // Consumer wake-up: bit i set = consumer in slot i is idle and waits for a message.
