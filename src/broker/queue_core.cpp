@@ -91,7 +91,8 @@ Offered QueueCore::offer(std::shared_ptr<const Message>&& message, std::size_t b
   }
   published_.fetch_add(1, std::memory_order_relaxed);  // relaxed: statistics
   emit(EventKind::published, message, 0);
-  enqueue(Entry{std::move(message), 0, Entry::bytes_of(bytes)});
+  const bool own_ttl = message->time_to_live.has_value();  // the publisher's line, still in its cache
+  enqueue(Entry{std::move(message), 0, Entry::pack(bytes, own_ttl)});
   return Offered::taken;
 }
 
@@ -272,8 +273,8 @@ void QueueCore::put_back(std::span<Entry> entries) {
 }
 
 bool QueueCore::admit(Entry& entry, TimePoint now) {
+  if (!entry.has_own_ttl() && !options_.message_ttl) return true;  // reads nothing of the message
   const Message& message = *entry.message;
-  if (!message.time_to_live && !options_.message_ttl) return true;
   Duration ttl = Duration::max();
   if (message.time_to_live) ttl = *message.time_to_live;
   if (options_.message_ttl) ttl = std::min(ttl, *options_.message_ttl);

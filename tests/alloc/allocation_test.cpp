@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <new>
+#include <string>
 #include <vector>
 
 namespace {
@@ -93,6 +94,55 @@ TEST(AllocationTest, ARefusedPublishAndAnEmptyPollAllocateNothing) {
     ASSERT_TRUE(none && !none->has_value());
   }
   EXPECT_EQ(allocations.load() - before, 0u);
+}
+
+// A published message that owns no memory is not destroyed when its last reference goes (its
+// destructor would free nothing; see detail/message_pool.hpp). One that owns memory anywhere must
+// still give all of it back: each message below owns memory in exactly one field, and the memory
+// alive after they were published, delivered, accepted (or dead-lettered) and dropped must be what
+// it was before.
+TEST(AllocationTest, AMessageThatOwnsMemoryGivesAllOfItBack) {
+  ManualRuntime runtime;
+  Broker broker(runtime);
+  const std::string long_name = "a.queue.name.longer.than.any.inline.string";
+  const std::string long_text(64, 'x');
+  ASSERT_TRUE(broker.declare_queue(long_name));
+  ASSERT_TRUE(broker.declare_queue("short"));
+  ASSERT_TRUE(broker.declare_queue("dead"));
+  ASSERT_TRUE(broker.declare_queue("dies", {.dead_letter = "dead"}));
+  auto long_receiver = broker.open_receiver(long_name);
+  auto short_receiver = broker.open_receiver("short");
+  auto dying_receiver = broker.open_receiver("dies");
+  auto dead_receiver = broker.open_receiver("dead");
+  ASSERT_TRUE(long_receiver && short_receiver && dying_receiver && dead_receiver);
+  auto owning_messages = [&] {
+    std::vector<Message> messages;
+    messages.reserve(6);
+    messages.push_back({.topic = long_name});
+    messages.push_back({.topic = "short", .payload = Payload(std::vector<std::uint8_t>(16, 1))});
+    messages.push_back({.topic = "short", .payload = Payload::copy_of(std::string(Payload::inline_capacity + 1, 'p'))});
+    messages.push_back({.topic = "short", .content_type = long_text});
+    messages.push_back({.topic = "short", .metadata = {{"k", "v"}}});
+    messages.push_back({.topic = "short", .reply_to = long_text});
+    return messages;
+  };
+  auto round = [&] {
+    for (auto& message : owning_messages()) {
+      auto& receiver = message.topic == long_name ? *long_receiver : *short_receiver;
+      ASSERT_TRUE(broker.publish(std::move(message)));
+      ASSERT_TRUE(receiver.receive(wasmq::Duration::zero())->accept());
+    }
+    // A dead letter owns its death record and the wasmq-dl-* metadata.
+    ASSERT_TRUE(broker.publish({.topic = "dies", .payload = Payload::copy_of("x")}));
+    ASSERT_TRUE(dying_receiver->receive(wasmq::Duration::zero())->reject("no"));
+    ASSERT_TRUE(dead_receiver->receive(wasmq::Duration::zero())->accept());
+  };
+  round();  // warm: pool blocks, queue blocks, routing snapshots
+  runtime.advance(1h);
+  const auto live_before = allocations.load() - deallocations.load();
+  for (int i = 0; i < 64; ++i) round();
+  runtime.advance(1h);
+  EXPECT_EQ(allocations.load() - deallocations.load(), live_before) << "memory a message owned was never freed";
 }
 
 TEST(AllocationTest, PullPathAllocatesNothingPerMessage) {

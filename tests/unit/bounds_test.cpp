@@ -51,6 +51,7 @@ TEST_F(BoundsTest, MaxBytesBoundsPayloadBytes) {
   EXPECT_NE(full.error().message().find("max_bytes 10"), std::string::npos);
   auto huge = broker.publish(make_message("bytes", "12345678901"));
   EXPECT_EQ(huge.error().code, Errc::payload_too_large) << "can never fit";
+  EXPECT_EQ(huge.error().message(), "message of 11 bytes exceeds max_bytes 10 of queue 'bytes'");
   publish("bytes", "1234");  // exactly 10
 }
 
@@ -101,6 +102,7 @@ TEST_F(BoundsTest, BlockGivesUpAfterItsTimeout) {
   auto timed_out = broker.publish(make_message("blocking"));
   ASSERT_FALSE(timed_out);
   EXPECT_EQ(timed_out.error().code, Errc::timeout);
+  EXPECT_EQ(timed_out.error().message(), "queue 'blocking' stayed full for the block timeout of 20 ms");
   EXPECT_GE(std::chrono::steady_clock::now() - start, 20ms);
   EXPECT_EQ(stats_of("blocking").refused, 1u);
 }

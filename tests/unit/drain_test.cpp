@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -105,6 +106,29 @@ TEST(DrainOnAManualRuntime, HandlersMayStillPublishOnwardWhileDraining) {
   runtime.run_until_idle();
   EXPECT_EQ(invoiced, 10) << "publishes from handlers finishing their work are taken";
   EXPECT_TRUE(broker.drain(1h).finished);
+}
+
+TEST(DrainOnAManualRuntime, MessagesAConsumerHasTakenButNotYetDeliveredAreNotFinished) {
+  // A push consumer takes a chunk from its queue before it delivers each message of it: between
+  // the two, a message is neither waiting nor in flight. Here the first handler settles its
+  // delivery and looks while the other two are in the dispatch's hands; drain must not call that
+  // finished (a ThreadSanitizer run of DrainTest.ATimeoutReturnsWhatIsStillInFlight once did).
+  ManualRuntime runtime;
+  Broker broker(runtime);
+  ASSERT_TRUE(broker.declare_queue("jobs"));
+  std::optional<DrainReport> seen;
+  auto consumer = broker.consume("jobs", {}, [&](Delivery& delivery) {
+    ASSERT_TRUE(delivery.accept());
+    if (!seen) seen = broker.drain(1h);
+  });
+  ASSERT_TRUE(consumer);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(broker.publish(make_message("jobs")));
+  runtime.run_until_idle();
+  ASSERT_TRUE(seen);
+  EXPECT_FALSE(seen->finished) << *seen;
+  ASSERT_EQ(seen->unfinished.size(), 1u);
+  EXPECT_EQ(seen->unfinished[0].name, "jobs");
+  EXPECT_TRUE(broker.drain(1h).finished) << "all three were delivered and accepted";
 }
 
 TEST(DrainOnAManualRuntime, DoesNotWaitAndSaysWhatIsLeft) {
