@@ -40,20 +40,19 @@ void ConsumerCore::wake() {
   // acq_rel: exactly one waker wins the right to post; the release pairs with finish_drain()'s
   // store of false so that a run sees what the previous run wrote.
   if (drain_scheduled_.exchange(true, std::memory_order_acq_rel)) return;
-  environment_->runtime().post([self = shared_from_this()] { self->drain(self); });
+  environment_->runtime().post([self = shared_from_this()] { self->drain(); });
 }
 
 // --- delivering --------------------------------------------------------------------------------
 
-Delivery ConsumerCore::install(std::shared_ptr<ConsumerCore> self, std::uint32_t slot, Entry&& entry,
-                               std::int64_t deadline) {
+Delivery ConsumerCore::install(std::uint32_t slot, Entry&& entry, std::int64_t deadline) {
   ++entry.delivery_count;
   queue_->on_delivered(entry, id_, *counters_);
   auto message = entry.message;
   const std::uint32_t count = entry.delivery_count;
   const std::uint64_t generation = table_.install(slot, std::move(entry), deadline);
   arm_sweeper(deadline);
-  return {std::move(self), slot, generation, std::move(message), count};
+  return {shared_from_this(), slot, generation, std::move(message), count};
 }
 
 ConsumerCore::Acquire ConsumerCore::acquire(Delivery& out, Duration timeout) {
@@ -68,7 +67,7 @@ ConsumerCore::Acquire ConsumerCore::acquire(Delivery& out, Duration timeout) {
     }
     now = queue_->now();  // the wait took time: the lock runs from the delivery
   }
-  out = install(shared_from_this(), *slot, std::move(entry), queue_->lock_deadline_from(now));
+  out = install(*slot, std::move(entry), queue_->lock_deadline_from(now));
   return Acquire::delivered;
 }
 
@@ -114,7 +113,7 @@ void ConsumerCore::invoke(Delivery& delivery) {
   }
 }
 
-void ConsumerCore::drain(const std::shared_ptr<ConsumerCore>& self) {
+void ConsumerCore::drain() {
   running_drains_.fetch_add(1, std::memory_order_seq_cst);  // seq_cst: see close()
   if (!closed_.load(std::memory_order_seq_cst)) {
     const ConsumerCore* outer = current_dispatch;
@@ -122,7 +121,7 @@ void ConsumerCore::drain(const std::shared_ptr<ConsumerCore>& self) {
     Acquire last = Acquire::delivered;
     std::uint32_t delivered = 0;
     while (delivered < options_.batch_size && !is_closed()) {
-      last = dispatch_chunk(self, std::min(options_.batch_size - delivered, max_chunk), delivered);
+      last = dispatch_chunk(std::min(options_.batch_size - delivered, max_chunk), delivered);
       if (last != Acquire::delivered) break;
     }
     current_dispatch = outer;
@@ -153,8 +152,7 @@ void ConsumerCore::drain(const std::shared_ptr<ConsumerCore>& self) {
   finish_drain();
 }
 
-ConsumerCore::Acquire ConsumerCore::dispatch_chunk(const std::shared_ptr<ConsumerCore>& self, std::uint32_t limit,
-                                                   std::uint32_t& delivered) {
+ConsumerCore::Acquire ConsumerCore::dispatch_chunk(std::uint32_t limit, std::uint32_t& delivered) {
   // Only as many entries as there are free slots: this run is the only one reserving slots, and
   // settling only frees them, so each reservation below succeeds.
   const std::uint32_t room = table_.free_slots_up_to(limit);
@@ -168,7 +166,7 @@ ConsumerCore::Acquire ConsumerCore::dispatch_chunk(const std::shared_ptr<Consume
   for (; next < taken && !is_closed(); ++next) {
     const std::optional<std::uint32_t> slot = table_.try_reserve();
     if (!slot) break;  // not expected (see above); what is left goes back below
-    Delivery delivery = install(self, *slot, std::move(chunk[next]), deadline);
+    Delivery delivery = install(*slot, std::move(chunk[next]), deadline);
     ++delivered;
     invoke(delivery);  // an unsettled delivery is released when it goes out of scope here
   }

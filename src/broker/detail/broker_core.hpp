@@ -73,11 +73,13 @@ class BrokerCore final : public QueueEnvironment, public std::enable_shared_from
   /// route() through the current snapshot: this thread's cached one unless it is already routing.
   Refused route_current(std::shared_ptr<const Message>& message, std::size_t bytes, PublishReceipt& receipt);
   Result<void> check_open() const;
-  /// The checks every publish passes (open, not draining, name, limits). When it passes: stamps
-  /// the message, writes its size in bytes to `bytes` and returns true.
-  bool admits(Message& message, std::size_t& bytes) const;
-  /// Why admits() refused `message` (made only for a refused publish).
-  [[gnu::cold]] Error not_admitted(const Message& message) const;
+  /// What the checks every publish passes said: admitted, or the first check it failed.
+  enum class Admission : std::uint8_t { admitted, closed, draining, invalid_name, too_many_entries, too_large };
+  /// The checks every publish passes (open, not draining, name, limits). When admitted: stamps the
+  /// message and writes its size in bytes to `bytes`.
+  Admission admit(Message& message, std::size_t& bytes) const;
+  /// The error for a publish admit() refused (made only then).
+  [[gnu::cold]] Error admission_error(Admission refused, const Message& message) const;
   /// What is left in the queues, and whether any of it still waits for a consumer.
   DrainReport left_over() const;
 

@@ -55,14 +55,11 @@ class ConsumerCore final : public Wakeable, public std::enable_shared_from_this<
   enum class Acquire : std::uint8_t { delivered, no_slot, empty };
   /// A slot and a message, waiting up to `timeout` for the message (zero: only what is there).
   Acquire acquire(Delivery& out, Duration timeout = Duration::zero());
-  // `self` is this consumer's owner, moved into the delivery (a push dispatch passes a copy of
-  // the one its run holds: a copy is one increment, where shared_from_this() is a compare-and-swap
-  // loop).
-  Delivery install(std::shared_ptr<ConsumerCore> self, std::uint32_t slot, Entry&& entry, std::int64_t deadline);
-  void drain(const std::shared_ptr<ConsumerCore>& self);
+  Delivery install(std::uint32_t slot, Entry&& entry, std::int64_t deadline);
+  void drain();
   /// One chunk of a dispatch run: takes up to `limit` entries from the queue at once and hands
   /// each to the handler.
-  Acquire dispatch_chunk(const std::shared_ptr<ConsumerCore>& self, std::uint32_t limit, std::uint32_t& delivered);
+  Acquire dispatch_chunk(std::uint32_t limit, std::uint32_t& delivered);
   void finish_drain();
   /// Whether an idle push consumer stays scheduled a little longer instead of parking.
   bool keep_polling();
