@@ -1,6 +1,6 @@
 // Names and patterns: validation never crashes and always says why in valid UTF-8; matching and
 // covering agree with a reference written the obvious way (split into tokens, compare tokens);
-// UTF-8 validation agrees with a reference decoder.
+// UTF-8 validation agrees with a reference decoder; is_valid_name agrees with validate_name.
 //
 // Input: "<pattern>\n<name>".
 
@@ -98,6 +98,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   const auto name_valid = wasmq::validate_name(name);
   const auto pattern_valid = wasmq::validate_pattern(pattern);
+  Require(wasmq::is_valid_name(name) == name_valid.has_value());  // the fast check agrees
+  Require(wasmq::is_valid_name(pattern) == wasmq::validate_name(pattern).has_value());
   if (!name_valid) Require(wasmq::is_valid_utf8(name_valid.error().message()));
   if (!pattern_valid) Require(wasmq::is_valid_utf8(pattern_valid.error().message()));
   if (name_valid) {

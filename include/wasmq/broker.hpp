@@ -87,10 +87,14 @@ class Broker {
   /// names the refusers (PublishReceipt::refused; retry them alone with publish_to). Errors:
   /// invalid_name, wildcard_in_name, payload_too_large, closed (also while draining, except from
   /// a handler); queue_full, timeout or payload_too_large when every target refused it.
-  [[nodiscard]] Result<PublishReceipt> publish(Message message);
+  /// Takes `message` by reference, not by value: a message is a few hundred bytes, and a by-value
+  /// parameter moved it once more on every publish. The `const&` overload copies it.
+  [[nodiscard]] Result<PublishReceipt> publish(Message&& message);
+  [[nodiscard]] Result<PublishReceipt> publish(const Message& message);
   /// Offers `message` to one queue or subscription, by its name (QueueStats::name), without
   /// routing: the retry for a Refusal. Errors as for publish, and no_such_queue.
-  [[nodiscard]] Result<void> publish_to(std::string_view queue, Message message);
+  [[nodiscard]] Result<void> publish_to(std::string_view queue, Message&& message);
+  [[nodiscard]] Result<void> publish_to(std::string_view queue, const Message& message);
 
   /// Attaches a push consumer to a declared queue. Errors: no_such_queue, invalid_argument,
   /// too_many_consumers, closed.

@@ -19,6 +19,9 @@ inline constexpr std::size_t max_name_length = 256;
 /// non-empty tokens, no spaces or control characters, no wildcards. Errors: invalid_name,
 /// wildcard_in_name.
 [[nodiscard]] Result<void> validate_name(std::string_view name);
+/// True when validate_name(name) succeeds, without making an error to say why not: for a check
+/// on every message, with validate_name called for the reason only when this says no.
+[[nodiscard]] bool is_valid_name(std::string_view name);
 
 /// Checks a subscription pattern: like a name, but a token may be exactly `*`, and the last
 /// token may be exactly `>`. Errors: invalid_name, invalid_pattern.

@@ -14,10 +14,16 @@ Result<void> Broker::declare_queue(std::string_view name, const QueueOptions& op
   return core_->declare_queue(name, options);
 }
 
-Result<PublishReceipt> Broker::publish(Message message) { return core_->publish(std::move(message)); }
+Result<PublishReceipt> Broker::publish(Message&& message) { return core_->publish(std::move(message)); }
 
-Result<void> Broker::publish_to(std::string_view queue, Message message) {
+Result<PublishReceipt> Broker::publish(const Message& message) { return core_->publish(Message(message)); }
+
+Result<void> Broker::publish_to(std::string_view queue, Message&& message) {
   return core_->publish_to(queue, std::move(message));
+}
+
+Result<void> Broker::publish_to(std::string_view queue, const Message& message) {
+  return core_->publish_to(queue, Message(message));
 }
 
 Result<Consumer> Broker::consume(std::string_view queue, ConsumerOptions options, Handler handler) {

@@ -82,6 +82,8 @@ Result<void> validate(std::string_view text, Kind kind) {
 
 Result<void> validate_name(std::string_view name) { return validate(name, Kind::name); }
 
+bool is_valid_name(std::string_view name) { return detail::plain_name(name) || validate(name, Kind::name).has_value(); }
+
 Result<void> validate_pattern(std::string_view pattern) { return validate(pattern, Kind::pattern); }
 
 bool has_wildcard(std::string_view pattern) noexcept {
@@ -97,6 +99,7 @@ bool has_wildcard(std::string_view pattern) noexcept {
 }
 
 bool matches(std::string_view pattern, std::string_view name) noexcept {
+  if (pattern == ">") return !name.empty();  // the usual permission: everything, without a scan
   while (true) {
     const std::size_t pattern_dot = pattern.find('.');
     const std::size_t name_dot = name.find('.');

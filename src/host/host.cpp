@@ -13,7 +13,24 @@ namespace wasmq::host {
 
 namespace {
 
-thread_local std::shared_ptr<const GuestContext> current_guest;
+/// The current guest: a pointer to a context that a ScopedGuest or a GuestTurn on this thread's
+/// stack keeps alive, so that making a guest current per delivery touches no reference count.
+thread_local const std::shared_ptr<const GuestContext>* current_guest = nullptr;
+
+/// Makes a context current for one call without taking a reference to it: `context` is held by
+/// the subscription's handler, which outlives the call.
+class GuestTurn {
+ public:
+  explicit GuestTurn(const std::shared_ptr<const GuestContext>& context) noexcept : previous_(current_guest) {
+    current_guest = &context;
+  }
+  ~GuestTurn() { current_guest = previous_; }
+  GuestTurn(const GuestTurn&) = delete;
+  GuestTurn& operator=(const GuestTurn&) = delete;
+
+ private:
+  const std::shared_ptr<const GuestContext>* previous_;
+};
 
 bool AnyMatches(const std::vector<std::string>& patterns, std::string_view topic) noexcept {
   for (const auto& pattern : patterns) {
@@ -31,7 +48,7 @@ std::expected<void, types::Error> HandOver(const std::shared_ptr<const GuestCont
     if (unfit->action == Settlement::Action::kAccept) return {};
     return std::unexpected(types::Error::PermissionDenied(std::move(unfit->reason)));
   }
-  ScopedGuest current(context);
+  GuestTurn current(context);
   return guest.Handle(std::move(message));
 }
 
@@ -73,9 +90,11 @@ wasmq::Message Backend::ToBrokerMessage(std::string_view topic, types::Message&&
   out.topic = std::string(topic);
   out.payload = std::move(message.payload_);  // the buffer moves; no byte is copied
   out.content_type = std::move(message.content_type_);
-  out.metadata.reserve(message.metadata_.Size());
-  message.metadata_.TakeEach(
-      [&](std::string&& key, std::string&& value) { out.metadata.emplace_back(std::move(key), std::move(value)); });
+  if (!message.metadata_.Empty()) {
+    out.metadata.reserve(message.metadata_.Size());
+    message.metadata_.TakeEach(
+        [&](std::string&& key, std::string&& value) { out.metadata.emplace_back(std::move(key), std::move(value)); });
+  }
   // A guest's send carries no reply address, even of a message it was delivered: replies go
   // only to requests, whose addresses the host makes.
   return out;
@@ -92,7 +111,7 @@ wasmq::Message Backend::CopyToBrokerMessage(std::string_view topic, const types:
   return out;
 }
 
-types::Message Backend::Delivered(const wasmq::Message& message, std::shared_ptr<Backend> origin) {
+types::Message Backend::Delivered(const wasmq::Message& message, const std::shared_ptr<Backend>& origin) {
   types::Message out;
   out.payload_ = message.payload;  // shares the buffer
   out.topic_ = message.topic;
@@ -100,11 +119,11 @@ types::Message Backend::Delivered(const wasmq::Message& message, std::shared_ptr
   out.metadata_.Reserve(message.metadata.size());
   for (const auto& [key, value] : message.metadata) out.metadata_.Add(std::string_view(key), std::string_view(value));
   out.reply_to_ = message.reply_to;
-  out.origin_ = std::move(origin);
+  if (out.reply_to_) out.origin_ = origin;  // see ReplyRoute: only a request needs it
   return out;
 }
 
-types::Message Backend::Delivered(wasmq::Message&& message, std::shared_ptr<Backend> origin) {
+types::Message Backend::Delivered(wasmq::Message&& message, const std::shared_ptr<Backend>& origin) {
   types::Message out;
   out.payload_ = std::move(message.payload);
   out.topic_ = std::move(message.topic);
@@ -112,7 +131,7 @@ types::Message Backend::Delivered(wasmq::Message&& message, std::shared_ptr<Back
   out.metadata_.Reserve(message.metadata.size());
   for (auto& [key, value] : message.metadata) out.metadata_.AddOwned(std::move(key), std::move(value));
   out.reply_to_ = std::move(message.reply_to);
-  out.origin_ = std::move(origin);
+  if (out.reply_to_) out.origin_ = origin;  // see ReplyRoute: only a request needs it
   return out;
 }
 
@@ -168,13 +187,16 @@ std::expected<std::shared_ptr<Backend>, types::Error> ConnectionRegistry::Resolv
                                                   "'; this host knows: " + (known.empty() ? "(none)" : known)));
 }
 
-ScopedGuest::ScopedGuest(std::shared_ptr<const GuestContext> context) : previous_(std::move(current_guest)) {
-  current_guest = std::move(context);
+ScopedGuest::ScopedGuest(std::shared_ptr<const GuestContext> context)
+    : context_(std::move(context)), previous_(current_guest) {
+  current_guest = &context_;
 }
 
-ScopedGuest::~ScopedGuest() { current_guest = std::move(previous_); }
+ScopedGuest::~ScopedGuest() { current_guest = previous_; }
 
-std::shared_ptr<const GuestContext> CurrentGuest() noexcept { return current_guest; }
+std::shared_ptr<const GuestContext> CurrentGuest() noexcept {
+  return current_guest != nullptr ? *current_guest : nullptr;
+}
 
 std::expected<GuestSubscription, types::Error> SubscribeGuest(std::shared_ptr<const GuestContext> context,
                                                               std::string_view connection_name,

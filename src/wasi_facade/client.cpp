@@ -60,8 +60,8 @@ std::expected<const ClientState*, types::Error> ClientState::ForPublishing(const
 
 std::expected<void, types::Error> CheckPublish(const GuestContext& context, std::string_view topic,
                                                std::string_view action) {
-  if (auto valid = wasmq::validate_name(topic); !valid) {
-    return std::unexpected(types::Error::Other("invalid topic: " + valid.error().message()));
+  if (!wasmq::is_valid_name(topic)) {
+    return std::unexpected(types::Error::Other("invalid topic: " + wasmq::validate_name(topic).error().message()));
   }
   if (IsUnderInbox(topic)) {
     return std::unexpected(types::Error::PermissionDenied(

@@ -4,6 +4,8 @@
 
 #include <wasmq/host/turn.hpp>
 
+#include <gmock/gmock.h>
+
 namespace wasi::messaging {
 
 namespace host = ::wasmq::host;  // the host layer, by its short name
@@ -34,6 +36,33 @@ TEST_F(IncomingHandlerTest, TheGuestGetsTheMessageWithItsTopicAndIsCurrentMeanwh
   }
   runtime.run_until_idle();
   EXPECT_EQ(seen, std::vector<std::string>{"orders.new=17;v;test-guest"});
+  EXPECT_EQ(host::CurrentGuest(), nullptr);  // the delivery's turn is over
+}
+
+TEST_F(IncomingHandlerTest, AKeptMessageThatIsNotARequestDoesNotKeepItsBackendAlive) {
+  // A message holds the backend that delivered it only to send a reply through it.
+  auto own_registry = std::make_shared<host::ConnectionRegistry>();
+  own_registry->AddBroker("own", broker);
+  std::weak_ptr<host::Backend> backend = *own_registry->Resolve("inproc");
+  auto own_guest = std::make_shared<host::GuestContext>(host::GuestContext{"keeper", {}, own_registry});
+  std::vector<types::Message> kept;
+  auto handler = std::make_shared<FunctionGuest>([&](types::Message&& message) -> std::expected<void, Error> {
+    kept.push_back(std::move(message));
+    return {};
+  });
+  auto subscription = host::SubscribeGuest(own_guest, "inproc", handler, {.topic = "kept"});
+  ASSERT_TRUE(subscription);
+  ASSERT_TRUE(broker.publish({.topic = "kept", .payload = wasmq::Payload::copy_of("1")}));
+  runtime.run_until_idle();
+  ASSERT_EQ(kept.size(), 1u);
+  subscription->Close();
+  own_guest.reset();
+  own_registry.reset();
+  EXPECT_TRUE(backend.expired());
+  host::ScopedGuest scope(guest);
+  auto reply = request_reply::Reply(kept.front(), types::Message(bytes("no")));
+  ASSERT_FALSE(reply);
+  EXPECT_THAT(reply.error().Message(), ::testing::HasSubstr("no reply address"));
 }
 
 class OutcomeTest : public IncomingHandlerTest {

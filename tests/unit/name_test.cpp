@@ -15,6 +15,31 @@ TEST(NameTest, AcceptsDottedTokens) {
   EXPECT_TRUE(validate_name("a-b_c.d$e"));
 }
 
+TEST(NameTest, IsValidNameSaysWhatValidateNameSays) {
+  // Plain ASCII names take the one-pass check; the others (UTF-8, wildcards, bad bytes, a name
+  // at and past the length limit) the full one.
+  const std::vector<std::string> names = {"orders",
+                                          "orders.eu.created",
+                                          "a-b_c.d$e",
+                                          "commandes.\xc3\xa9t\xc3\xa9",
+                                          "a.*",
+                                          "a.>",
+                                          "*",
+                                          "",
+                                          ".",
+                                          "a.",
+                                          "a..b",
+                                          "a b",
+                                          "a\xff",
+                                          std::string(max_name_length, 'x'),
+                                          std::string(max_name_length + 1, 'x')};
+  for (const std::string& name : names) {
+    EXPECT_EQ(is_valid_name(name), validate_name(name).has_value()) << testing::PrintToString(name);
+  }
+  EXPECT_TRUE(is_valid_name("commandes.\xc3\xa9t\xc3\xa9"));
+  EXPECT_FALSE(is_valid_name("a.*"));
+}
+
 TEST(NameTest, RejectsEmptyNameAndEmptyTokens) {
   for (std::string bad : {"", ".", "a.", ".a", "a..b"}) {
     auto result = validate_name(bad);
@@ -101,6 +126,7 @@ TEST(PatternTest, MatchesLikeNats) {
   EXPECT_TRUE(matches("a.>", "a.b.c.d"));
   EXPECT_FALSE(matches("a.>", "a"));
   EXPECT_TRUE(matches(">", "x"));
+  EXPECT_FALSE(matches(">", ""));
   EXPECT_TRUE(matches("*.b.*", "a.b.c"));
   EXPECT_FALSE(matches("*.b.*", "a.x.c"));
 }

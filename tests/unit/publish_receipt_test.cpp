@@ -31,6 +31,27 @@ class PublishReceiptTest : public BrokerTest {
   Receiver narrow_;
 };
 
+TEST_F(PublishReceiptTest, PublishingAMessageByReferenceLeavesItAsItWas) {
+  auto receiver = broker.subscribe_receiver("events.>", {});
+  ASSERT_TRUE(receiver);
+  Message message = make_message("events.a", "a payload past the inline size of sixty-four bytes, so it is shared");
+  message.content_type = "text/plain";
+  message.metadata = {{"k", "v"}};
+  const Message before = message;
+  ASSERT_TRUE(broker.publish(message));
+  ASSERT_TRUE(broker.publish_to(broker.stats().queues.front().name, message));
+  EXPECT_EQ(message.topic, before.topic);
+  EXPECT_TRUE(std::ranges::equal(message.payload.bytes(), before.payload.bytes()));
+  EXPECT_EQ(message.content_type, before.content_type);
+  EXPECT_EQ(message.metadata, before.metadata);
+  for (int copy = 0; copy < 2; ++copy) {
+    auto delivery = receiver->try_receive();
+    ASSERT_TRUE(delivery && *delivery);
+    EXPECT_TRUE(std::ranges::equal((*delivery)->message().payload.bytes(), before.payload.bytes()));
+    EXPECT_EQ((*delivery)->message().metadata, before.metadata);
+  }
+}
+
 TEST_F(PublishReceiptTest, ACompletePublishHasNoRefusals) {
   subscribe_both();
   auto receipt = broker.publish(make_message("events.a", "1"));

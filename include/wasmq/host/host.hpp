@@ -126,11 +126,12 @@ class Backend : public std::enable_shared_from_this<Backend> {
   static wasmq::Message ToBrokerMessage(std::string_view topic, types::Message&& message);
   /// The same for a borrowed message: the data buffer is shared, metadata copied.
   static wasmq::Message CopyToBrokerMessage(std::string_view topic, const types::Message& message);
-  /// A delivered message as the guest sees it: topic and reply address set, data shared, and
-  /// `origin` remembered so that Reply needs no client.
-  static types::Message Delivered(const wasmq::Message& message, std::shared_ptr<Backend> origin);
+  /// A delivered message as the guest sees it: topic and reply address set, data shared, and,
+  /// for a request (a message with a reply address), `origin` remembered so that Reply needs no
+  /// client. Other messages do not hold `origin`: nothing of theirs goes back through it.
+  static types::Message Delivered(const wasmq::Message& message, const std::shared_ptr<Backend>& origin);
   /// The same for a message the backend owns alone (one it decoded itself): its buffers move.
-  static types::Message Delivered(wasmq::Message&& message, std::shared_ptr<Backend> origin);
+  static types::Message Delivered(wasmq::Message&& message, const std::shared_ptr<Backend>& origin);
   /// Where Reply sends to, and through which backend; empty when the message is not a request.
   static std::optional<std::pair<std::string, std::shared_ptr<Backend>>> ReplyRoute(const types::Message& message);
   /// A delivered message whose Reply goes through `origin` instead: for a backend that wraps
@@ -207,7 +208,8 @@ class ScopedGuest {
   ScopedGuest& operator=(const ScopedGuest&) = delete;
 
  private:
-  std::shared_ptr<const GuestContext> previous_;
+  std::shared_ptr<const GuestContext> context_;
+  const std::shared_ptr<const GuestContext>* previous_;  // the thread's current guest before this one
 };
 
 /// The current guest on this thread, or null.
