@@ -86,10 +86,10 @@ std::expected<std::unique_ptr<PullSubscription>, types::Error> Backend::Subscrib
 }
 
 wasmq::Message Backend::ToBrokerMessage(std::string_view topic, types::Message&& message) {
-  wasmq::Message out;
-  out.topic = std::string(topic);
-  out.payload = std::move(message.payload_);  // the buffer moves; no byte is copied
-  out.content_type = std::move(message.content_type_);
+  // Built in place, not assigned field by field into a default message.
+  wasmq::Message out{.topic = std::string(topic),
+                     .payload = std::move(message.payload_),  // the buffer moves; no byte is copied
+                     .content_type = std::move(message.content_type_)};
   if (!message.metadata_.Empty()) {
     out.metadata.reserve(message.metadata_.Size());
     message.metadata_.TakeEach(
