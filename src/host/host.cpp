@@ -13,23 +13,38 @@ namespace wasmq::host {
 
 namespace {
 
-/// The current guest: a pointer to a context that a ScopedGuest or a GuestTurn on this thread's
-/// stack keeps alive, so that making a guest current per delivery touches no reference count.
+/// The current guest: a pointer to a context held by a live ScopedGuest or GuestTurn on this
+/// thread, or to `restored_guest`; so making a guest current per delivery moves no reference
+/// count. What a scope restores is an owning copy, kept in `restored_guest` once the scope ends:
+/// scopes that end out of order restore a stale guest, never a dangling one.
 thread_local const std::shared_ptr<const GuestContext>* current_guest = nullptr;
+thread_local std::shared_ptr<const GuestContext> restored_guest;
+
+/// What was current when a scope began, owned, so that it outlives whatever held it then.
+std::shared_ptr<const GuestContext> CurrentOwned() { return current_guest != nullptr ? *current_guest : nullptr; }
+
+// Nothing but current_guest points at restored_guest, so it may be replaced here; restoring no
+// guest empties it, so that properly nested scopes leave nothing held (a context kept to the
+// thread's end would keep its registry's backends past their brokers).
+void Restore(std::shared_ptr<const GuestContext>&& previous) noexcept {
+  restored_guest = std::move(previous);
+  current_guest = restored_guest ? &restored_guest : nullptr;
+}
 
 /// Makes a context current for one call without taking a reference to it: `context` is held by
-/// the subscription's handler, which outlives the call.
+/// the subscription's handler, which outlives the call. On a runtime's thread nothing is current
+/// before a delivery, so what it saves is empty and costs no reference count either.
 class GuestTurn {
  public:
-  explicit GuestTurn(const std::shared_ptr<const GuestContext>& context) noexcept : previous_(current_guest) {
+  explicit GuestTurn(const std::shared_ptr<const GuestContext>& context) : previous_(CurrentOwned()) {
     current_guest = &context;
   }
-  ~GuestTurn() { current_guest = previous_; }
+  ~GuestTurn() { Restore(std::move(previous_)); }
   GuestTurn(const GuestTurn&) = delete;
   GuestTurn& operator=(const GuestTurn&) = delete;
 
  private:
-  const std::shared_ptr<const GuestContext>* previous_;
+  std::shared_ptr<const GuestContext> previous_;
 };
 
 bool AnyMatches(const std::vector<std::string>& patterns, std::string_view topic) noexcept {
@@ -188,11 +203,11 @@ std::expected<std::shared_ptr<Backend>, types::Error> ConnectionRegistry::Resolv
 }
 
 ScopedGuest::ScopedGuest(std::shared_ptr<const GuestContext> context)
-    : context_(std::move(context)), previous_(current_guest) {
+    : context_(std::move(context)), previous_(CurrentOwned()) {
   current_guest = &context_;
 }
 
-ScopedGuest::~ScopedGuest() { current_guest = previous_; }
+ScopedGuest::~ScopedGuest() { Restore(std::move(previous_)); }
 
 std::shared_ptr<const GuestContext> CurrentGuest() noexcept {
   return current_guest != nullptr ? *current_guest : nullptr;

@@ -2,7 +2,9 @@
 
 #include "facade/facade_fixture.hpp"
 
+#include <memory>
 #include <sstream>
+#include <thread>
 
 namespace wasi::messaging {
 
@@ -104,6 +106,34 @@ TEST_F(ClientTest, ScopedGuestRestoresThePreviousGuest) {
     EXPECT_EQ(host::CurrentGuest()->identity, "test-guest");
   }
   EXPECT_EQ(host::CurrentGuest(), nullptr);
+}
+
+TEST_F(ClientTest, NestedScopesKeepNoGuestAliveOnceTheyEnd) {
+  // A context kept by the thread after its scopes would keep its registry's backends past the
+  // brokers they publish to.
+  auto outer_guest = std::make_shared<host::GuestContext>(host::GuestContext{"outer", {}, registry});
+  const std::weak_ptr<const host::GuestContext> watched = outer_guest;
+  {
+    host::ScopedGuest outer(std::move(outer_guest));
+    host::ScopedGuest inner(guest);  // saves "outer" to restore it
+  }
+  EXPECT_EQ(host::CurrentGuest(), nullptr);
+  EXPECT_TRUE(watched.expired());
+}
+
+TEST_F(ClientTest, ScopedGuestsThatEndOutOfOrderLeaveAGuestThatIsStillAlive) {
+  // On a thread of its own: scopes ended out of order leave a guest current on their thread.
+  std::thread([this] {
+    auto first = std::make_unique<host::ScopedGuest>(
+        std::make_shared<host::GuestContext>(host::GuestContext{"first", {}, registry}));
+    auto second = std::make_unique<host::ScopedGuest>(
+        std::make_shared<host::GuestContext>(host::GuestContext{"second", {}, registry}));
+    first.reset();  // not the innermost: the thread goes back to what was current before it
+    EXPECT_EQ(host::CurrentGuest(), nullptr);
+    second.reset();  // restores "first", which no scope keeps alive any more
+    ASSERT_NE(host::CurrentGuest(), nullptr);
+    EXPECT_EQ(host::CurrentGuest()->identity, "first");
+  }).join();
 }
 
 TEST_F(ClientTest, DisconnectEndsTheClientOnce) {

@@ -209,7 +209,7 @@ class ScopedGuest {
 
  private:
   std::shared_ptr<const GuestContext> context_;
-  const std::shared_ptr<const GuestContext>* previous_;  // the thread's current guest before this one
+  std::shared_ptr<const GuestContext> previous_;  // the thread's current guest before this one
 };
 
 /// The current guest on this thread, or null.
