@@ -62,7 +62,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   registry->AddBroker("inproc", broker);
   auto context =
       std::make_shared<const wasmq::host::GuestContext>(wasmq::host::GuestContext{"fuzzed", {}, registry, kLimits});
-  wasmq::host::GuestInstance instance(context);
+  wasmq::host::GuestInstance instance(context,
+                                      wasmq::host::GuestInstance::Sharing::kOneCallAtATime);  // as a WasmGuest's
   FuzzedRuntime memory(input);
   wasmq::wasm::CanonicalAbi abi(instance, context->limits, memory);
 

@@ -90,8 +90,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   wasmq::fuzz::FuzzInput input(data, size);
   Guest guests[2];
   for (int i = 0; i < 2; ++i) {
-    guests[i].instance = std::make_unique<GuestInstance>(std::make_shared<wasmq::host::GuestContext>(
-        wasmq::host::GuestContext{"guest-" + std::to_string(i), {}, host.registry, limits}));
+    // One table of each kind: a shared one, and one entered a call at a time (as a WasmGuest's).
+    guests[i].instance = std::make_unique<GuestInstance>(
+        std::make_shared<wasmq::host::GuestContext>(
+            wasmq::host::GuestContext{"guest-" + std::to_string(i), {}, host.registry, limits}),
+        i == 0 ? GuestInstance::Sharing::kShared : GuestInstance::Sharing::kOneCallAtATime);
   }
   while (!input.empty()) {
     const std::uint8_t op = input.byte();

@@ -40,24 +40,32 @@ Call<void> RequireUtf8(std::string_view text, std::string_view what) {
 
 }  // namespace
 
-GuestInstance::GuestInstance(std::shared_ptr<const GuestContext> context)
-    : context_(std::move(context)), limits_(context_ ? context_->limits : GuestLimits{}) {}
+GuestInstance::GuestInstance(std::shared_ptr<const GuestContext> context, Sharing sharing)
+    : context_(std::move(context)), limits_(context_ ? context_->limits : GuestLimits{}), sharing_(sharing) {}
 
-std::size_t GuestInstance::Size() const {
-  std::lock_guard lock(mutex_);
-  return live_;
-}
+std::size_t GuestInstance::Size() const { return live_.load(std::memory_order_relaxed); }
 
 // --- the table -----------------------------------------------------------------------------------
 
+namespace {
+// live_ has one writer at a time (the lock's holder, or the one caller): a plain load and store,
+// not a locked read-modify-write. Relaxed: see live_.
+void Add(std::atomic<std::size_t>& count, std::size_t delta) {
+  count.store(count.load(std::memory_order_relaxed) + delta, std::memory_order_relaxed);
+}
+void Subtract(std::atomic<std::size_t>& count, std::size_t delta) {
+  count.store(count.load(std::memory_order_relaxed) - delta, std::memory_order_relaxed);
+}
+}  // namespace
+
 Trap GuestInstance::OverResourceLimit(std::size_t more) const {
   return Trap{"guest '" + (context_ ? context_->identity : std::string()) + "' would hold " +
-              std::to_string(live_ + more) + " live resources; the limit is " + std::to_string(limits_.max_resources) +
+              std::to_string(Size() + more) + " live resources; the limit is " + std::to_string(limits_.max_resources) +
               " (GuestLimits::max_resources): drop resources it no longer needs"};
 }
 
 Call<std::uint32_t> GuestInstance::ClaimSlotLocked() {
-  if (live_ + 1 > limits_.max_resources) return std::unexpected(OverResourceLimit(1));
+  if (Size() + 1 > limits_.max_resources) return std::unexpected(OverResourceLimit(1));
   if (!free_.empty()) {
     const std::uint32_t index = free_.back();
     free_.pop_back();
@@ -74,13 +82,14 @@ Call<std::uint32_t> GuestInstance::ClaimSlotLocked() {
 Handle GuestInstance::PlaceLocked(std::uint32_t index, std::shared_ptr<Resource> resource) {
   Slot& slot = slots_[index];
   slot.resource = std::move(resource);
-  ++live_;
+  Add(live_, 1);
   return (slot.generation << kIndexBits) | (index + 1);
 }
 
-Call<Handle> GuestInstance::Insert(Resource&& resource) {
-  auto shared = std::make_shared<Resource>(std::move(resource));
-  std::lock_guard lock(mutex_);
+template <class R, class... Args>
+Call<Handle> GuestInstance::Emplace(Args&&... args) {
+  auto shared = std::make_shared<Resource>(std::in_place_type<R>, std::forward<Args>(args)...);
+  auto lock = Lock();
   auto index = ClaimSlotLocked();
   if (!index) return std::unexpected(index.error());  // `shared` goes with this frame: nothing leaks
   return PlaceLocked(*index, std::move(shared));
@@ -89,19 +98,21 @@ Call<Handle> GuestInstance::Insert(Resource&& resource) {
 Call<std::vector<Handle>> GuestInstance::InsertAll(std::vector<types::Message>&& messages) {
   std::vector<std::shared_ptr<Resource>> shared;
   shared.reserve(messages.size());
-  for (auto& message : messages) shared.push_back(std::make_shared<Resource>(std::move(message)));
+  for (auto& message : messages) {
+    shared.push_back(std::make_shared<Resource>(std::in_place_type<types::Message>, std::move(message)));
+  }
   std::vector<Handle> handles;
   handles.reserve(shared.size());
-  std::lock_guard lock(mutex_);
+  auto lock = Lock();
   // All or nothing: checked for the whole list first, so that a trap leaves no handle behind.
-  if (live_ + shared.size() > limits_.max_resources) return std::unexpected(OverResourceLimit(shared.size()));
+  if (Size() + shared.size() > limits_.max_resources) return std::unexpected(OverResourceLimit(shared.size()));
   for (auto& resource : shared) {
     auto index = ClaimSlotLocked();
     if (!index) {  // the handle space ran out midway: take back what was placed
       for (Handle placed : handles) {
         Slot& slot = slots_[(placed & kIndexMask) - 1];
         slot.resource.reset();
-        --live_;
+        Subtract(live_, 1);
         free_.push_back((placed & kIndexMask) - 1);  // never handed to the guest: no generation change
       }
       return std::unexpected(index.error());
@@ -111,19 +122,24 @@ Call<std::vector<Handle>> GuestInstance::InsertAll(std::vector<types::Message>&&
   return handles;
 }
 
+Trap GuestInstance::NotLive(Handle handle) {
+  return Trap{"handle " + std::to_string(handle) +
+              " is not a live resource of this guest (never created, dropped, or moved)"};
+}
+
 Call<std::size_t> GuestInstance::IndexOf(Handle handle) const {
   const std::uint32_t low = handle & kIndexMask;
   const std::uint32_t generation = handle >> kIndexBits;
-  if (low == 0 || low > slots_.size() || slots_[low - 1].generation != generation || !slots_[low - 1].resource) {
-    return std::unexpected(Trap{"handle " + std::to_string(handle) +
-                                " is not a live resource of this guest (never created, dropped, or moved)"});
+  if (low == 0 || low > slots_.size() || slots_[low - 1].generation != generation || !slots_[low - 1].resource)
+      [[unlikely]] {
+    return std::unexpected(NotLive(handle));
   }
   return low - 1;
 }
 
 template <class R>
 Call<std::shared_ptr<GuestInstance::Resource>> GuestInstance::Borrow(Handle handle) const {
-  std::lock_guard lock(mutex_);
+  auto lock = Lock();
   auto index = IndexOf(handle);
   if (!index) return std::unexpected(index.error());
   const auto& resource = slots_[*index].resource;
@@ -135,27 +151,38 @@ Call<std::shared_ptr<GuestInstance::Resource>> GuestInstance::Borrow(Handle hand
 }
 
 template <class R>
-Call<R> GuestInstance::Take(Handle handle) {
-  std::shared_ptr<Resource> resource;
-  {
-    std::lock_guard lock(mutex_);
-    auto index = IndexOf(handle);
-    if (!index) return std::unexpected(index.error());
-    Slot& slot = slots_[*index];
-    if (!std::holds_alternative<R>(*slot.resource)) {
-      return std::unexpected(Trap{"handle " + std::to_string(handle) + " is a " +
-                                  std::string(HeldName(*slot.resource)) + ", not a " + std::string(ResourceName<R>())});
-    }
-    resource = std::move(slot.resource);
-    --live_;
-    if (slot.generation < kMaxGeneration) {
-      ++slot.generation;
-      free_.push_back(static_cast<std::uint32_t>(*index));
-    }  // else retired: the slot stays empty, so every handle ever made for it stays invalid
+Call<std::shared_ptr<GuestInstance::Resource>> GuestInstance::Remove(Handle handle) {
+  auto lock = Lock();
+  auto index = IndexOf(handle);
+  if (!index) return std::unexpected(index.error());
+  Slot& slot = slots_[*index];
+  if (!std::holds_alternative<R>(*slot.resource)) {
+    return std::unexpected(Trap{"handle " + std::to_string(handle) + " is a " + std::string(HeldName(*slot.resource)) +
+                                ", not a " + std::string(ResourceName<R>())});
   }
+  std::shared_ptr<Resource> resource = std::move(slot.resource);
+  Subtract(live_, 1);
+  if (slot.generation < kMaxGeneration) {
+    ++slot.generation;
+    free_.push_back(static_cast<std::uint32_t>(*index));
+  }  // else retired: the slot stays empty, so every handle ever made for it stays invalid
+  return resource;
+}
+
+template <class R>
+Call<R> GuestInstance::Take(Handle handle) {
+  auto resource = Remove<R>(handle);
+  if (!resource) return std::unexpected(resource.error());
   // A borrow in progress on another thread may still share it: move out only the last reference's.
-  if (resource.use_count() == 1) return std::move(std::get<R>(*resource));
+  if (resource->use_count() == 1) return std::move(std::get<R>(**resource));
   return std::unexpected(Trap{"handle " + std::to_string(handle) + " was moved while borrowed by another call"});
+}
+
+template <class R>
+Call<void> GuestInstance::Drop(Handle handle) {
+  // Destroyed here (after the lock), or by the borrow that still shares it when that call ends.
+  if (auto resource = Remove<R>(handle); !resource) return std::unexpected(resource.error());
+  return {};
 }
 
 Call<void> GuestInstance::CheckMessage(std::size_t bytes, std::size_t entries) const {
@@ -178,7 +205,7 @@ Call<std::expected<Handle, types::Error>> GuestInstance::ClientConnect(std::stri
   ScopedGuest current(context_);
   auto client = types::Client::Connect(name);
   if (!client) return std::expected<Handle, types::Error>(std::unexpect, client.error());  // a WIT error, no trap
-  auto handle = Insert(std::move(*client));
+  auto handle = Emplace<types::Client>(std::move(*client));
   if (!handle) return std::unexpected(handle.error());
   return *handle;
 }
@@ -189,18 +216,14 @@ Call<std::expected<void, types::Error>> GuestInstance::ClientDisconnect(Handle s
   return std::get<types::Client>(**client).Disconnect();
 }
 
-Call<void> GuestInstance::ClientDrop(Handle self) {
-  auto client = Take<types::Client>(self);
-  if (!client) return std::unexpected(client.error());
-  return {};
-}
+Call<void> GuestInstance::ClientDrop(Handle self) { return Drop<types::Client>(self); }
 
 Call<Handle> GuestInstance::MessageNew(std::span<const std::uint8_t> data) {
   if (data.size() > limits_.max_message_bytes) {
     return std::unexpected(Trap{"a message would hold " + std::to_string(data.size()) + " bytes; the limit is " +
                                 std::to_string(limits_.max_message_bytes) + " (GuestLimits::max_message_bytes)"});
   }
-  return Insert(types::Message(data));
+  return Emplace<types::Message>(data);
 }
 
 #define WASMQ_BORROW_MESSAGE(handle)                       \
@@ -294,11 +317,7 @@ Call<void> GuestInstance::MessageRemoveMetadata(Handle self, std::string_view ke
   return {};
 }
 
-Call<void> GuestInstance::MessageDrop(Handle self) {
-  auto message = Take<types::Message>(self);
-  if (!message) return std::unexpected(message.error());
-  return {};
-}
+Call<void> GuestInstance::MessageDrop(Handle self) { return Drop<types::Message>(self); }
 
 // --- producer ----------------------------------------------------------------------------------
 
@@ -313,7 +332,7 @@ Call<std::expected<void, types::Error>> GuestInstance::ProducerSend(Handle c, st
 
 // --- request-reply -----------------------------------------------------------------------------
 
-Call<Handle> GuestInstance::RequestOptionsNew() { return Insert(request_reply::RequestOptions()); }
+Call<Handle> GuestInstance::RequestOptionsNew() { return Emplace<request_reply::RequestOptions>(); }
 
 Call<void> GuestInstance::RequestOptionsSetTimeoutMs(Handle self, std::uint32_t timeout_ms) {
   auto options = Borrow<request_reply::RequestOptions>(self);
@@ -329,11 +348,7 @@ Call<void> GuestInstance::RequestOptionsSetExpectedReplies(Handle self, std::uin
   return {};
 }
 
-Call<void> GuestInstance::RequestOptionsDrop(Handle self) {
-  auto options = Take<request_reply::RequestOptions>(self);
-  if (!options) return std::unexpected(options.error());
-  return {};
-}
+Call<void> GuestInstance::RequestOptionsDrop(Handle self) { return Drop<request_reply::RequestOptions>(self); }
 
 Call<std::expected<std::vector<Handle>, types::Error>> GuestInstance::RequestReplyRequest(
     Handle c, std::string_view topic, Handle message, std::optional<Handle> options) {
@@ -369,6 +384,8 @@ Call<std::expected<void, types::Error>> GuestInstance::RequestReplyReply(Handle 
 #undef WASMQ_REQUIRE
 #undef WASMQ_BORROW_MESSAGE
 
-Call<Handle> GuestInstance::AdoptMessage(types::Message&& message) { return Insert(std::move(message)); }
+Call<Handle> GuestInstance::AdoptMessage(types::Message&& message) {
+  return Emplace<types::Message>(std::move(message));
+}
 
 }  // namespace wasmq::host

@@ -30,22 +30,9 @@ std::string Describe(std::uint32_t ptr, std::uint64_t len) {
 
 }  // namespace
 
-namespace {
-// The failing side of Range, out of line: the checks above it stay a few instructions.
-[[gnu::noinline, gnu::cold]] TrapText OutOfRange(std::uint32_t ptr, std::uint64_t len, std::uint32_t align,
-                                                 std::size_t memory_size) {
-  if (ptr % align != 0) return "pointer " + std::to_string(ptr) + " is not aligned to " + std::to_string(align);
-  return "out of bounds: " + Describe(ptr, len) + " in " + std::to_string(memory_size) + " bytes of linear memory";
-}
-}  // namespace
-
-CanonicalAbi::Lifted<std::span<std::uint8_t>> CanonicalAbi::Range(std::uint32_t ptr, std::uint64_t len,
-                                                                  std::uint32_t align) {
-  const auto memory = runtime_.Memory();
-  if (ptr % align != 0 || std::uint64_t{ptr} + len > memory.size()) [[unlikely]] {
-    return std::unexpected(OutOfRange(ptr, len, align, memory.size()));
-  }
-  return memory.subspan(ptr, static_cast<std::size_t>(len));
+TrapText CanonicalAbi::OutOfRange(std::uint32_t ptr, std::uint64_t len, std::uint32_t align) const {
+  if ((ptr & (align - 1)) != 0) return "pointer " + std::to_string(ptr) + " is not aligned to " + std::to_string(align);
+  return "out of bounds: " + Describe(ptr, len) + " in " + std::to_string(memory_.size()) + " bytes of linear memory";
 }
 
 CanonicalAbi::Lifted<std::string_view> CanonicalAbi::String(std::uint32_t ptr, std::uint32_t len) {
@@ -66,8 +53,9 @@ CanonicalAbi::Lifted<std::uint32_t> CanonicalAbi::LoadU32(std::uint32_t at) {
 
 CanonicalAbi::Lifted<std::uint32_t> CanonicalAbi::Lower(std::span<const std::uint8_t> bytes, std::uint32_t align) {
   auto ptr = runtime_.Realloc(0, 0, align, static_cast<std::uint32_t>(bytes.size()));
+  SeeMemory();  // realloc may have grown it
   if (!ptr) return std::unexpected("cabi_realloc trapped: " + ptr.error());
-  auto range = Range(*ptr, bytes.size(), align);  // memory re-read: realloc may have grown it
+  auto range = Range(*ptr, bytes.size(), align);
   if (!range) return std::unexpected("cabi_realloc returned " + range.error());
   if (!bytes.empty()) std::memcpy(range->data(), bytes.data(), bytes.size());
   return *ptr;
@@ -166,7 +154,7 @@ CanonicalAbi::Lifted<types::Metadata> CanonicalAbi::LiftMetadata(std::uint32_t p
   metadata.reserve(len);
   for (std::uint32_t i = 0; i < len; ++i) {
     std::uint32_t fields[4];
-    std::memcpy(fields, runtime_.Memory().data() + ptr + std::size_t{i} * kTupleOfStringsSize, sizeof fields);
+    std::memcpy(fields, memory_.data() + ptr + std::size_t{i} * kTupleOfStringsSize, sizeof fields);
     auto key = String(fields[0], fields[1]);
     if (!key) return std::unexpected("metadata key " + std::to_string(i) + ": " + key.error());
     auto value = String(fields[2], fields[3]);
@@ -181,6 +169,7 @@ std::expected<std::uint32_t, TrapText> CanonicalAbi::Call(ImportId id, std::span
     return std::unexpected(std::string(Signature(id).name) + " takes " + std::to_string(Signature(id).params) +
                            " core parameters, not " + std::to_string(args.size()));
   }
+  SeeMemory();
   // A binding's own trap (a handle misuse, a limit) becomes the guest's.
   const auto trap = [](const wasmq::host::Trap& t) { return std::unexpected(t.message); };
   switch (id) {
@@ -312,6 +301,7 @@ std::expected<std::uint32_t, TrapText> CanonicalAbi::Call(ImportId id, std::span
       runtime_.BeginWait();
       auto call = instance_.RequestReplyRequest(args[0], *topic, args[3], options);
       runtime_.EndWait();
+      SeeMemory();  // other work ran meanwhile on this thread
       if (!call) return trap(call.error());
       return StoreRequestResult(args[6], *call);
     }
@@ -327,6 +317,7 @@ std::expected<std::uint32_t, TrapText> CanonicalAbi::Call(ImportId id, std::span
 
 std::expected<std::expected<void, types::Error>, TrapText> CanonicalAbi::LiftHandleResult(std::uint32_t ret) {
   using Result = std::expected<void, types::Error>;
+  SeeMemory();
   auto area = Range(ret, kResultSize, 4);
   if (!area) return std::unexpected("handle's result: " + area.error());
   const std::uint8_t is_error = (*area)[0];

@@ -5,16 +5,24 @@ namespace wasmq::wasm {
 namespace types = wasi::messaging::types;
 
 WasmGuest::WasmGuest(std::shared_ptr<const wasmq::host::GuestContext> context)
-    : context_(std::move(context)), instance_(context_), abi_(instance_, context_->limits, *this) {}
+    // Its table is entered only by the delivery that holds turn_ (imports run inside the calls
+    // that delivery makes) or, before the guest is shared, by Start: one call at a time.
+    : context_(std::move(context)),
+      instance_(context_, wasmq::host::GuestInstance::Sharing::kOneCallAtATime),
+      abi_(instance_, context_->limits, *this) {}
 
 std::string WasmGuest::TrapReason() const {
+  // Acquire: pairs with Poison's release, so a set flag comes with the text written before it.
+  if (!trapped_.load(std::memory_order_acquire)) return {};
   std::lock_guard lock(trap_mutex_);
   return trap_;
 }
 
 void WasmGuest::Poison(std::string reason) {
   std::lock_guard lock(trap_mutex_);
-  if (trap_.empty()) trap_ = std::move(reason);
+  if (!trap_.empty()) return;
+  trap_ = reason.empty() ? "a trap that gave no reason" : std::move(reason);
+  trapped_.store(true, std::memory_order_release);  // release: see TrapReason
 }
 
 std::expected<void, types::Error> WasmGuest::Handle(types::Message&& message) {
@@ -26,7 +34,8 @@ std::expected<void, types::Error> WasmGuest::Handle(types::Message&& message) {
   }
   wasmq::host::Turn::Held held(turn_);
 
-  if (auto reason = TrapReason(); !reason.empty()) {
+  if (trapped_.load(std::memory_order_acquire)) [[unlikely]] {  // acquire: see TrapReason
+    const std::string reason = TrapReason();
     return std::unexpected(types::Error::Other("guest '" + Identity() + "' trapped earlier: " + reason));
   }
   const auto trapped = [this](const std::string& reason) {

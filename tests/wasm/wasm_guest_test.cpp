@@ -217,6 +217,30 @@ TEST_P(WasmRuntimeTest, MemoryThatGrowsWhileTheHostLowersAMessageIsReadWhereItMo
   EXPECT_EQ(sizes[0].text(), std::to_string(big.size()) + " !");
 }
 
+TEST_P(WasmRuntimeTest, ACabiReallocThatTrapsInsideAnImportTrapsThatDeliveryOnly) {
+  // With no room to grow (its limit is its first two pages), the probe's cabi_realloc traps while
+  // the host lowers `data`: a trap inside a call into the guest made from inside another (the
+  // import that `handle` called). It must land in that inner call, and the trap the import then
+  // raises must land in `handle`'s own; the delivery ends, the instance is poisoned, and the host
+  // and other instances go on.
+  auto probe = Probe({.max_memory_bytes = 2 * 65536, .max_steps = 100'000});
+  const std::string big = "big:" + std::string(900 * 1024 - 5, 'x') + "!";
+  const auto outcome = harness_.deliver(*probe, "in", big);
+  EXPECT_TRUE(outcome.released()) << outcome;
+  ASSERT_TRUE(outcome.error);
+  EXPECT_THAT(outcome.error->Message(), HasSubstr("trapped"));
+  EXPECT_THAT(probe->TrapReason(), HasSubstr("cabi_realloc trapped"));
+  EXPECT_TRUE(SentTo("sizes").empty());
+
+  const auto later = harness_.deliver(*probe, "in", "echo");
+  ASSERT_TRUE(later.error);
+  EXPECT_THAT(later.error->Message(), HasSubstr("trapped earlier"));
+
+  auto fresh = Probe();
+  EXPECT_TRUE(harness_.deliver(*fresh, "in", "echo").accepted());
+  EXPECT_EQ(SentTo("echo.in").size(), 1u);
+}
+
 TEST_P(WasmRuntimeTest, AModuleWhoseFirstMemoryIsOverTheLimitIsNotInstantiated) {
   auto context = std::make_shared<host::GuestContext>(*harness_.default_guest());
   context->limits.max_memory_bytes = 65536;  // one page: less than wasi-libc's stack and heap start

@@ -11,6 +11,7 @@
 #include <wasi/messaging/types.hpp>
 #include <wasmq/host/host.hpp>
 
+#include <atomic>
 #include <cstdint>
 #include <expected>
 #include <memory>
@@ -46,8 +47,14 @@ using Call = std::expected<T, Trap>;
 /// the table and its handle returned; an `own<R>` argument is taken out of the table (the handle
 /// dies, whatever the call's result); a `borrow<R>` argument is looked up and stays. A dropped or
 /// moved handle is never valid again: a slot is reused with a new generation, and a slot whose
-/// generation would wrap is retired for good. Thread-safe; a borrowed resource stays alive for
-/// the call even if dropped meanwhile.
+/// generation would wrap is retired for good. A borrowed resource stays alive for the call even if
+/// dropped meanwhile.
+///
+/// Thread-safe by default (Sharing::kShared: each call takes the table's lock). A runtime that
+/// enters its instance one call at a time — a WebAssembly instance, whose deliveries take turns —
+/// may say so (Sharing::kOneCallAtATime) and the table takes no lock; its calls must then be
+/// ordered by the caller (happens-before), as a mutex around each delivery orders them. Size()
+/// may be called from any thread either way.
 ///
 /// Limits (the context's GuestLimits) trap: more live resources than max_resources, a message
 /// resource above max_message_bytes or max_metadata_entries. A string argument that is not
@@ -55,7 +62,10 @@ using Call = std::expected<T, Trap>;
 /// call, less any `own` argument the call had taken.
 class GuestInstance {
  public:
-  explicit GuestInstance(std::shared_ptr<const GuestContext> context);
+  /// Who may call at once: see the class comment.
+  enum class Sharing : std::uint8_t { kShared, kOneCallAtATime };
+
+  explicit GuestInstance(std::shared_ptr<const GuestContext> context, Sharing sharing = Sharing::kShared);
 
   /// Handles index a table of at most this many slots (20 bits of the handle); the other 12 bits
   /// are the slot's generation, so an instance can make about 4.3 billion resources in its life.
@@ -110,24 +120,43 @@ class GuestInstance {
     std::uint32_t generation = 1;
   };
 
-  [[nodiscard]] Call<Handle> Insert(Resource&& resource);
+  /// The table's lock under Sharing::kShared; an empty one (no lock taken) otherwise.
+  [[nodiscard]] std::unique_lock<std::mutex> Lock() const {
+    if (sharing_ == Sharing::kOneCallAtATime) return {};
+    return std::unique_lock(mutex_);
+  }
+  /// Makes an R from `args` in a block of its own (no move of it afterwards) and puts it in the table.
+  template <class R, class... Args>
+  [[nodiscard]] Call<Handle> Emplace(Args&&... args);
   [[nodiscard]] Call<std::vector<Handle>> InsertAll(std::vector<types::Message>&& messages);
-  [[nodiscard]] Call<std::uint32_t> ClaimSlotLocked();  // caller holds mutex_
-  Trap OverResourceLimit(std::size_t more) const;       // caller holds mutex_
+  [[nodiscard]] Call<std::uint32_t> ClaimSlotLocked();  // caller holds Lock()
+  Trap OverResourceLimit(std::size_t more) const;       // caller holds Lock()
   Handle PlaceLocked(std::uint32_t index, std::shared_ptr<Resource> resource);
   template <class R>
   [[nodiscard]] Call<std::shared_ptr<Resource>> Borrow(Handle handle) const;
+  /// Takes the resource out of the table: the handle dies. Its last reference, or null while a
+  /// borrow on another thread still shares it.
+  template <class R>
+  [[nodiscard]] Call<std::shared_ptr<Resource>> Remove(Handle handle);
+  /// Remove, then moves the R out: an `own<R>` argument.
   template <class R>
   [[nodiscard]] Call<R> Take(Handle handle);
-  [[nodiscard]] Call<std::size_t> IndexOf(Handle handle) const;                         // caller holds mutex_
+  /// Remove, and the resource goes with it (or with the borrow that still holds it).
+  template <class R>
+  [[nodiscard]] Call<void> Drop(Handle handle);
+  [[nodiscard]] Call<std::size_t> IndexOf(Handle handle) const;  // caller holds Lock()
+  [[nodiscard, gnu::cold]] static Trap NotLive(Handle handle);
   [[nodiscard]] Call<void> CheckMessage(std::size_t bytes, std::size_t entries) const;  // a message after a change
 
   std::shared_ptr<const GuestContext> context_;
   GuestLimits limits_;
-  mutable std::mutex mutex_;
+  Sharing sharing_;
+  mutable std::mutex mutex_;  // taken under Sharing::kShared only
   std::vector<Slot> slots_;
   std::vector<std::uint32_t> free_;  // reusable slots; retired ones are in neither
-  std::size_t live_ = 0;
+  // Written under Lock(); atomic so that Size() reads it from any thread. Relaxed: a count for
+  // leak checks and statistics, ordered with nothing else.
+  std::atomic<std::size_t> live_{0};
 };
 
 }  // namespace wasmq::host

@@ -65,7 +65,18 @@ class CanonicalAbi {
   using Lifted = std::expected<T, TrapText>;
   using Done = std::expected<std::uint32_t, TrapText>;
 
-  Lifted<std::span<std::uint8_t>> Range(std::uint32_t ptr, std::uint64_t len, std::uint32_t align);
+  /// [ptr, ptr + len) of the memory as last seen, checked (align: a power of two). Inline: every
+  /// argument and result goes through it; the failing side is out of line.
+  Lifted<std::span<std::uint8_t>> Range(std::uint32_t ptr, std::uint64_t len, std::uint32_t align) {
+    if ((ptr & (align - 1)) != 0 || std::uint64_t{ptr} + len > memory_.size()) [[unlikely]] {
+      return std::unexpected(OutOfRange(ptr, len, align));
+    }
+    return memory_.subspan(ptr, static_cast<std::size_t>(len));
+  }
+  [[gnu::cold]] TrapText OutOfRange(std::uint32_t ptr, std::uint64_t len, std::uint32_t align) const;
+  /// Re-reads the memory's place and size: at the start of each call from the guest and after
+  /// anything that may have run guest code (cabi_realloc may grow the memory, which may move it).
+  void SeeMemory() { memory_ = runtime_.Memory(); }
   Lifted<std::string_view> String(std::uint32_t ptr, std::uint32_t len);
   Lifted<std::uint32_t> LoadU32(std::uint32_t at);
   Lifted<std::uint32_t> Lower(std::span<const std::uint8_t> bytes, std::uint32_t align);
@@ -82,6 +93,7 @@ class CanonicalAbi {
   wasmq::host::GuestInstance& instance_;
   const wasmq::host::GuestLimits& limits_;
   GuestRuntime& runtime_;
+  std::span<std::uint8_t> memory_{};  // as SeeMemory last saw it
 };
 
 }  // namespace wasmq::wasm

@@ -74,6 +74,7 @@ class WasmGuest : public wasi::messaging::incoming_handler::Guest, protected Gue
   wasmq::host::Turn turn_;
   mutable std::mutex trap_mutex_;
   std::string trap_;                       // guarded by trap_mutex_
+  std::atomic<bool> trapped_{false};       // set once trap_ is: a delivery checks it without the lock
   std::atomic<std::uint64_t> refused_{0};  // relaxed: statistics
   std::atomic<std::uint64_t> handled_{0};  // relaxed: statistics
 };

@@ -50,13 +50,11 @@ void Execution::Reacquire(unsigned depth) {
 
 unsigned Execution::DepthOnThisThread() noexcept { return depth_on_this_thread; }
 
-TrapState TrapState::Save() {
-  TrapState state{};
-  std::memcpy(&state.jump, &wasm_rt_jmp_buf, sizeof(jmp_buf));
-  state.unwind = wasm_rt_get_unwind_target();
-  state.depth = wasm_rt_call_stack_depth;
-  state.saved_depth = wasm_rt_saved_call_stack_depth;
-  return state;
+void TrapState::Save() {
+  std::memcpy(&jump, &wasm_rt_jmp_buf, sizeof(jmp_buf));
+  unwind = wasm_rt_get_unwind_target();
+  depth = wasm_rt_call_stack_depth;
+  saved_depth = wasm_rt_saved_call_stack_depth;
 }
 
 void TrapState::Restore() const {

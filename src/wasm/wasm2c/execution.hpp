@@ -34,14 +34,15 @@ class Execution {
   bool held_ = false;  // guarded by mutex_
 };
 
-/// The wasm2c runtime's global trap state, saved around every call into a guest.
+/// The wasm2c runtime's global trap state, saved around a call into a guest made from inside
+/// another one, and around a wait. Left uninitialised until Save (no 200-byte clear per call).
 struct TrapState {
   jmp_buf jump;
   WASM_RT_UNWIND_TARGET* unwind;
   std::uint32_t depth;
   std::uint32_t saved_depth;
 
-  static TrapState Save();
+  void Save();
   void Restore() const;
 };
 

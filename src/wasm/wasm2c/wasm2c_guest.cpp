@@ -21,13 +21,16 @@ constexpr std::uint32_t kPageBytes = 65536;
 }  // namespace
 
 Wasm2cGuest::Wasm2cGuest(std::shared_ptr<const wasmq::host::GuestContext> context, const wasmq_wasm2c_module& module)
-    : WasmGuest(std::move(context)), module_(module), instance_(std::calloc(1, module.instance_size)) {}
+    : WasmGuest(std::move(context)),
+      module_(module),
+      execution_(Execution::Get()),
+      instance_(std::calloc(1, module.instance_size)) {}
 
 Wasm2cGuest::~Wasm2cGuest() {
   if (instantiated_) {
-    Execution::Get().Enter();
+    execution_.Enter();
     module_.free_instance(instance_);
-    Execution::Get().Exit();
+    execution_.Exit();
   }
   std::free(instance_);
 }
@@ -36,13 +39,18 @@ template <class F>
 std::optional<std::string> Wasm2cGuest::Guarded(F&& call) {
   // Outermost: the first entry on this thread, or the first inside a delivery's bracket.
   const bool outermost = Execution::DepthOnThisThread() <= (delivering_ ? 1U : 0U);
-  Execution::Get().Enter();
-  const TrapState saved = TrapState::Save();
+  execution_.Enter();
+  // Nested (a cabi_realloc inside an import): the runtime's global trap state belongs to the call
+  // this one is inside, and must be put back. Outermost, nothing is inside wasm2c code on this
+  // thread, and no other thread is (it holds the execution lock): the state is nobody's.
+  TrapState saved;  // NOLINT(cppcoreguidelines-pro-type-member-init): written by Save when nested, read only then
   if (outermost) {
     // Each call from the host (not a cabi_realloc inside an import) gets the whole call-depth
     // budget and, when metered, the whole step budget.
     wasm_rt_call_stack_depth = 0;
     if (module_.fuel != nullptr && instantiated_) *module_.fuel(instance_) = Abi().Limits().max_steps;
+  } else {
+    saved.Save();
   }
   std::optional<std::string> trap;
   // wasm_rt_impl_try() setjmps into the global jmp_buf: a trap in `call` lands here with its
@@ -54,8 +62,8 @@ std::optional<std::string> Wasm2cGuest::Guarded(F&& call) {
   } else {
     trap = DescribeTrap(code);
   }
-  saved.Restore();
-  Execution::Get().Exit();
+  if (!outermost) saved.Restore();
+  execution_.Exit();
   return trap;
 }
 
@@ -126,12 +134,12 @@ std::expected<std::uint32_t, std::string> Wasm2cGuest::Realloc(std::uint32_t old
 }
 
 void Wasm2cGuest::BeginWait() {
-  waiting_state_ = TrapState::Save();
-  waiting_depth_ = Execution::Get().ReleaseAll();
+  waiting_state_.Save();
+  waiting_depth_ = execution_.ReleaseAll();
 }
 
 void Wasm2cGuest::EndWait() {
-  Execution::Get().Reacquire(waiting_depth_);
+  execution_.Reacquire(waiting_depth_);
   waiting_state_.Restore();
 }
 

@@ -32,12 +32,12 @@ class Wasm2cGuest final : public WasmGuest {
   void BeginWait() override;
   void EndWait() override;
   void BeginDelivery() override {
-    Execution::Get().Enter();
+    execution_.Enter();
     delivering_ = true;
   }
   void EndDelivery() override {
     delivering_ = false;
-    Execution::Get().Exit();
+    execution_.Exit();
   }
 
   /// Runs `call` (wasm2c code) under the execution lock and a trap target of its own; the trap
@@ -47,6 +47,7 @@ class Wasm2cGuest final : public WasmGuest {
   std::string DescribeTrap(int code);
 
   const wasmq_wasm2c_module& module_;
+  Execution& execution_;                // Execution::Get(), looked up once
   void* instance_ = nullptr;            // module_.instance_size bytes
   wasm_rt_memory_t* memory_ = nullptr;  // in instance_, so stable; its data and size change on grow
   bool instantiated_ = false;
