@@ -45,14 +45,22 @@ void ConsumerCore::wake() {
 
 // --- delivering --------------------------------------------------------------------------------
 
-Delivery ConsumerCore::install(std::uint32_t slot, Entry&& entry, std::int64_t deadline) {
+Delivery ConsumerCore::install(std::uint32_t slot, Entry&& entry, std::int64_t deadline, Keeper keeper) {
   ++entry.delivery_count;
   queue_->on_delivered(entry, id_, *counters_);
   auto message = entry.message;
   const std::uint32_t count = entry.delivery_count;
   const std::uint64_t generation = table_.install(slot, std::move(entry), deadline);
   arm_sweeper(deadline);
-  return {shared_from_this(), slot, generation, std::move(message), count};
+  // A dispatch run holds this consumer (its posted task owns a reference) for as long as the
+  // handler has the delivery, so the delivery borrows it: a pointer that owns nothing (the
+  // aliasing constructor over an empty owner), and no reference count moves per delivery. A
+  // handler that moves the delivery out makes the moved-to handle take a reference (Delivery's
+  // move operations), since it may outlive the run.
+  std::shared_ptr<ConsumerCore> core = keeper == Keeper::dispatch_run
+                                           ? std::shared_ptr<ConsumerCore>(std::shared_ptr<ConsumerCore>(), this)
+                                           : shared_from_this();
+  return {std::move(core), slot, generation, std::move(message), count};
 }
 
 ConsumerCore::Acquire ConsumerCore::acquire(Delivery& out, Duration timeout) {
@@ -67,7 +75,7 @@ ConsumerCore::Acquire ConsumerCore::acquire(Delivery& out, Duration timeout) {
     }
     now = queue_->now();  // the wait took time: the lock runs from the delivery
   }
-  out = install(*slot, std::move(entry), queue_->lock_deadline_from(now));
+  out = install(*slot, std::move(entry), queue_->lock_deadline_from(now), Keeper::delivery);
   return Acquire::delivered;
 }
 
@@ -166,7 +174,7 @@ ConsumerCore::Acquire ConsumerCore::dispatch_chunk(std::uint32_t limit, std::uin
   for (; next < taken && !is_closed(); ++next) {
     const std::optional<std::uint32_t> slot = table_.try_reserve();
     if (!slot) break;  // not expected (see above); what is left goes back below
-    Delivery delivery = install(*slot, std::move(chunk[next]), deadline);
+    Delivery delivery = install(*slot, std::move(chunk[next]), deadline, Keeper::dispatch_run);
     ++delivered;
     invoke(delivery);  // an unsettled delivery is released when it goes out of scope here
   }

@@ -6,6 +6,23 @@
 
 namespace wasmq {
 
+namespace {
+
+// A delivery a push handler is given borrows its consumer (see ConsumerCore::install): a core
+// pointer that owns nothing, which is what use_count() == 0 with a non-null pointer means. Where
+// the delivery moves, the new handle may outlive the dispatch run, so it takes a reference then;
+// the moved-from pointer is emptied either way.
+std::shared_ptr<detail::ConsumerCore> take_owning(std::shared_ptr<detail::ConsumerCore>& core) {
+  if (core != nullptr && core.use_count() == 0) {
+    auto owner = core->shared_from_this();
+    core.reset();
+    return owner;
+  }
+  return std::move(core);
+}
+
+}  // namespace
+
 Delivery::Delivery(std::shared_ptr<detail::ConsumerCore> core, std::uint32_t slot, std::uint64_t generation,
                    std::shared_ptr<const Message> message, std::uint32_t delivery_count) noexcept
     : core_(std::move(core)),
@@ -15,7 +32,7 @@ Delivery::Delivery(std::shared_ptr<detail::ConsumerCore> core, std::uint32_t slo
       delivery_count_(delivery_count) {}
 
 Delivery::Delivery(Delivery&& other) noexcept
-    : core_(std::move(other.core_)),
+    : core_(take_owning(other.core_)),
       message_(std::move(other.message_)),
       generation_(other.generation_),
       slot_(other.slot_),
@@ -25,7 +42,7 @@ Delivery::Delivery(Delivery&& other) noexcept
 Delivery& Delivery::operator=(Delivery&& other) noexcept {
   if (this != &other) {
     if (core_ && !settled_) (void)release();
-    core_ = std::move(other.core_);
+    core_ = take_owning(other.core_);
     message_ = std::move(other.message_);
     generation_ = other.generation_;
     slot_ = other.slot_;

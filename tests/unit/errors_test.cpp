@@ -103,6 +103,39 @@ TEST_F(ErrorsTest, HandlesOutliveTheirBroker) {
   EXPECT_EQ(receiver->receive(wasmq::Duration::zero()).error().code, Errc::closed);
 }
 
+TEST_F(ErrorsTest, DeliveriesAPushHandlerKeepsOutliveTheirConsumerAndBroker) {
+  // A push handler is lent its delivery (the dispatch run keeps the consumer alive); one it
+  // moves out, by construction or by assignment, must hold the consumer itself, for it outlives
+  // that run, the consumer and the broker here. Under AddressSanitizer a borrowed pointer would
+  // be a use after free below.
+  auto local_runtime = std::make_unique<ManualRuntime>();
+  auto local = std::make_unique<Broker>(*local_runtime);
+  ASSERT_TRUE(local->declare_queue("q"));
+  std::vector<Delivery> constructed;
+  Delivery assigned;
+  auto consumer = local->consume("q", {}, [&](Delivery& delivery) {
+    if (constructed.empty()) {
+      constructed.push_back(std::move(delivery));
+    } else {
+      assigned = std::move(delivery);
+    }
+  });
+  ASSERT_TRUE(consumer);
+  ASSERT_TRUE(local->publish(make_message("q", "first")));
+  ASSERT_TRUE(local->publish(make_message("q", "second")));
+  local_runtime->run_until_idle();
+  ASSERT_EQ(constructed.size(), 1u);
+  ASSERT_TRUE(assigned.valid());
+  consumer->close();
+  *consumer = Consumer();
+  local.reset();
+  EXPECT_EQ(constructed[0].message().payload.as_string(), "first");
+  EXPECT_EQ(assigned.message().payload.as_string(), "second");
+  EXPECT_EQ(constructed[0].queue(), "q");
+  EXPECT_EQ(constructed[0].accept().error().code, Errc::lock_lost);
+  EXPECT_EQ(assigned.reject("late").error().code, Errc::lock_lost);
+}
+
 TEST(ErrcTest, EveryCodeHasAName) {
   for (int code = 0; code <= static_cast<int>(Errc::closed); ++code) {
     EXPECT_NE(to_string(static_cast<Errc>(code)), "unknown") << code;

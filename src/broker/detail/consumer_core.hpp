@@ -55,7 +55,10 @@ class ConsumerCore final : public Wakeable, public std::enable_shared_from_this<
   enum class Acquire : std::uint8_t { delivered, no_slot, empty };
   /// A slot and a message, waiting up to `timeout` for the message (zero: only what is there).
   Acquire acquire(Delivery& out, Duration timeout = Duration::zero());
-  Delivery install(std::uint32_t slot, Entry&& entry, std::int64_t deadline);
+  /// Who keeps this consumer alive for the delivery install() makes: the delivery itself (a pull
+  /// receiver's, handed to the caller), or the dispatch run that hands it to a push handler.
+  enum class Keeper : std::uint8_t { delivery, dispatch_run };
+  Delivery install(std::uint32_t slot, Entry&& entry, std::int64_t deadline, Keeper keeper);
   void drain();
   /// One chunk of a dispatch run: takes up to `limit` entries from the queue at once and hands
   /// each to the handler.
