@@ -47,7 +47,11 @@ void ConsumerCore::wake() {
 
 Delivery ConsumerCore::install(std::uint32_t slot, Entry&& entry, std::int64_t deadline, Keeper keeper) {
   ++entry.delivery_count;
-  queue_->on_delivered(entry, id_, *counters_);
+  // A push consumer's deliveries are installed by its dispatch runs only (one at a time, each
+  // ordered after the last by drain_scheduled_), a pull receiver's by any thread in receive().
+  queue_->on_delivered(
+      entry, id_, *counters_,
+      keeper == Keeper::dispatch_run ? DeliveryCounters::Writers::one : DeliveryCounters::Writers::many);
   auto message = entry.message;
   const std::uint32_t count = entry.delivery_count;
   const std::uint64_t generation = table_.install(slot, std::move(entry), deadline);
@@ -170,15 +174,18 @@ ConsumerCore::Acquire ConsumerCore::dispatch_chunk(std::uint32_t limit, std::uin
   const std::size_t taken = queue_->take_bulk(token_, chunk, now);
   if (taken == 0) return Acquire::empty;
   const std::int64_t deadline = queue_->lock_deadline_from(now);
+  // A slot for each entry, all at once (this run is the only one reserving: see above). Fewer
+  // than taken is not expected; what is left goes back below.
+  const std::uint32_t reserved = table_.reserve_many(std::span(chunk_slots_).first(taken));
   std::size_t next = 0;
-  for (; next < taken && !is_closed(); ++next) {
-    const std::optional<std::uint32_t> slot = table_.try_reserve();
-    if (!slot) break;  // not expected (see above); what is left goes back below
-    Delivery delivery = install(*slot, std::move(chunk[next]), deadline, Keeper::dispatch_run);
+  for (; next < reserved && !is_closed(); ++next) {
+    Delivery delivery = install(chunk_slots_[next], std::move(chunk[next]), deadline, Keeper::dispatch_run);
     ++delivered;
     invoke(delivery);  // an unsettled delivery is released when it goes out of scope here
   }
-  // Closed with entries in hand: they were never delivered, so they go back ahead of the rest.
+  // Closed midway: the slots reserved for the rest are given back, and the entries, never
+  // delivered, go back ahead of the rest of the queue.
+  for (std::size_t unused = next; unused < reserved; ++unused) table_.unreserve(chunk_slots_[unused]);
   if (next < taken) queue_->put_back(chunk.subspan(next, taken - next));
   return taken == room ? Acquire::delivered : Acquire::empty;
 }

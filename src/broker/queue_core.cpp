@@ -317,9 +317,10 @@ void QueueCore::notify_receivers() {
   receivers_cv_.notify_all();
 }
 
-void QueueCore::on_delivered(const Entry& entry, std::uint64_t consumer_id, DeliveryCounters& counters) noexcept {
-  DeliveryCounters::add(counters.delivered);
-  if (entry.delivery_count > 1) DeliveryCounters::add(counters.redelivered);
+void QueueCore::on_delivered(const Entry& entry, std::uint64_t consumer_id, DeliveryCounters& counters,
+                             DeliveryCounters::Writers writers) noexcept {
+  DeliveryCounters::add(counters.delivered, writers);
+  if (entry.delivery_count > 1) DeliveryCounters::add(counters.redelivered, writers);
   emit(EventKind::delivered, entry.message, entry.delivery_count, std::nullopt, consumer_id);
 }
 

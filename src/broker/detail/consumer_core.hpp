@@ -11,6 +11,7 @@
 #include <wasmq/options.hpp>
 #include <wasmq/stats.hpp>
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -85,6 +86,7 @@ class ConsumerCore final : public Wakeable, public std::enable_shared_from_this<
   static constexpr std::uint32_t max_chunk = 64;
   ConsumerToken token_;  // pull receivers have one too (cheap: no allocation) and leave it unused
   std::unique_ptr<Entry[]> chunk_;
+  std::array<std::uint32_t, max_chunk> chunk_slots_{};  // the in-flight slots reserved for a chunk
 
   std::atomic<bool> closed_{false};
   std::atomic<bool> drain_scheduled_{false};

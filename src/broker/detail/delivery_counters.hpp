@@ -23,7 +23,20 @@ struct alignas(cache_line) DeliveryCounters {
   std::atomic<std::uint64_t> lock_expired{0};
   std::atomic<std::uint64_t> returned_by_failure{0};  // a push handler threw or returned an error
 
+  /// Who writes a counter: any thread (an outcome: a delivery is settled wherever its handle is),
+  /// or one party at a time (a push consumer's deliveries, counted by its dispatch runs, which
+  /// take turns and whose turns are ordered).
+  enum class Writers : std::uint8_t { many, one };
+
   static void add(std::atomic<std::uint64_t>& counter) noexcept { counter.fetch_add(1, std::memory_order_relaxed); }
+  /// add() for a counter with one writer: a load and a store, not a locked read-modify-write.
+  static void add(std::atomic<std::uint64_t>& counter, Writers writers) noexcept {
+    if (writers == Writers::many) {
+      add(counter);
+    } else {
+      counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    }
+  }
 
   /// Adds this block's counts to a queue's statistics, in_flight included.
   void add_to(QueueStats& stats) const noexcept {

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -50,6 +51,32 @@ class InFlightTable {
       }
     }
     return std::nullopt;
+  }
+
+  /// Reserves free slots, lowest first, up to out.size(); writes their indices to `out` and
+  /// returns how many. Only for a table that one party at a time reserves in (a push consumer's
+  /// dispatch runs): the free bits it sees stay free until it sets them (settlers only clear
+  /// bits), so one fetch_or per word of the bitmap takes them all, where try_reserve() pays a CAS
+  /// per slot.
+  std::uint32_t reserve_many(std::span<std::uint32_t> out) noexcept {
+    std::uint32_t reserved = 0;
+    for (std::size_t word = 0; word < occupied_.size() && reserved < out.size(); ++word) {
+      // relaxed: the fetch_or below is the synchronising operation.
+      std::uint64_t free_bits = ~occupied_[word].value.load(std::memory_order_relaxed) & valid_bits(word);
+      std::uint64_t chosen = 0;
+      while (free_bits != 0 && reserved < out.size()) {
+        const int bit = std::countr_zero(free_bits);
+        free_bits &= free_bits - 1;
+        chosen |= std::uint64_t{1} << bit;
+        out[reserved++] = static_cast<std::uint32_t>(word * 64 + static_cast<std::size_t>(bit));
+      }
+      // acquire: as in try_reserve(), pairs with the release (seq_cst) fetch_and in free() that
+      // freed each chosen slot (every write to the bitmap is a read-modify-write, so that one
+      // heads a release sequence this reads from): the previous holders' moves out of the slots
+      // happen-before our writes to them.
+      if (chosen != 0) occupied_[word].value.fetch_or(chosen, std::memory_order_acquire);
+    }
+    return reserved;
   }
 
   /// Gives back a slot reserved but never installed.

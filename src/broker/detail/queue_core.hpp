@@ -79,7 +79,10 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   void put_back(std::span<Entry> entries);
   [[nodiscard]] ConsumerToken make_consumer_token() { return ConsumerToken(ready_); }
   /// The delivery of `entry` to consumer `consumer_id` began; counted in that consumer's block.
-  void on_delivered(const Entry& entry, std::uint64_t consumer_id, DeliveryCounters& counters) noexcept;
+  /// Counts a delivery in the consumer's block; `writers`: whether that consumer's deliveries are
+  /// counted by one party at a time (a push consumer's dispatch runs) or by any thread.
+  void on_delivered(const Entry& entry, std::uint64_t consumer_id, DeliveryCounters& counters,
+                    DeliveryCounters::Writers writers) noexcept;
   /// Settlement outcomes of a delivered entry, counted in its consumer's block.
   void on_accepted(Entry&& entry, DeliveryCounters& counters) noexcept;
   void on_rejected(Entry&& entry, std::string_view reason, DeliveryCounters& counters);
