@@ -60,6 +60,12 @@ class Delivery {
   Delivery(std::shared_ptr<detail::ConsumerCore> core, std::uint32_t slot, std::uint64_t generation,
            std::shared_ptr<const Message> message, std::uint32_t delivery_count) noexcept;
   [[nodiscard]] Result<void> check_settleable() const;
+  /// For a handle that borrows (see ConsumerCore::install): takes references of its own.
+  void own_what_it_borrows() noexcept;
+  /// Releases the message of an unsettled handle that is going away.
+  void drop() noexcept;
+  /// Where a settle puts the message's reference for a handle that borrows it (else null).
+  [[nodiscard]] std::shared_ptr<const Message>* keep() noexcept;
 
   std::shared_ptr<detail::ConsumerCore> core_;
   std::shared_ptr<const Message> message_;

@@ -52,18 +52,27 @@ Delivery ConsumerCore::install(std::uint32_t slot, Entry&& entry, std::int64_t d
   queue_->on_delivered(
       entry, id_, *counters_,
       keeper == Keeper::dispatch_run ? DeliveryCounters::Writers::one : DeliveryCounters::Writers::many);
-  auto message = entry.message;
   const std::uint32_t count = entry.delivery_count;
+  // A dispatch run holds this consumer (its posted task owns a reference) for as long as the
+  // handler has the delivery, so the delivery borrows both the consumer and the message: pointers
+  // that own nothing (the aliasing constructor over an empty owner), so that no reference count
+  // moves per delivery. The message's reference stays in the slot: until the handle settles it
+  // (then the handle takes that reference, see settle()), and, when another party ends the
+  // holding meanwhile (the sweeper), until the slot's next install, which only this run makes,
+  // after the handler returns (InFlightTable::Leave). A handler that moves the delivery out makes
+  // the moved-to handle take references of its own (Delivery's move operations), since it may
+  // outlive the run. A pull receiver's delivery is handed to its caller: it owns both.
+  std::shared_ptr<const Message> message;
+  std::shared_ptr<ConsumerCore> core;
+  if (keeper == Keeper::dispatch_run) {
+    message = std::shared_ptr<const Message>(std::shared_ptr<const Message>(), entry.message.get());
+    core = std::shared_ptr<ConsumerCore>(std::shared_ptr<ConsumerCore>(), this);
+  } else {
+    message = entry.message;
+    core = shared_from_this();
+  }
   const std::uint64_t generation = table_.install(slot, std::move(entry), deadline);
   arm_sweeper(deadline);
-  // A dispatch run holds this consumer (its posted task owns a reference) for as long as the
-  // handler has the delivery, so the delivery borrows it: a pointer that owns nothing (the
-  // aliasing constructor over an empty owner), and no reference count moves per delivery. A
-  // handler that moves the delivery out makes the moved-to handle take a reference (Delivery's
-  // move operations), since it may outlive the run.
-  std::shared_ptr<ConsumerCore> core = keeper == Keeper::dispatch_run
-                                           ? std::shared_ptr<ConsumerCore>(std::shared_ptr<ConsumerCore>(), this)
-                                           : shared_from_this();
   return {std::move(core), slot, generation, std::move(message), count};
 }
 
@@ -112,7 +121,7 @@ void ConsumerCore::invoke(Delivery& delivery) {
     // there is nothing to take back (fail() reports lock_lost), but the failure is counted.
     HandlerError error{.queue = queue_name(),
                        .consumer = id_,
-                       .message = delivery.valid() ? delivery.message_ : nullptr,
+                       .message = delivery.valid() ? owned_message(delivery) : nullptr,
                        .delivery_count = delivery.delivery_count_,
                        .exception = std::current_exception()};  // `what` is written only for a hook
     if (delivery.valid() && !delivery.settled()) {
@@ -220,20 +229,42 @@ Result<void> ConsumerCore::lost(SettleVerb verb) const {
 }
 
 Result<void> ConsumerCore::settle(std::uint32_t slot, std::uint64_t generation, Outcome outcome, Duration delay,
-                                  std::string_view reason) {
+                                  std::string_view reason, std::shared_ptr<const Message>* keep) {
   Entry entry;
   if (table_.take(slot, generation, entry) == InFlightTable::Take::lost) {
     return lost(outcome == Outcome::accept    ? SettleVerb::accept
                 : outcome == Outcome::release ? SettleVerb::release
                                               : SettleVerb::reject);
   }
+  // `keep`: a handle that borrowed its message takes the slot's reference to it, moved where the
+  // entry ends here (accepted) and copied where the entry goes on (released, rejected).
   switch (outcome) {
-    case Outcome::accept: queue_->on_accepted(std::move(entry), *counters_); break;
-    case Outcome::release: queue_->on_returned(std::move(entry), Return::released, delay, *counters_); break;
-    case Outcome::reject: queue_->on_rejected(std::move(entry), reason, *counters_); break;
+    case Outcome::accept:
+      queue_->on_accepted(entry, *counters_);
+      if (keep != nullptr) *keep = std::move(entry.message);
+      break;
+    case Outcome::release:
+      if (keep != nullptr) *keep = entry.message;
+      queue_->on_returned(std::move(entry), Return::released, delay, *counters_);
+      break;
+    case Outcome::reject:
+      if (keep != nullptr) *keep = entry.message;
+      queue_->on_rejected(std::move(entry), reason, *counters_);
+      break;
   }
   on_slot_freed();
   return {};
+}
+
+std::shared_ptr<const Message> ConsumerCore::lent_message(std::uint32_t slot) const noexcept {
+  return table_.message_in(slot);
+}
+
+std::shared_ptr<const Message> ConsumerCore::owned_message(const Delivery& delivery) const noexcept {
+  // Borrowed (see install()): the slot still holds the reference (the holding is held, or was
+  // ended by a party that left the entry), and this run has not installed into it since.
+  if (delivery.message_ != nullptr && delivery.message_.use_count() == 0) return lent_message(delivery.slot_);
+  return delivery.message_;
 }
 
 Result<void> ConsumerCore::fail(std::uint32_t slot, std::uint64_t generation) {
@@ -278,7 +309,10 @@ void ConsumerCore::sweep() {
     });
     for (auto [slot, generation] : expired) {
       Entry entry;
-      if (table_.take(slot, generation, entry) == InFlightTable::Take::lost) continue;  // settled first
+      // A push handler may be reading this message through its delivery right now (it borrows
+      // it from the slot): leave it there.
+      const auto leave = handler_ ? InFlightTable::Leave::the_entry : InFlightTable::Leave::nothing;
+      if (table_.take(slot, generation, entry, leave) == InFlightTable::Take::lost) continue;  // settled first
       queue_->on_returned(std::move(entry), Return::lock_expired, Duration::zero(), *counters_);
       on_slot_freed();
     }
@@ -303,9 +337,12 @@ void ConsumerCore::release_all_held() {
   std::vector<std::pair<std::uint32_t, std::uint64_t>> held;
   table_.for_each_held(
       [&](std::uint32_t slot, std::uint64_t generation, std::int64_t) { held.emplace_back(slot, generation); });
+  // Closed from inside this consumer's own handler, whose delivery may borrow its message from
+  // its slot (no other run is left: close() waited for them): leave the entries there.
+  const auto leave = current_dispatch == this ? InFlightTable::Leave::the_entry : InFlightTable::Leave::nothing;
   for (auto [slot, generation] : held) {
     Entry entry;
-    if (table_.take(slot, generation, entry) == InFlightTable::Take::lost) continue;
+    if (table_.take(slot, generation, entry, leave) == InFlightTable::Take::lost) continue;
     queue_->on_returned(std::move(entry), Return::released, Duration::zero(), *counters_);
   }
 }

@@ -8,20 +8,22 @@ namespace wasmq {
 
 namespace {
 
-// A delivery a push handler is given borrows its consumer (see ConsumerCore::install): a core
-// pointer that owns nothing, which is what use_count() == 0 with a non-null pointer means. Where
-// the delivery moves, the new handle may outlive the dispatch run, so it takes a reference then;
-// the moved-from pointer is emptied either way.
-std::shared_ptr<detail::ConsumerCore> take_owning(std::shared_ptr<detail::ConsumerCore>& core) {
-  if (core != nullptr && core.use_count() == 0) {
-    auto owner = core->shared_from_this();
-    core.reset();
-    return owner;
-  }
-  return std::move(core);
+// Whether `pointer` borrows what it points at (see ConsumerCore::install): it points somewhere
+// and owns nothing.
+template <class T>
+bool borrows(const std::shared_ptr<T>& pointer) noexcept {
+  return pointer != nullptr && pointer.use_count() == 0;
 }
 
 }  // namespace
+
+void Delivery::own_what_it_borrows() noexcept {
+  // A push handler's delivery borrows its message and its consumer from the dispatch run that
+  // handed it over; where it moves, it may outlive that run, so it takes references of its own:
+  // the message's from its slot (core_ still points at the live consumer), then the consumer's.
+  if (borrows(message_)) message_ = core_->lent_message(slot_);
+  if (borrows(core_)) core_ = core_->shared_from_this();
+}
 
 Delivery::Delivery(std::shared_ptr<detail::ConsumerCore> core, std::uint32_t slot, std::uint64_t generation,
                    std::shared_ptr<const Message> message, std::uint32_t delivery_count) noexcept
@@ -32,17 +34,20 @@ Delivery::Delivery(std::shared_ptr<detail::ConsumerCore> core, std::uint32_t slo
       delivery_count_(delivery_count) {}
 
 Delivery::Delivery(Delivery&& other) noexcept
-    : core_(take_owning(other.core_)),
-      message_(std::move(other.message_)),
-      generation_(other.generation_),
+    : generation_(other.generation_),
       slot_(other.slot_),
       delivery_count_(other.delivery_count_),
-      settled_(std::exchange(other.settled_, false)) {}
+      settled_(std::exchange(other.settled_, false)) {
+  other.own_what_it_borrows();
+  core_ = std::move(other.core_);
+  message_ = std::move(other.message_);
+}
 
 Delivery& Delivery::operator=(Delivery&& other) noexcept {
   if (this != &other) {
-    if (core_ && !settled_) (void)release();
-    core_ = take_owning(other.core_);
+    if (core_ && !settled_) drop();
+    other.own_what_it_borrows();
+    core_ = std::move(other.core_);
     message_ = std::move(other.message_);
     generation_ = other.generation_;
     slot_ = other.slot_;
@@ -53,8 +58,16 @@ Delivery& Delivery::operator=(Delivery&& other) noexcept {
 }
 
 Delivery::~Delivery() {
-  if (core_ && !settled_) (void)release();  // a dropped delivery goes back to its queue
+  if (core_ && !settled_) drop();  // a dropped delivery goes back to its queue
 }
+
+void Delivery::drop() noexcept {
+  settled_ = true;
+  // No reference to keep: the message goes with this handle.
+  (void)core_->settle(slot_, generation_, detail::ConsumerCore::Outcome::release, Duration::zero(), {}, nullptr);
+}
+
+std::shared_ptr<const Message>* Delivery::keep() noexcept { return borrows(message_) ? &message_ : nullptr; }
 
 std::string_view Delivery::queue() const noexcept {
   return core_ ? std::string_view(core_->queue_name()) : std::string_view();
@@ -70,20 +83,20 @@ Result<void> Delivery::check_settleable() const {
 Result<void> Delivery::accept() {
   if (auto ok = check_settleable(); !ok) return ok;
   settled_ = true;
-  return core_->settle(slot_, generation_, detail::ConsumerCore::Outcome::accept, Duration::zero(), {});
+  return core_->settle(slot_, generation_, detail::ConsumerCore::Outcome::accept, Duration::zero(), {}, keep());
 }
 
 Result<void> Delivery::release(Duration delay) {
   if (auto ok = check_settleable(); !ok) return ok;
   if (delay < Duration::zero()) return make_error(Errc::invalid_argument, "release delay must not be negative");
   settled_ = true;
-  return core_->settle(slot_, generation_, detail::ConsumerCore::Outcome::release, delay, {});
+  return core_->settle(slot_, generation_, detail::ConsumerCore::Outcome::release, delay, {}, keep());
 }
 
 Result<void> Delivery::reject(std::string_view reason) {
   if (auto ok = check_settleable(); !ok) return ok;
   settled_ = true;
-  return core_->settle(slot_, generation_, detail::ConsumerCore::Outcome::reject, Duration::zero(), reason);
+  return core_->settle(slot_, generation_, detail::ConsumerCore::Outcome::reject, Duration::zero(), reason, keep());
 }
 
 Result<void> Delivery::extend_lock() {

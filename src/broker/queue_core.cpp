@@ -324,7 +324,7 @@ void QueueCore::on_delivered(const Entry& entry, std::uint64_t consumer_id, Deli
   emit(EventKind::delivered, entry.message, entry.delivery_count, std::nullopt, consumer_id);
 }
 
-void QueueCore::on_accepted(Entry&& entry, DeliveryCounters& counters) noexcept {
+void QueueCore::on_accepted(const Entry& entry, DeliveryCounters& counters) noexcept {
   DeliveryCounters::add(counters.accepted);
   emit(EventKind::accepted, entry.message, entry.delivery_count);
   leave(entry);

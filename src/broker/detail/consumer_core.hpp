@@ -37,9 +37,12 @@ class ConsumerCore final : public Wakeable, public std::enable_shared_from_this<
   /// came. (An out parameter: each move of a Delivery through a Result is paid per message.)
   Result<bool> receive(Duration timeout, Delivery& delivery);
 
-  /// Settles holding (slot, generation). Used by Delivery.
+  /// Settles holding (slot, generation). Used by Delivery; `keep`, for a delivery that borrows
+  /// its message (see install()), receives a reference to it when the settle succeeds.
   Result<void> settle(std::uint32_t slot, std::uint64_t generation, Outcome outcome, Duration delay,
-                      std::string_view reason);
+                      std::string_view reason, std::shared_ptr<const Message>* keep);
+  /// A reference to the message a push handler's delivery borrows from `slot` (see install()).
+  [[nodiscard]] std::shared_ptr<const Message> lent_message(std::uint32_t slot) const noexcept;
   Result<void> fail(std::uint32_t slot, std::uint64_t generation);  // handler threw
   Result<void> extend(std::uint32_t slot, std::uint64_t generation);
 
@@ -60,6 +63,8 @@ class ConsumerCore final : public Wakeable, public std::enable_shared_from_this<
   /// receiver's, handed to the caller), or the dispatch run that hands it to a push handler.
   enum class Keeper : std::uint8_t { delivery, dispatch_run };
   Delivery install(std::uint32_t slot, Entry&& entry, std::int64_t deadline, Keeper keeper);
+  /// `delivery`'s message, owned (a reference from its slot if the delivery borrows it).
+  [[nodiscard]] std::shared_ptr<const Message> owned_message(const Delivery& delivery) const noexcept;
   void drain();
   /// One chunk of a dispatch run: takes up to `limit` entries from the queue at once and hands
   /// each to the handler.

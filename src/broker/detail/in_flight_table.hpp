@@ -98,10 +98,15 @@ class InFlightTable {
   }
 
   enum class Take : std::uint8_t { taken, lost };
+  /// What ending a holding leaves in its slot: nothing (the entry moves out), or the entry itself
+  /// (copied out), for a handle that borrows its message from the slot (a push handler's; see
+  /// ConsumerCore::install) while a party other than that handle ends the holding. The slot's
+  /// next install replaces it.
+  enum class Leave : std::uint8_t { nothing, the_entry };
 
-  /// Ends the holding (slot, generation) and moves its entry into `out`. Fails when another party
-  /// ended it first.
-  Take take(std::uint32_t index, std::uint64_t generation, Entry& out) noexcept {
+  /// Ends the holding (slot, generation) and moves (or, Leave::the_entry, copies) its entry into
+  /// `out`. Fails when another party ended it first.
+  Take take(std::uint32_t index, std::uint64_t generation, Entry& out, Leave leave = Leave::nothing) noexcept {
     Slot& slot = slots_[index];
     const std::uint64_t from = generation << 2 | held;
     while (true) {
@@ -110,13 +115,24 @@ class InFlightTable {
       // reads of the entry before the generation change others may observe.
       if (slot.state.compare_exchange_strong(expected, (generation + 1) << 2 | free_phase, std::memory_order_acq_rel,
                                              std::memory_order_acquire)) {
-        out = std::move(slot.entry);
+        if (leave == Leave::the_entry) {
+          out = slot.entry;
+        } else {
+          out = std::move(slot.entry);
+        }
         free(index);
         return Take::taken;
       }
       if (expected != (generation << 2 | busy)) return Take::lost;
       std::this_thread::yield();  // case: extend_lock() is moving the deadline; it takes nanoseconds
     }
+  }
+
+  /// The message of the entry in slot `index`, for a handle that borrows it (see Leave): only
+  /// that handle's thread and a party that leaves the entry (copying it) read it while the handle
+  /// lives, and nothing installs into the slot meanwhile.
+  [[nodiscard]] const std::shared_ptr<const Message>& message_in(std::uint32_t index) const noexcept {
+    return slots_[index].entry.message;
   }
 
   /// Moves the deadline of holding (slot, generation). False when the holding ended.

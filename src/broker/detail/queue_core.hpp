@@ -84,7 +84,8 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   void on_delivered(const Entry& entry, std::uint64_t consumer_id, DeliveryCounters& counters,
                     DeliveryCounters::Writers writers) noexcept;
   /// Settlement outcomes of a delivered entry, counted in its consumer's block.
-  void on_accepted(Entry&& entry, DeliveryCounters& counters) noexcept;
+  /// Counts an accept and lets the entry go (its message stays with the caller's entry).
+  void on_accepted(const Entry& entry, DeliveryCounters& counters) noexcept;
   void on_rejected(Entry&& entry, std::string_view reason, DeliveryCounters& counters);
   void on_returned(Entry&& entry, Return how, Duration delay, DeliveryCounters& counters);
   /// The block a new consumer counts its deliveries in: one whose consumer is gone, or a new one.
