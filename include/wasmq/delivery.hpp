@@ -57,15 +57,25 @@ class Delivery {
 
  private:
   friend class detail::ConsumerCore;
+  /// `lent`: `core` and `message` own nothing; the dispatch run lends them (see
+  /// ConsumerCore::install).
   Delivery(std::shared_ptr<detail::ConsumerCore> core, std::uint32_t slot, std::uint64_t generation,
-           std::shared_ptr<const Message> message, std::uint32_t delivery_count) noexcept;
+           std::shared_ptr<const Message> message, std::uint32_t delivery_count, bool lent) noexcept;
   [[nodiscard]] Result<void> check_settleable() const;
   /// For a handle that borrows (see ConsumerCore::install): takes references of its own.
-  void own_what_it_borrows() noexcept;
+  void own_what_it_borrows() noexcept {
+    if (borrows_core_ || borrows_message_) take_what_it_borrows();
+  }
+  void take_what_it_borrows() noexcept;
+  /// *this, owning what it borrowed: where a handle moves from.
+  Delivery& owning() noexcept {
+    own_what_it_borrows();
+    return *this;
+  }
   /// Releases the message of an unsettled handle that is going away.
   void drop() noexcept;
-  /// Where a settle puts the message's reference for a handle that borrows it (else null).
-  [[nodiscard]] std::shared_ptr<const Message>* keep() noexcept;
+  /// This handle if it borrows its message (a settle then gives it a reference), else null.
+  [[nodiscard]] Delivery* borrower() noexcept;
 
   std::shared_ptr<detail::ConsumerCore> core_;
   std::shared_ptr<const Message> message_;
@@ -73,6 +83,8 @@ class Delivery {
   std::uint32_t slot_ = 0;
   std::uint32_t delivery_count_ = 0;
   bool settled_ = false;
+  bool borrows_core_ = false;     // core_ owns nothing (lent by the dispatch run)
+  bool borrows_message_ = false;  // message_ owns nothing (the slot holds the reference)
 };
 
 }  // namespace wasmq

@@ -62,18 +62,14 @@ Delivery ConsumerCore::install(std::uint32_t slot, Entry&& entry, std::int64_t d
   // after the handler returns (InFlightTable::Leave). A handler that moves the delivery out makes
   // the moved-to handle take references of its own (Delivery's move operations), since it may
   // outlive the run. A pull receiver's delivery is handed to its caller: it owns both.
-  std::shared_ptr<const Message> message;
-  std::shared_ptr<ConsumerCore> core;
-  if (keeper == Keeper::dispatch_run) {
-    message = std::shared_ptr<const Message>(std::shared_ptr<const Message>(), entry.message.get());
-    core = std::shared_ptr<ConsumerCore>(std::shared_ptr<ConsumerCore>(), this);
-  } else {
-    message = entry.message;
-    core = shared_from_this();
-  }
+  const bool lent = keeper == Keeper::dispatch_run;
+  std::shared_ptr<const Message> message =
+      lent ? std::shared_ptr<const Message>(std::shared_ptr<const Message>(), entry.message.get()) : entry.message;
+  std::shared_ptr<ConsumerCore> core =
+      lent ? std::shared_ptr<ConsumerCore>(std::shared_ptr<ConsumerCore>(), this) : shared_from_this();
   const std::uint64_t generation = table_.install(slot, std::move(entry), deadline);
   arm_sweeper(deadline);
-  return {std::move(core), slot, generation, std::move(message), count};
+  return {std::move(core), slot, generation, std::move(message), count, lent};
 }
 
 ConsumerCore::Acquire ConsumerCore::acquire(Delivery& out, Duration timeout) {
@@ -229,29 +225,30 @@ Result<void> ConsumerCore::lost(SettleVerb verb) const {
 }
 
 Result<void> ConsumerCore::settle(std::uint32_t slot, std::uint64_t generation, Outcome outcome, Duration delay,
-                                  std::string_view reason, std::shared_ptr<const Message>* keep) {
+                                  std::string_view reason, Delivery* borrower) {
   Entry entry;
   if (table_.take(slot, generation, entry) == InFlightTable::Take::lost) {
     return lost(outcome == Outcome::accept    ? SettleVerb::accept
                 : outcome == Outcome::release ? SettleVerb::release
                                               : SettleVerb::reject);
   }
-  // `keep`: a handle that borrowed its message takes the slot's reference to it, moved where the
-  // entry ends here (accepted) and copied where the entry goes on (released, rejected).
+  // `borrower`: a handle that borrowed its message takes the slot's reference to it, moved where
+  // the entry ends here (accepted) and copied where the entry goes on (released, rejected).
   switch (outcome) {
     case Outcome::accept:
       queue_->on_accepted(entry, *counters_);
-      if (keep != nullptr) *keep = std::move(entry.message);
+      if (borrower != nullptr) borrower->message_ = std::move(entry.message);
       break;
     case Outcome::release:
-      if (keep != nullptr) *keep = entry.message;
+      if (borrower != nullptr) borrower->message_ = entry.message;
       queue_->on_returned(std::move(entry), Return::released, delay, *counters_);
       break;
     case Outcome::reject:
-      if (keep != nullptr) *keep = entry.message;
+      if (borrower != nullptr) borrower->message_ = entry.message;
       queue_->on_rejected(std::move(entry), reason, *counters_);
       break;
   }
+  if (borrower != nullptr) borrower->borrows_message_ = false;
   on_slot_freed();
   return {};
 }
@@ -263,8 +260,7 @@ std::shared_ptr<const Message> ConsumerCore::lent_message(std::uint32_t slot) co
 std::shared_ptr<const Message> ConsumerCore::owned_message(const Delivery& delivery) const noexcept {
   // Borrowed (see install()): the slot still holds the reference (the holding is held, or was
   // ended by a party that left the entry), and this run has not installed into it since.
-  if (delivery.message_ != nullptr && delivery.message_.use_count() == 0) return lent_message(delivery.slot_);
-  return delivery.message_;
+  return delivery.borrows_message_ ? lent_message(delivery.slot_) : delivery.message_;
 }
 
 Result<void> ConsumerCore::fail(std::uint32_t slot, std::uint64_t generation) {

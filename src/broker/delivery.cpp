@@ -6,42 +6,37 @@
 
 namespace wasmq {
 
-namespace {
-
-// Whether `pointer` borrows what it points at (see ConsumerCore::install): it points somewhere
-// and owns nothing.
-template <class T>
-bool borrows(const std::shared_ptr<T>& pointer) noexcept {
-  return pointer != nullptr && pointer.use_count() == 0;
-}
-
-}  // namespace
-
-void Delivery::own_what_it_borrows() noexcept {
+void Delivery::take_what_it_borrows() noexcept {
   // A push handler's delivery borrows its message and its consumer from the dispatch run that
   // handed it over; where it moves, it may outlive that run, so it takes references of its own:
   // the message's from its slot (core_ still points at the live consumer), then the consumer's.
-  if (borrows(message_)) message_ = core_->lent_message(slot_);
-  if (borrows(core_)) core_ = core_->shared_from_this();
+  if (borrows_message_) {
+    message_ = core_->lent_message(slot_);
+    borrows_message_ = false;
+  }
+  if (borrows_core_) {
+    core_ = core_->shared_from_this();
+    borrows_core_ = false;
+  }
 }
 
 Delivery::Delivery(std::shared_ptr<detail::ConsumerCore> core, std::uint32_t slot, std::uint64_t generation,
-                   std::shared_ptr<const Message> message, std::uint32_t delivery_count) noexcept
+                   std::shared_ptr<const Message> message, std::uint32_t delivery_count, bool lent) noexcept
     : core_(std::move(core)),
       message_(std::move(message)),
       generation_(generation),
       slot_(slot),
-      delivery_count_(delivery_count) {}
+      delivery_count_(delivery_count),
+      borrows_core_(lent),
+      borrows_message_(lent) {}
 
 Delivery::Delivery(Delivery&& other) noexcept
-    : generation_(other.generation_),
+    : core_(std::move(other.owning().core_)),  // first: owning() makes other own what it borrows
+      message_(std::move(other.message_)),
+      generation_(other.generation_),
       slot_(other.slot_),
       delivery_count_(other.delivery_count_),
-      settled_(std::exchange(other.settled_, false)) {
-  other.own_what_it_borrows();
-  core_ = std::move(other.core_);
-  message_ = std::move(other.message_);
-}
+      settled_(std::exchange(other.settled_, false)) {}
 
 Delivery& Delivery::operator=(Delivery&& other) noexcept {
   if (this != &other) {
@@ -53,6 +48,8 @@ Delivery& Delivery::operator=(Delivery&& other) noexcept {
     slot_ = other.slot_;
     delivery_count_ = other.delivery_count_;
     settled_ = std::exchange(other.settled_, false);
+    borrows_core_ = false;  // other owns what it had (own_what_it_borrows above)
+    borrows_message_ = false;
   }
   return *this;
 }
@@ -67,7 +64,7 @@ void Delivery::drop() noexcept {
   (void)core_->settle(slot_, generation_, detail::ConsumerCore::Outcome::release, Duration::zero(), {}, nullptr);
 }
 
-std::shared_ptr<const Message>* Delivery::keep() noexcept { return borrows(message_) ? &message_ : nullptr; }
+Delivery* Delivery::borrower() noexcept { return borrows_message_ ? this : nullptr; }
 
 std::string_view Delivery::queue() const noexcept {
   return core_ ? std::string_view(core_->queue_name()) : std::string_view();
@@ -83,20 +80,20 @@ Result<void> Delivery::check_settleable() const {
 Result<void> Delivery::accept() {
   if (auto ok = check_settleable(); !ok) return ok;
   settled_ = true;
-  return core_->settle(slot_, generation_, detail::ConsumerCore::Outcome::accept, Duration::zero(), {}, keep());
+  return core_->settle(slot_, generation_, detail::ConsumerCore::Outcome::accept, Duration::zero(), {}, borrower());
 }
 
 Result<void> Delivery::release(Duration delay) {
   if (auto ok = check_settleable(); !ok) return ok;
   if (delay < Duration::zero()) return make_error(Errc::invalid_argument, "release delay must not be negative");
   settled_ = true;
-  return core_->settle(slot_, generation_, detail::ConsumerCore::Outcome::release, delay, {}, keep());
+  return core_->settle(slot_, generation_, detail::ConsumerCore::Outcome::release, delay, {}, borrower());
 }
 
 Result<void> Delivery::reject(std::string_view reason) {
   if (auto ok = check_settleable(); !ok) return ok;
   settled_ = true;
-  return core_->settle(slot_, generation_, detail::ConsumerCore::Outcome::reject, Duration::zero(), reason, keep());
+  return core_->settle(slot_, generation_, detail::ConsumerCore::Outcome::reject, Duration::zero(), reason, borrower());
 }
 
 Result<void> Delivery::extend_lock() {

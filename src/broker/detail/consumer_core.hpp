@@ -37,10 +37,10 @@ class ConsumerCore final : public Wakeable, public std::enable_shared_from_this<
   /// came. (An out parameter: each move of a Delivery through a Result is paid per message.)
   Result<bool> receive(Duration timeout, Delivery& delivery);
 
-  /// Settles holding (slot, generation). Used by Delivery; `keep`, for a delivery that borrows
-  /// its message (see install()), receives a reference to it when the settle succeeds.
+  /// Settles holding (slot, generation). Used by Delivery; `borrower`, the delivery when it
+  /// borrows its message (see install()), is given a reference to it when the settle succeeds.
   Result<void> settle(std::uint32_t slot, std::uint64_t generation, Outcome outcome, Duration delay,
-                      std::string_view reason, std::shared_ptr<const Message>* keep);
+                      std::string_view reason, Delivery* borrower);
   /// A reference to the message a push handler's delivery borrows from `slot` (see install()).
   [[nodiscard]] std::shared_ptr<const Message> lent_message(std::uint32_t slot) const noexcept;
   Result<void> fail(std::uint32_t slot, std::uint64_t generation);  // handler threw
