@@ -33,6 +33,14 @@ std::string_view HeldName(const std::variant<types::Client, types::Message, requ
   }
 }
 
+/// The trap for a handle whose resource is `held`, where the call wants an R.
+template <class R>
+[[gnu::cold]] Trap WrongType(Handle handle,
+                             const std::variant<types::Client, types::Message, request_reply::RequestOptions>& held) {
+  return Trap{"handle " + std::to_string(handle) + " is a " + std::string(HeldName(held)) + ", not a " +
+              std::string(ResourceName<R>())};
+}
+
 Call<void> RequireUtf8(std::string_view text, std::string_view what) {
   if (wasmq::is_valid_utf8(text)) return {};
   return std::unexpected(Trap{std::string(what) + " is not valid UTF-8"});
@@ -143,10 +151,7 @@ Call<std::shared_ptr<GuestInstance::Resource>> GuestInstance::Borrow(Handle hand
   auto index = IndexOf(handle);
   if (!index) return std::unexpected(index.error());
   const auto& resource = slots_[*index].resource;
-  if (!std::holds_alternative<R>(*resource)) {
-    return std::unexpected(Trap{"handle " + std::to_string(handle) + " is a " + std::string(HeldName(*resource)) +
-                                ", not a " + std::string(ResourceName<R>())});
-  }
+  if (!std::holds_alternative<R>(*resource)) return std::unexpected(WrongType<R>(handle, *resource));
   return resource;  // the caller's copy keeps it alive for the call
 }
 
@@ -156,10 +161,7 @@ Call<std::shared_ptr<GuestInstance::Resource>> GuestInstance::Remove(Handle hand
   auto index = IndexOf(handle);
   if (!index) return std::unexpected(index.error());
   Slot& slot = slots_[*index];
-  if (!std::holds_alternative<R>(*slot.resource)) {
-    return std::unexpected(Trap{"handle " + std::to_string(handle) + " is a " + std::string(HeldName(*slot.resource)) +
-                                ", not a " + std::string(ResourceName<R>())});
-  }
+  if (!std::holds_alternative<R>(*slot.resource)) return std::unexpected(WrongType<R>(handle, *slot.resource));
   std::shared_ptr<Resource> resource = std::move(slot.resource);
   Subtract(live_, 1);
   if (slot.generation < kMaxGeneration) {

@@ -37,6 +37,15 @@ class BorrowedDeliveryTest : public BrokerTest {
     other = std::move(*opened);
   }
 
+  /// Opens `first` on `queue` with `handler`, publishes kText there and runs until idle.
+  void deliver_with(Handler handler, std::string_view queue = "jobs") {
+    auto opened = broker.consume(queue, {}, std::move(handler));
+    ASSERT_TRUE(opened);
+    first = std::move(*opened);
+    publish(queue, kText);
+    runtime.run_until_idle();
+  }
+
   Consumer first;
   Consumer other;
   int accepted_by_other = 0;
@@ -44,7 +53,7 @@ class BorrowedDeliveryTest : public BrokerTest {
 };
 
 TEST_F(BorrowedDeliveryTest, AHandlerReadsItsMessageAfterTheLockExpiredAndAnotherConsumerAcceptedIt) {
-  auto opened = broker.consume("jobs", {}, [this](Delivery& delivery) {
+  deliver_with([this](Delivery& delivery) {
     if (delivery.delivery_count() > 1) return;  // not reached: the other consumer takes it
     runtime.advance(2s);                        // the sweeper puts it back in the queue
     open_other();
@@ -53,17 +62,13 @@ TEST_F(BorrowedDeliveryTest, AHandlerReadsItsMessageAfterTheLockExpiredAndAnothe
     read_after = text_of(delivery);
     EXPECT_EQ(delivery.accept().error().code, Errc::lock_lost);
   });
-  ASSERT_TRUE(opened);
-  first = std::move(*opened);
-  publish("jobs", kText);
-  runtime.run_until_idle();
   EXPECT_EQ(read_after, kText);
   EXPECT_EQ(stats_of("jobs").accepted, 1u);
 }
 
 TEST_F(BorrowedDeliveryTest, ADeliveryMovedOutAfterItsLockExpiredOwnsItsMessage) {
   std::vector<Delivery> kept;
-  auto opened = broker.consume("jobs", {}, [this, &kept](Delivery& delivery) {
+  deliver_with([this, &kept](Delivery& delivery) {
     if (!kept.empty()) {
       ASSERT_TRUE(delivery.accept());  // the next message, in the slot the kept one had
       return;
@@ -73,10 +78,6 @@ TEST_F(BorrowedDeliveryTest, ADeliveryMovedOutAfterItsLockExpiredOwnsItsMessage)
     open_other();
     runtime.run_until_idle();
   });
-  ASSERT_TRUE(opened);
-  first = std::move(*opened);
-  publish("jobs", kText);
-  runtime.run_until_idle();
   other.close();
   publish("jobs", "next");  // installed into the same slot, over the entry the kept one came from
   runtime.run_until_idle();
@@ -87,19 +88,15 @@ TEST_F(BorrowedDeliveryTest, ADeliveryMovedOutAfterItsLockExpiredOwnsItsMessage)
 
 TEST_F(BorrowedDeliveryTest, AHandlerReadsItsMessageAfterAcceptingIt) {
   // The accept lets the queue's reference go: the delivery has taken it over.
-  auto opened = broker.consume("jobs", {}, [this](Delivery& delivery) {
+  deliver_with([this](Delivery& delivery) {
     ASSERT_TRUE(delivery.accept());
     read_after = text_of(delivery);
   });
-  ASSERT_TRUE(opened);
-  first = std::move(*opened);
-  publish("jobs", kText);
-  runtime.run_until_idle();
   EXPECT_EQ(read_after, kText);
 }
 
 TEST_F(BorrowedDeliveryTest, AHandlerReadsItsMessageAfterReleasingItAndAnotherConsumerAcceptedIt) {
-  auto opened = broker.consume("jobs", {}, [this](Delivery& delivery) {
+  deliver_with([this](Delivery& delivery) {
     if (delivery.delivery_count() > 1) return;
     ASSERT_TRUE(delivery.release());
     open_other();
@@ -107,10 +104,6 @@ TEST_F(BorrowedDeliveryTest, AHandlerReadsItsMessageAfterReleasingItAndAnotherCo
     EXPECT_EQ(accepted_by_other, 1);
     read_after = text_of(delivery);
   });
-  ASSERT_TRUE(opened);
-  first = std::move(*opened);
-  publish("jobs", kText);
-  runtime.run_until_idle();
   EXPECT_EQ(read_after, kText);
 }
 
@@ -119,21 +112,19 @@ TEST_F(BorrowedDeliveryTest, AHandlerReadsItsMessageAfterRejectingIt) {
   ASSERT_TRUE(broker.declare_queue("rejects", {.dead_letter = "jobs.dead"}));
   auto dead = broker.consume("jobs.dead", {}, [](Delivery& delivery) { ASSERT_TRUE(delivery.accept()); });
   ASSERT_TRUE(dead);
-  auto opened = broker.consume("rejects", {}, [this](Delivery& delivery) {
-    ASSERT_TRUE(delivery.reject("no"));
-    runtime.run_until_idle();  // the dead letter is taken and accepted; the original is let go
-    read_after = text_of(delivery);
-  });
-  ASSERT_TRUE(opened);
-  first = std::move(*opened);
-  publish("rejects", kText);
-  runtime.run_until_idle();
+  deliver_with(
+      [this](Delivery& delivery) {
+        ASSERT_TRUE(delivery.reject("no"));
+        runtime.run_until_idle();  // the dead letter is taken and accepted; the original is let go
+        read_after = text_of(delivery);
+      },
+      "rejects");
   EXPECT_EQ(read_after, kText);
   EXPECT_EQ(stats_of("jobs.dead").accepted, 1u);
 }
 
 TEST_F(BorrowedDeliveryTest, AHandlerReadsItsMessageAfterClosingItsOwnConsumer) {
-  auto opened = broker.consume("jobs", {}, [this](Delivery& delivery) {
+  deliver_with([this](Delivery& delivery) {
     first.close();  // gives back what it holds, this delivery's message included
     open_other();
     runtime.run_until_idle();
@@ -141,10 +132,6 @@ TEST_F(BorrowedDeliveryTest, AHandlerReadsItsMessageAfterClosingItsOwnConsumer) 
     read_after = text_of(delivery);
     EXPECT_EQ(delivery.accept().error().code, Errc::lock_lost);
   });
-  ASSERT_TRUE(opened);
-  first = std::move(*opened);
-  publish("jobs", kText);
-  runtime.run_until_idle();
   EXPECT_EQ(read_after, kText);
 }
 
