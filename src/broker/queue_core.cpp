@@ -89,10 +89,11 @@ Offered QueueCore::offer(std::shared_ptr<const Message>&& message, std::size_t b
   if (!fits || !reserve(bytes)) {
     if (const Offered why = make_room(message, bytes); why != Offered::taken) return why;
   }
-  published_.fetch_add(1, std::memory_order_relaxed);  // relaxed: statistics
+  QueueProducer& producer = producers_.for_this_thread();
+  QueueProducer::add(producer.published, 1);
   emit(EventKind::published, message, 0);
   const bool own_ttl = message->time_to_live.has_value();  // the publisher's line, still in its cache
-  enqueue(Entry{std::move(message), 0, Entry::pack(bytes, own_ttl)});
+  enqueue(Entry{std::move(message), 0, Entry::pack(bytes, own_ttl)}, producer);
   return Offered::taken;
 }
 
@@ -141,13 +142,16 @@ Error QueueCore::refusal_error(Offered why, std::size_t bytes) const noexcept {
   return queue_full_error(name_, options_.max_length, options_.max_bytes, bytes);
 }
 
-void QueueCore::enqueue(Entry&& entry) {
-  const std::size_t bytes = entry.size_bytes();
+void QueueCore::enqueue(Entry&& entry, QueueProducer& producer) {
+  // Counted before the entry can be taken, so that a consumer's count of it going out follows
+  // this (see stats()).
+  QueueProducer::add(producer.bytes_in, entry.size_bytes());
   // seq_cst: the Dekker handshake with park(): this increment precedes our load of parked_ in
   // notify_available(); park() sets its bit and then loads ready_count_. One of us sees the other.
   ready_count_.fetch_add(1, std::memory_order_seq_cst);
-  ready_bytes_.fetch_add(bytes, std::memory_order_relaxed);  // relaxed: statistics only
-  ready_.enqueue(std::move(entry));                          // an implicit producer per thread: no token to share
+  // This thread's explicit producer: one producer per thread as before (so per-producer order),
+  // without the implicit producers' lookup per enqueue and locked count per dequeue.
+  ready_.enqueue(producer.token, std::move(entry));
   // seq_cst: pairs with close(): either we see closed_ and drain ourselves, or close() sees our
   // count in ready_count_ and drains until the entry is gone. Nothing stays in a closed queue.
   if (closed_.load(std::memory_order_seq_cst)) {
@@ -215,10 +219,12 @@ void QueueCore::notify_room() {
 
 void QueueCore::count_out(std::span<const Entry> entries) noexcept {
   const std::uint64_t bytes = total_bytes(entries);
-  // relaxed: counts; the entries themselves were handed over by the queue's own synchronisation.
-  // Once per batch: these lines are the publishers', and each write here pulls them over.
+  // relaxed: a count; the entries themselves were handed over by the queue's own synchronisation.
+  // Once per batch: this line is the publishers', and each write here pulls it over.
   ready_count_.fetch_sub(entries.size(), std::memory_order_relaxed);
-  ready_bytes_.fetch_sub(bytes, std::memory_order_relaxed);
+  // release: stats() reads this (acquire) before the producers' bytes_in, so it sees the bytes in
+  // of every entry counted out here (each was counted in before the queue handed it over).
+  ready_bytes_adjustment_.fetch_sub(bytes, std::memory_order_release);
 }
 
 std::size_t QueueCore::take_from_front(std::span<Entry> out) {
@@ -259,7 +265,7 @@ void QueueCore::put_back(std::span<Entry> entries) {
   // seq_cst: counted in before they become visible, as in enqueue() (the handshakes with park()
   // and close()).
   ready_count_.fetch_add(entries.size(), std::memory_order_seq_cst);
-  ready_bytes_.fetch_add(bytes, std::memory_order_relaxed);  // relaxed: statistics only
+  ready_bytes_adjustment_.fetch_add(bytes, std::memory_order_relaxed);  // relaxed: statistics only
   {
     std::lock_guard lock(front_mutex_);
     front_.insert(front_.begin(), std::make_move_iterator(entries.begin()), std::make_move_iterator(entries.end()));
@@ -562,7 +568,14 @@ QueueStats QueueCore::stats() const {
   stats.name = *name_;
   stats.binding = binding_;
   // relaxed throughout: a snapshot of counters; see stats.hpp.
-  stats.published = published_.load(std::memory_order_relaxed);
+  // acquire: pairs with count_out(); see there. Then every entry counted out is counted in below.
+  std::uint64_t bytes = ready_bytes_adjustment_.load(std::memory_order_acquire);
+  producers_.for_each([&](const QueueProducer& producer) {
+    stats.published += producer.published.load(std::memory_order_relaxed);
+    bytes += producer.bytes_in.load(std::memory_order_relaxed);
+  });
+  // Never below zero (see count_out()); clamped all the same, so that a statistic cannot wrap.
+  stats.bytes = static_cast<std::int64_t>(bytes) < 0 ? 0 : bytes;
   stats.refused = refused_.load(std::memory_order_relaxed);
   {
     std::lock_guard lock(counters_mutex_);
@@ -574,7 +587,6 @@ QueueStats QueueCore::stats() const {
   }
   stats.depth = ready_count_.load(std::memory_order_relaxed);
   stats.delayed = delayed_count_.load(std::memory_order_relaxed);
-  stats.bytes = ready_bytes_.load(std::memory_order_relaxed);
   stats.consumers = consumer_count();
   return stats;
 }

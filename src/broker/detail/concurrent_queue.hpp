@@ -9,5 +9,6 @@ namespace wasmq::detail {
 template <class T>
 using Queue = moodycamel::ConcurrentQueue<T>;
 using ConsumerToken = moodycamel::ConsumerToken;
+using ProducerToken = moodycamel::ProducerToken;
 
 }  // namespace wasmq::detail

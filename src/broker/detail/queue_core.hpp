@@ -10,6 +10,7 @@
 #include "detail/queue_entry.hpp"
 #include "detail/queue_environment.hpp"
 #include "detail/queue_errors.hpp"
+#include "detail/queue_producers.hpp"
 
 #include <wasmq/error.hpp>
 #include <wasmq/message.hpp>
@@ -140,7 +141,8 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   // policy until reserve() succeeds (taken) or the message is refused (why).
   [[gnu::noinline]] Offered make_room(const std::shared_ptr<const Message>& message, std::size_t bytes);
   void leave(const Entry& entry) noexcept;  // the entry stops being held (accepted, dead, dropped)
-  void enqueue(Entry&& entry);
+  void enqueue(Entry&& entry) { enqueue(std::move(entry), producers_.for_this_thread()); }
+  void enqueue(Entry&& entry, QueueProducer& producer);  // producer: this thread's
   bool dequeue_raw(Entry& out);
   std::size_t take_from_front(std::span<Entry> out);        // entries put back, oldest first
   void count_out(std::span<const Entry> entries) noexcept;  // entries left the ready queue
@@ -170,6 +172,9 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   Observer* const observer_;  // the broker's options own it; used only while the broker lives
 
   Queue<Entry> ready_;
+  // After ready_, so destroyed before it: a token's destructor touches its producer in ready_.
+  // Also where publishes and the bytes put in are counted, per thread (queue_producers.hpp).
+  QueueProducers producers_{ready_};
   // Entries a closing push consumer had taken and not delivered: taken before ready_. A cold
   // path (only a consumer closing mid-batch fills it), so a mutex; has_front_ keeps it off the
   // hot path (one load per take).
@@ -181,10 +186,11 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
 
   // Written by publishers on every publish.
   alignas(cache_line) std::atomic<std::uint64_t> ready_count_{0};
-  std::atomic<std::uint64_t> ready_bytes_{0};
+  // The bytes waiting are the producers' bytes_in (queue_producers.hpp) plus this: what was put
+  // back, less what consumers took out. Modulo 2^64: it goes "below zero" as consumers take.
+  std::atomic<std::uint64_t> ready_bytes_adjustment_{0};
   std::atomic<std::uint64_t> held_{0};        // bounded queues only: waiting + delayed + in flight
   std::atomic<std::uint64_t> held_bytes_{0};  // bounded queues only
-  std::atomic<std::uint64_t> published_{0};
   std::atomic<std::uint64_t> refused_{0};
 
   // Deliveries and settlements are counted per consumer (delivery_counters()), so that competing
