@@ -2,6 +2,13 @@
 
 #include "support/broker_fixture.hpp"
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
 namespace wasmq {
 namespace {
 
@@ -77,6 +84,64 @@ TEST_F(StatsTest, QueueTotalsSurviveConsumersAndEachConsumerCountsItsOwn) {
   EXPECT_EQ(total.delivered, 5u);
   EXPECT_EQ(total.accepted, 3u);
   expect_conserved(total);
+}
+
+// A push handler accepts deliveries in place while another thread accepts the ones it moved out,
+// at the same time: every accept is counted. (Counting the handler's accepts with the plain load
+// and store its deliveries are counted with, in the same counter, loses some here nearly every
+// run.)
+TEST_F(StatsTest, AcceptsInTheHandlerAndElsewhereAtOnceAreAllCounted) {
+  constexpr std::uint64_t total = 2'000;
+  ASSERT_TRUE(broker.declare_queue("q"));
+  std::mutex mutex;
+  std::condition_variable handed_over;
+  std::vector<Delivery> moved_out;  // guarded by mutex
+  bool done = false;                // guarded by mutex
+  std::atomic<std::uint64_t> settled{0};
+  std::jthread elsewhere([&] {
+    std::unique_lock lock(mutex);
+    while (true) {
+      handed_over.wait(lock, [&] { return done || !moved_out.empty(); });
+      if (moved_out.empty()) return;
+      std::vector<Delivery> batch = std::move(moved_out);
+      moved_out.clear();
+      lock.unlock();
+      for (Delivery& delivery : batch) {
+        EXPECT_TRUE(delivery.accept());
+        settled.fetch_add(1);
+      }
+      lock.lock();
+    }
+  });
+  std::uint64_t seen = 0;
+  auto consumer = broker.consume("q", {}, [&](Delivery& delivery) {
+    if (seen++ % 2 == 0) {
+      EXPECT_TRUE(delivery.accept());
+      settled.fetch_add(1);
+      return;
+    }
+    {
+      std::lock_guard lock(mutex);
+      moved_out.push_back(std::move(delivery));
+    }
+    handed_over.notify_one();
+  });
+  ASSERT_TRUE(consumer);
+  for (std::uint64_t i = 0; i < total; ++i) publish("q");
+  // Deliveries moved out hold in-flight slots until accepted elsewhere; their settles wake the
+  // consumer when it was saturated.
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (settled.load() < total && std::chrono::steady_clock::now() < deadline) runtime.run_until_idle();
+  {
+    std::lock_guard lock(mutex);
+    done = true;
+  }
+  handed_over.notify_one();
+  elsewhere.join();
+  ASSERT_EQ(settled.load(), total);
+  EXPECT_EQ(stats_of("q").accepted, total);
+  EXPECT_EQ(consumer->stats().accepted, total);
+  expect_conserved(stats_of("q"));
 }
 
 TEST_F(StatsTest, BrokerStatsListQueuesAndConsumers) {
