@@ -281,9 +281,9 @@ Result<PublishReceipt> BrokerCore::publish(Message&& message) {
   }
   // Every target refused it.
   if (refused.queue != nullptr) return std::unexpected(refused.queue->refusal_error(refused.why, bytes));
-  // relaxed: statistics.
-  published_.fetch_add(1, std::memory_order_relaxed);
-  if (receipt.routed == 0) unrouted_.fetch_add(1, std::memory_order_relaxed);
+  PublisherCounts& counts = this_threads_counts();
+  PublisherCounts::add_one(counts.published);
+  if (receipt.routed == 0) PublisherCounts::add_one(counts.unrouted);
   return receipt;
 }
 
@@ -304,7 +304,7 @@ Result<void> BrokerCore::publish_to(std::string_view queue_name, Message&& messa
   if (const Offered why = queue->offer(make_message_block(std::move(message)), bytes); why != Offered::taken) {
     return std::unexpected(queue->refusal_error(why, bytes));
   }
-  published_.fetch_add(1, std::memory_order_relaxed);  // relaxed: statistics
+  PublisherCounts::add_one(this_threads_counts().published);
   return {};
 }
 
@@ -482,8 +482,10 @@ BrokerStats BrokerCore::stats() const {
       if (auto consumer = weak.lock()) consumers.push_back(std::move(consumer));
     }
   }
-  stats.published = published_.load(std::memory_order_relaxed);
-  stats.unrouted = unrouted_.load(std::memory_order_relaxed);
+  publishers_.for_each([&](const PublisherCounts& counts) {
+    stats.published += counts.published.load(std::memory_order_relaxed);  // relaxed: statistics
+    stats.unrouted += counts.unrouted.load(std::memory_order_relaxed);
+  });
   for (const auto& queue : queues) stats.queues.push_back(queue->stats());
   for (const auto& consumer : consumers) stats.consumers.push_back(consumer->stats());
   return stats;

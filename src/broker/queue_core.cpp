@@ -89,7 +89,7 @@ Offered QueueCore::offer(std::shared_ptr<const Message>&& message, std::size_t b
   if (!fits || !reserve(bytes)) {
     if (const Offered why = make_room(message, bytes); why != Offered::taken) return why;
   }
-  QueueProducer& producer = producers_.for_this_thread();
+  QueueProducer& producer = this_threads_producer();
   QueueProducer::add(producer.published, 1);
   emit(EventKind::published, message, 0);
   const bool own_ttl = message->time_to_live.has_value();  // the publisher's line, still in its cache

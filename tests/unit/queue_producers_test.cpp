@@ -5,6 +5,7 @@
 #include "support/broker_fixture.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -122,6 +123,39 @@ TEST_F(QueueProducersTest, AQueueMadeAfterOneIsGoneNeverUsesItsProducer) {
     EXPECT_EQ(texts, std::vector<std::string>{std::to_string(i)});
     subscription->close();
     runtime.run_until_idle();
+  }
+}
+
+// A broker's publishes are counted per thread too, through a cache of 8 brokers: publishing
+// through more, from several threads at once, misses it on every publish, and each miss must find
+// the thread's counts again.
+TEST(BrokerPublisherCountsTest, PublishesThroughMoreBrokersThanACacheHoldsAddUp) {
+  constexpr int broker_count = 12;
+  constexpr int threads = 3;
+  constexpr int rounds = 200;
+  ManualRuntime runtime;
+  std::vector<std::unique_ptr<Broker>> brokers;
+  for (int b = 0; b < broker_count; ++b) {
+    brokers.push_back(std::make_unique<Broker>(runtime));
+    ASSERT_TRUE(brokers.back()->declare_queue("q"));
+  }
+  {
+    std::vector<std::jthread> publishers;
+    for (int t = 0; t < threads; ++t) {
+      publishers.emplace_back([&] {
+        for (int round = 0; round < rounds; ++round) {
+          for (auto& broker : brokers) {
+            ASSERT_TRUE(broker->publish(testing_support::make_message("q")));
+            ASSERT_TRUE(broker->publish(testing_support::make_message("nobody.listens")));
+          }
+        }
+      });
+    }
+  }
+  for (auto& broker : brokers) {
+    const BrokerStats stats = broker->stats();
+    EXPECT_EQ(stats.published, std::uint64_t{2 * threads * rounds});
+    EXPECT_EQ(stats.unrouted, std::uint64_t{threads * rounds});
   }
 }
 

@@ -141,9 +141,12 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   // policy until reserve() succeeds (taken) or the message is refused (why).
   [[gnu::noinline]] Offered make_room(const std::shared_ptr<const Message>& message, std::size_t bytes);
   void leave(const Entry& entry) noexcept;  // the entry stops being held (accepted, dead, dropped)
-  void enqueue(Entry&& entry) { enqueue(std::move(entry), producers_.for_this_thread()); }
+  void enqueue(Entry&& entry) { enqueue(std::move(entry), this_threads_producer()); }
   void enqueue(Entry&& entry, QueueProducer& producer);  // producer: this thread's
   bool dequeue_raw(Entry& out);
+  QueueProducer& this_threads_producer() {
+    return producers_.for_this_thread([this] { return std::make_unique<QueueProducer>(ready_); });
+  }
   std::size_t take_from_front(std::span<Entry> out);        // entries put back, oldest first
   void count_out(std::span<const Entry> entries) noexcept;  // entries left the ready queue
   void refuse(const std::shared_ptr<const Message>& message) noexcept;
@@ -174,7 +177,7 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   Queue<Entry> ready_;
   // After ready_, so destroyed before it: a token's destructor touches its producer in ready_.
   // Also where publishes and the bytes put in are counted, per thread (queue_producers.hpp).
-  QueueProducers producers_{ready_};
+  QueueProducers producers_;
   // Entries a closing push consumer had taken and not delivered: taken before ready_. A cold
   // path (only a consumer closing mid-batch fills it), so a mutex; has_front_ keeps it off the
   // hot path (one load per take).
