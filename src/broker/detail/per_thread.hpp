@@ -3,11 +3,13 @@
 // only its own block on the hot path: a counter with one writer is a load and a store, not a
 // locked read-modify-write on a line every thread writes.
 //
-// The owner holds the blocks: one per thread that ever asked, for as long as the owner lives. A
+// The owner holds the blocks: one per thread id that ever asked, for as long as the owner lives. A
 // thread that ends leaves its block (its counts stay in the totals); a later thread given the same
-// id (the ids of threads that have ended are reused) takes it over, so the blocks number at most
-// the threads that ever used the owner at once. Each thread finds its block through a small cache
-// of its own, direct-mapped by the owner's serial number; a miss takes the owner's mutex.
+// id takes it over (glibc reuses the ids of threads that have ended, after a join or through its
+// own lock on their descriptors, either of which orders the old thread's last writes before the
+// new thread's first), so in practice the blocks number about the most threads that used the
+// owner at once. Each thread finds its block through a small cache of its own, direct-mapped by
+// the owner's serial number; a miss takes the owner's mutex.
 
 #include "detail/cache_line.hpp"
 
@@ -55,12 +57,6 @@ class PerThread {
   void for_each(Visit&& visit) const {
     std::lock_guard lock(mutex_);
     for (const auto& [thread, block] : blocks_) visit(*block);
-  }
-
-  /// How many blocks the owner holds: one per thread that has used it, ids reused aside.
-  [[nodiscard]] std::size_t size() const {
-    std::lock_guard lock(mutex_);
-    return blocks_.size();
   }
 
  private:
