@@ -282,8 +282,8 @@ Result<PublishReceipt> BrokerCore::publish(Message&& message) {
   // Every target refused it.
   if (refused.queue != nullptr) return std::unexpected(refused.queue->refusal_error(refused.why, bytes));
   PublisherCounts& counts = this_threads_counts();
-  PublisherCounts::add_one(counts.published);
-  if (receipt.routed == 0) PublisherCounts::add_one(counts.unrouted);
+  add_as_only_writer(counts.published);
+  if (receipt.routed == 0) add_as_only_writer(counts.unrouted);
   return receipt;
 }
 
@@ -304,7 +304,7 @@ Result<void> BrokerCore::publish_to(std::string_view queue_name, Message&& messa
   if (const Offered why = queue->offer(make_message_block(std::move(message)), bytes); why != Offered::taken) {
     return std::unexpected(queue->refusal_error(why, bytes));
   }
-  PublisherCounts::add_one(this_threads_counts().published);
+  add_as_only_writer(this_threads_counts().published);
   return {};
 }
 

@@ -90,7 +90,7 @@ Offered QueueCore::offer(std::shared_ptr<const Message>&& message, std::size_t b
     if (const Offered why = make_room(message, bytes); why != Offered::taken) return why;
   }
   QueueProducer& producer = this_threads_producer();
-  QueueProducer::add(producer.published, 1);
+  add_as_only_writer(producer.published);
   emit(EventKind::published, message, 0);
   const bool own_ttl = message->time_to_live.has_value();  // the publisher's line, still in its cache
   enqueue(Entry{std::move(message), 0, Entry::pack(bytes, own_ttl)}, producer);
@@ -145,7 +145,7 @@ Error QueueCore::refusal_error(Offered why, std::size_t bytes) const noexcept {
 void QueueCore::enqueue(Entry&& entry, QueueProducer& producer) {
   // Counted before the entry can be taken, so that a consumer's count of it going out follows
   // this (see stats()).
-  QueueProducer::add(producer.bytes_in, entry.size_bytes());
+  add_as_only_writer(producer.bytes_in, entry.size_bytes());
   // seq_cst: the Dekker handshake with park(): this increment precedes our load of parked_ in
   // notify_available(); park() sets its bit and then loads ready_count_. One of us sees the other.
   ready_count_.fetch_add(1, std::memory_order_seq_cst);

@@ -4,6 +4,7 @@
 
 #include "detail/cache_line.hpp"
 #include "detail/offered.hpp"
+#include "detail/only_writer.hpp"
 #include "detail/per_thread.hpp"
 #include "detail/queue_environment.hpp"
 #include "detail/routing_table.hpp"
@@ -24,16 +25,12 @@ namespace wasmq::detail {
 class ConsumerCore;
 class QueueCore;
 
-/// What one thread published through one broker, counted by that thread alone (a load and a
-/// store; detail/per_thread.hpp): publishers on several cores write no shared line to keep the
-/// broker's statistics. relaxed: statistics.
+/// What one thread published through one broker, counted by that thread alone
+/// (add_as_only_writer(); detail/per_thread.hpp): publishers on several cores write no shared
+/// line to keep the broker's statistics.
 struct alignas(cache_line) PublisherCounts {
   std::atomic<std::uint64_t> published{0};
   std::atomic<std::uint64_t> unrouted{0};
-
-  static void add_one(std::atomic<std::uint64_t>& counter) noexcept {
-    counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-  }
 };
 
 class BrokerCore final : public QueueEnvironment, public std::enable_shared_from_this<BrokerCore> {

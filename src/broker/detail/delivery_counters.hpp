@@ -5,6 +5,7 @@
 // statistics (stats() adds the blocks up; it is not a hot path).
 
 #include "detail/cache_line.hpp"
+#include "detail/only_writer.hpp"
 
 #include <wasmq/stats.hpp>
 
@@ -34,7 +35,7 @@ struct alignas(cache_line) DeliveryCounters {
     if (writers == Writers::many) {
       add(counter);
     } else {
-      counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+      add_as_only_writer(counter);
     }
   }
 

@@ -12,6 +12,7 @@
 
 #include "detail/cache_line.hpp"
 #include "detail/concurrent_queue.hpp"
+#include "detail/only_writer.hpp"
 #include "detail/per_thread.hpp"
 #include "detail/queue_entry.hpp"
 
@@ -21,8 +22,8 @@
 
 namespace wasmq::detail {
 
-/// One thread's producer for a queue. Written by that thread alone: its counters take a load and
-/// a store, not a locked read-modify-write.
+/// One thread's producer for a queue. Written by that thread alone: its counters are added to
+/// with add_as_only_writer().
 struct alignas(cache_line) QueueProducer {
   explicit QueueProducer(Queue<Entry>& queue) : token(queue) {
     if (!token.valid()) throw std::bad_alloc();  // moodycamel could not allocate its producer
@@ -33,10 +34,6 @@ struct alignas(cache_line) QueueProducer {
   // consistent with the consumers' count of bytes out).
   std::atomic<std::uint64_t> published{0};  // messages this thread published to the queue
   std::atomic<std::uint64_t> bytes_in{0};   // bytes of every entry this thread put in
-
-  static void add(std::atomic<std::uint64_t>& counter, std::uint64_t n) noexcept {
-    counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
-  }
 };
 
 /// A thread publishing to up to 64 queues in turn finds its producers without a miss.
