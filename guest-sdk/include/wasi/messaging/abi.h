@@ -7,7 +7,8 @@
  * a function with a compound result takes the address of a return area as its last parameter.
  * Strings and lists the host returns are allocated with the guest's cabi_realloc; the guest
  * frees them (free()). A C guest defines cabi_realloc and the handle export itself, or uses
- * WASI_MESSAGING_C_REALLOC below. Only compiles for wasm32. */
+ * WASI_MESSAGING_C_REALLOC below. (The C++ SDK's own cabi_realloc lowers into a scratch buffer
+ * during its calls: see types.hpp.) Only compiles for wasm32. */
 #ifndef WASI_MESSAGING_ABI_H
 #define WASI_MESSAGING_ABI_H
 

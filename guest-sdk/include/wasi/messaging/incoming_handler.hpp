@@ -60,12 +60,9 @@ inline void PostHandle() { std::string().swap(handle_error); }
   void operator delete[](void* p) noexcept { std::free(p); }                                                          \
   void operator delete(void* p, std::size_t) noexcept { std::free(p); }                                               \
   void operator delete[](void* p, std::size_t) noexcept { std::free(p); }                                             \
-  extern "C" __attribute__((export_name("cabi_realloc"))) void* cabi_realloc(void* ptr, std::size_t,                  \
+  extern "C" __attribute__((export_name("cabi_realloc"))) void* cabi_realloc(void* ptr, std::size_t old_size,         \
                                                                              std::size_t align, std::size_t size) {   \
-    if (size == 0) return reinterpret_cast<void*>(align);                                                             \
-    void* moved = std::realloc(ptr, size);                                                                            \
-    if (moved == nullptr) __builtin_trap();                                                                           \
-    return moved;                                                                                                     \
+    return ::wasi::messaging::types::abi::Reallocate(ptr, old_size, align, size);                                     \
   }                                                                                                                   \
   extern "C" __attribute__((export_name(WM_HANDLE_EXPORT))) wm_result_void_t* wasi_messaging_handle(                  \
       wm_handle_t message) {                                                                                          \

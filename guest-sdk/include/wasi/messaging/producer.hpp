@@ -11,6 +11,7 @@ namespace wasi::messaging::producer {
 /// Sends `message` to `topic`; the message is given away whatever the result.
 inline std::expected<void, types::Error> Send(const types::Client& c, std::string_view topic,
                                               types::Message&& message) {
+  const types::abi::LoweringScope scope;
   wm_result_void_t ret;
   wm_producer_send(c.Handle(), topic.data(), topic.size(), std::move(message).Release(), &ret);
   return types::abi::TakeResult(ret);

@@ -49,18 +49,20 @@ inline std::expected<std::vector<types::Message>, types::Error> Request(const ty
   const bool has_options = options.has_value();
   const wm_handle_t options_handle = has_options ? std::move(*options).Release() : 0;
   options.reset();
+  const types::abi::LoweringScope scope;
   wm_result_messages_t ret;
   wm_request(c.Handle(), topic.data(), topic.size(), message.Handle(), has_options ? 1 : 0, options_handle, &ret);
   if (ret.is_err) return std::unexpected(types::abi::TakeError(ret.val.err));
   std::vector<types::Message> replies;
   replies.reserve(ret.val.ok.len);
   for (std::size_t i = 0; i < ret.val.ok.len; ++i) replies.push_back(types::Message::FromHandle(ret.val.ok.ptr[i]));
-  std::free(ret.val.ok.ptr);
+  types::abi::Release(ret.val.ok.ptr);
   return replies;
 }
 
 /// Replies to the request `reply_to`; `message` is given away whatever the result.
 inline std::expected<void, types::Error> Reply(const types::Message& reply_to, types::Message&& message) {
+  const types::abi::LoweringScope scope;
   wm_result_void_t ret;
   wm_reply(reply_to.Handle(), std::move(message).Release(), &ret);
   return types::abi::TakeResult(ret);
