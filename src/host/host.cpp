@@ -39,7 +39,14 @@ class GuestTurn {
   explicit GuestTurn(const std::shared_ptr<const GuestContext>& context) : previous_(CurrentOwned()) {
     current_guest = &context;
   }
-  ~GuestTurn() { Restore(std::move(previous_)); }
+  ~GuestTurn() {
+    // On a runtime's thread nothing was current and nothing is kept: only the pointer goes back.
+    if (!previous_ && !restored_guest) {
+      current_guest = nullptr;
+      return;
+    }
+    Restore(std::move(previous_));
+  }
   GuestTurn(const GuestTurn&) = delete;
   GuestTurn& operator=(const GuestTurn&) = delete;
 
@@ -127,13 +134,12 @@ wasmq::Message Backend::CopyToBrokerMessage(std::string_view topic, const types:
 }
 
 types::Message Backend::Delivered(const wasmq::Message& message, const std::shared_ptr<Backend>& origin) {
-  types::Message out;
-  out.payload_ = message.payload;  // shares the buffer
-  out.topic_ = message.topic;
-  out.content_type_ = message.content_type;
-  out.metadata_.Reserve(message.metadata.size());
-  for (const auto& [key, value] : message.metadata) out.metadata_.Add(std::string_view(key), std::string_view(value));
-  out.reply_to_ = message.reply_to;
+  // The payload shares a large message's buffer; a small one's bytes are copied once.
+  types::Message out(message.payload, message.topic, message.content_type, message.reply_to);
+  if (!message.metadata.empty()) {
+    out.metadata_.Reserve(message.metadata.size());
+    for (const auto& [key, value] : message.metadata) out.metadata_.Add(std::string_view(key), std::string_view(value));
+  }
   if (out.reply_to_) out.origin_ = origin;  // see ReplyRoute: only a request needs it
   return out;
 }

@@ -5,6 +5,10 @@
 #include <wasmq/name.hpp>
 #include <wasmq/utf8.hpp>
 
+#include <atomic>
+#include <cstdint>
+#include <string>
+
 // The host layer, by the short name this file uses for it.
 namespace wasi::messaging {
 namespace host = ::wasmq::host;
@@ -46,6 +50,27 @@ std::expected<void, Error> Client::Disconnect() {
 
 namespace wasmq::host {
 
+namespace {
+
+/// The topic this thread's last publish through a client was permitted for, and that client's
+/// serial. A guest that publishes to one topic again and again (the common case) is checked
+/// once: a name's validity and a guest's permissions do not change, so a permit for (client,
+/// topic) stays true. Per thread, so that a client shared by a guest's threads needs no
+/// synchronisation; keyed by serial, not address, so that a new client at a freed one's address
+/// never inherits its permit.
+struct PermittedTopic {
+  std::uint64_t client = 0;  // serials start at 1
+  std::string topic;
+};
+thread_local PermittedTopic last_permitted;
+
+// relaxed: the counter only has to hand out distinct values; nothing is published through it.
+std::atomic<std::uint64_t> client_serials{0};
+
+}  // namespace
+
+std::uint64_t ClientState::NextSerial() noexcept { return client_serials.fetch_add(1, std::memory_order_relaxed) + 1; }
+
 std::expected<const ClientState*, types::Error> ClientState::ForPublishing(const types::Client& client,
                                                                            std::string_view topic,
                                                                            std::string_view action) {
@@ -54,7 +79,11 @@ std::expected<const ClientState*, types::Error> ClientState::ForPublishing(const
   if (!state->connected.load(std::memory_order_acquire)) {
     return std::unexpected(types::Error::Connection("client of '" + state->connection_name + "' is disconnected"));
   }
+  PermittedTopic& permitted = last_permitted;
+  if (permitted.client == state->serial && permitted.topic == topic) return state;
   if (auto allowed = CheckPublish(*state->guest, topic, action); !allowed) return std::unexpected(allowed.error());
+  permitted.client = state->serial;
+  permitted.topic.assign(topic);  // a name is at most max_name_length bytes: the buffer stops growing
   return state;
 }
 

@@ -2,10 +2,21 @@
 
 namespace wasi::messaging::detail {
 
+MetadataList::MetadataList(const MetadataList& other)
+    : entries_(other.entries_),
+      live_(other.live_),
+      bytes_(other.bytes_),
+      index_(other.index_ ? std::make_unique<Index>(*other.index_) : nullptr) {}
+
+MetadataList& MetadataList::operator=(const MetadataList& other) {
+  if (this != &other) *this = MetadataList(other);
+  return *this;
+}
+
 std::size_t MetadataList::position_of(std::string_view key) const {
-  if (!index_.empty()) {
-    auto found = index_.find(key);
-    return found == index_.end() ? entries_.size() : found->second;
+  if (index_) {
+    auto found = index_->find(key);
+    return found == index_->end() ? entries_.size() : found->second;
   }
   for (std::size_t i = 0; i < entries_.size(); ++i) {
     if (entries_[i].live && entries_[i].key == key) return i;
@@ -21,9 +32,9 @@ const std::string* MetadataList::Find(std::string_view key) const {
 void MetadataList::append(std::string&& key, std::string&& value) {
   bytes_ += key.size() + value.size();
   ++live_;
-  if (!index_.empty()) index_.emplace(key, entries_.size());
+  if (index_) index_->emplace(key, entries_.size());
   entries_.push_back(Entry{std::move(key), std::move(value), true});
-  if (index_.empty() && live_ > index_from) build_index();
+  if (!index_ && live_ > index_from) build_index();
 }
 
 void MetadataList::Add(std::string_view key, std::string_view value) {
@@ -52,8 +63,8 @@ void MetadataList::Remove(std::string_view key) {
   Entry& entry = entries_[at];
   bytes_ -= entry.key.size() + entry.value.size();
   --live_;
-  if (!index_.empty()) {
-    index_.erase(index_.find(key));
+  if (index_) {
+    index_->erase(index_->find(key));
     entry.live = false;
     entry.key = std::string();  // tombstone: its memory goes now, its slot at the next compaction
     entry.value = std::string();
@@ -71,21 +82,22 @@ void MetadataList::Assign(std::span<const std::tuple<std::string, std::string>> 
 
 void MetadataList::Clear() noexcept {
   entries_.clear();
-  index_.clear();
+  index_.reset();
   live_ = 0;
   bytes_ = 0;
 }
 
 void MetadataList::build_index() {
-  index_.reserve(entries_.size() * 2);
+  index_ = std::make_unique<Index>();
+  index_->reserve(entries_.size() * 2);
   for (std::size_t i = 0; i < entries_.size(); ++i) {
-    if (entries_[i].live) index_.emplace(entries_[i].key, i);
+    if (entries_[i].live) index_->emplace(entries_[i].key, i);
   }
 }
 
 void MetadataList::compact() {
   std::erase_if(entries_, [](const Entry& entry) { return !entry.live; });
-  index_.clear();
+  index_.reset();
   if (live_ > index_from) build_index();
 }
 

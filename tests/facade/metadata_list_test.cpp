@@ -106,6 +106,33 @@ TEST(MetadataListTest, MatchesAPlainListThroughThousandsOfRandomOperations) {
   EXPECT_EQ(entries_of(list), reference.entries);
 }
 
+// Short lists have no index and long ones their own: a copy must find keys and change alone.
+TEST(MetadataListTest, ACopyOfAShortOrIndexedListIsIndependent) {
+  for (const std::size_t length : {std::size_t{3}, MetadataList::index_from + 5}) {
+    MetadataList original;
+    for (std::size_t i = 0; i < length; ++i) original.Add("k" + std::to_string(i), std::to_string(i));
+    MetadataList copy(original);
+    MetadataList assigned;
+    assigned.Add("stale", "x");
+    assigned = original;
+    original.Remove("k0");
+    original.Add("k1", "changed");
+    original.Add("new", "n");
+    for (const MetadataList* list : {&copy, &assigned}) {
+      EXPECT_EQ(list->Size(), length) << length;
+      ASSERT_NE(list->Find("k0"), nullptr) << length;
+      EXPECT_EQ(*list->Find("k1"), "1") << length;
+      EXPECT_EQ(list->Find("new"), nullptr) << length;
+      EXPECT_EQ(list->Find("stale"), nullptr) << length;
+      EXPECT_EQ(*list->Find("k" + std::to_string(length - 1)), std::to_string(length - 1)) << length;
+    }
+    copy.Remove("k2");  // through the copy's own index when it has one
+    EXPECT_EQ(copy.Find("k2"), nullptr);
+    EXPECT_NE(assigned.Find("k2"), nullptr);
+    EXPECT_NE(original.Find("k2"), nullptr);
+  }
+}
+
 TEST(MetadataListTest, AMessagesSetMetadataCollapsesDuplicateKeys) {
   types::Message message(std::span<const std::uint8_t>{});
   const types::Metadata with_duplicates{{"k", "1"}, {"k", "2"}};

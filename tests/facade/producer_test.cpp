@@ -2,6 +2,9 @@
 
 #include "facade/facade_fixture.hpp"
 
+#include <array>
+#include <thread>
+
 namespace wasi::messaging {
 
 namespace host = ::wasmq::host;  // the host layer, by its short name
@@ -148,6 +151,72 @@ TEST_F(SendTest, AClientKeepsTheGuestThatConnectedIt) {
   EXPECT_TRUE(producer::Send(client, "allowed", types::Message(bytes("x"))));
   EXPECT_EQ(producer::Send(client, "other", types::Message(bytes("x"))).error().GetKind(),
             Error::Kind::kPermissionDenied);
+}
+
+// A thread remembers the last (client, topic) it was permitted to publish; these check that the
+// permit never outlives what it was granted for.
+
+TEST_F(SendTest, APermitIsNotCarriedOverToAnotherGuestsClient) {
+  types::Client trusted = [&] {
+    host::ScopedGuest scope(guest);
+    return connect();
+  }();
+  ASSERT_TRUE(producer::Send(trusted, "orders.x", types::Message(bytes("ok"))));
+  for (int i = 0; i < 3; ++i) {  // a client made after the trusted one, or at a freed one's address
+    types::Client limited = [&] {
+      auto scope = as_guest({.publish = {"audit"}});
+      return connect();
+    }();
+    auto sent = producer::Send(limited, "orders.x", types::Message(bytes("no")));
+    ASSERT_FALSE(sent);
+    EXPECT_EQ(sent.error().GetKind(), Error::Kind::kPermissionDenied);
+  }
+  EXPECT_TRUE(producer::Send(trusted, "orders.x", types::Message(bytes("ok"))));
+  EXPECT_EQ(broker.stats().published, 2u);
+}
+
+TEST_F(SendTest, APermittedTopicIsComparedWhole) {
+  auto scope = as_guest({.publish = {"orders"}});
+  auto client = connect();
+  ASSERT_TRUE(producer::Send(client, "orders", types::Message(bytes("ok"))));
+  for (std::string_view denied : {"order", "orders.x", "ordersx", "Orders"}) {
+    auto sent = producer::Send(client, denied, types::Message(bytes("no")));
+    ASSERT_FALSE(sent) << denied;
+    EXPECT_EQ(sent.error().GetKind(), Error::Kind::kPermissionDenied) << denied;
+  }
+  EXPECT_TRUE(producer::Send(client, "orders", types::Message(bytes("ok"))));
+}
+
+TEST_F(SendTest, ADisconnectIsSeenByTheNextSendToARepeatedTopic) {
+  host::ScopedGuest scope(guest);
+  auto client = connect();
+  ASSERT_TRUE(producer::Send(client, "q", types::Message(bytes("1"))));
+  ASSERT_TRUE(client.Disconnect());
+  EXPECT_EQ(producer::Send(client, "q", types::Message(bytes("2"))).error().GetKind(), Error::Kind::kConnection);
+}
+
+TEST_F(SendTest, AClientSharedByThreadsChecksEachThreadsTopics) {
+  auto scope = as_guest({.publish = {"allowed.*"}});
+  const auto client = connect();
+  constexpr int sends = 2000;
+  auto send_alternately = [&client](std::string_view allowed, int& accepted, int& denied) {
+    for (int i = 0; i < sends; ++i) {
+      auto sent =
+          producer::Send(client, i % 2 == 0 ? allowed : std::string_view("denied.x"), types::Message(bytes("x")));
+      if (sent) ++accepted;
+      if (!sent && sent.error().GetKind() == Error::Kind::kPermissionDenied) ++denied;
+    }
+  };
+  std::array<int, 2> accepted{};
+  std::array<int, 2> denied{};
+  std::thread other([&] { send_alternately("allowed.b", accepted[1], denied[1]); });
+  send_alternately("allowed.a", accepted[0], denied[0]);
+  other.join();
+  for (std::size_t t = 0; t < 2; ++t) {
+    EXPECT_EQ(accepted.at(t), sends / 2) << t;
+    EXPECT_EQ(denied.at(t), sends / 2) << t;
+  }
+  EXPECT_EQ(broker.stats().published, std::uint64_t{sends});
 }
 
 }  // namespace

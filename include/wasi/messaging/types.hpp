@@ -82,6 +82,11 @@ class Message {
  private:
   friend class ::wasmq::host::Backend;
   Message() = default;
+  /// A delivered message, built in place (a default one assigned field by field copies its inline
+  /// data twice).
+  Message(const wasmq::Payload& payload, std::string_view topic, const std::optional<std::string>& content_type,
+          const std::optional<std::string>& reply_to)
+      : payload_(payload), topic_(std::in_place, topic), content_type_(content_type), reply_to_(reply_to) {}
 
   wasmq::Payload payload_;
   std::optional<types::Topic> topic_;

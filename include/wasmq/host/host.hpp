@@ -250,6 +250,10 @@ struct ClientState {
   /// acq_rel exchange in Disconnect, acquire loads elsewhere: a client may be shared by a guest's
   /// threads, and exactly one Disconnect succeeds.
   std::atomic<bool> connected{true};
+  /// Unique per client for the life of the process (never reused, unlike an address): the key of
+  /// a thread's cached publish permission (see ForPublishing), which holds only while `guest`,
+  /// and so its permissions, stays the one the client was made with.
+  const std::uint64_t serial = NextSerial();
 
   /// The state of `client`, or null for a moved-from client.
   static const ClientState* Of(const types::Client& client) noexcept { return client.state_.get(); }
@@ -260,6 +264,9 @@ struct ClientState {
                                                                                      std::string_view topic,
                                                                                      std::string_view action);
   static types::Client MakeClient(std::shared_ptr<ClientState> state) { return types::Client(std::move(state)); }
+
+ private:
+  static std::uint64_t NextSerial() noexcept;
 };
 
 }  // namespace wasmq::host

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -25,6 +26,13 @@ class MetadataList {
  public:
   /// Entries above which keys are found through the index.
   static constexpr std::size_t index_from = 16;
+
+  MetadataList() = default;
+  MetadataList(const MetadataList& other);
+  MetadataList& operator=(const MetadataList& other);
+  MetadataList(MetadataList&&) noexcept = default;
+  MetadataList& operator=(MetadataList&&) noexcept = default;
+  ~MetadataList() = default;
 
   /// Sets `key` to `value`: in place when the key is present (its position is kept), appended
   /// otherwise.
@@ -82,7 +90,10 @@ class MetadataList {
   std::vector<Entry> entries_;
   std::size_t live_ = 0;
   std::size_t bytes_ = 0;
-  std::unordered_map<std::string, std::size_t, KeyHash, std::equal_to<>> index_;  // key → position; empty when short
+  using Index = std::unordered_map<std::string, std::size_t, KeyHash, std::equal_to<>>;
+  // key → position, made only past index_from entries: most messages have a few keys or none, and
+  // an empty map still costs its clearing and freeing on every message destroyed.
+  std::unique_ptr<Index> index_;
 };
 
 }  // namespace wasi::messaging::detail
