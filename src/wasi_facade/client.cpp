@@ -82,8 +82,10 @@ std::expected<const ClientState*, types::Error> ClientState::ForPublishing(const
   PermittedTopic& permitted = last_permitted;
   if (permitted.client == state->serial && permitted.topic == topic) return state;
   if (auto allowed = CheckPublish(*state->guest, topic, action); !allowed) return std::unexpected(allowed.error());
-  permitted.client = state->serial;
+  // Forgotten first, so that an assign that throws leaves no permit for a topic that was not checked.
+  permitted.client = 0;
   permitted.topic.assign(topic);  // a name is at most max_name_length bytes: the buffer stops growing
+  permitted.client = state->serial;
   return state;
 }
 
