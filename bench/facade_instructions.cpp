@@ -7,6 +7,8 @@
 //           SubscribeGuest) whose handler returns ok, which accepts.
 // The difference is what the facade adds per message (client and permission checks, the
 // conversions both ways, the guest's turn), the cost `BM_P2P_Facade ÷ BM_P2P_Broker` times.
+#include "out_of_line.hpp"
+
 #include <wasi/messaging/incoming_handler.hpp>
 #include <wasi/messaging/producer.hpp>
 #include <wasmq/broker.hpp>
@@ -56,24 +58,10 @@ class AcceptingGuest final : public wasi::messaging::incoming_handler::Guest {
   runtime.run_until_idle();
 }
 
-// Out of line, so that callgrind counts the measured rounds alone (--toggle-collect); see
-// lifecycle_instructions.cpp.
-#if defined(__clang__)
-#define WASMQ_OUT_OF_LINE [[gnu::noinline]]
-#else
-#define WASMQ_OUT_OF_LINE [[gnu::noipa]]
-#endif
-WASMQ_OUT_OF_LINE void warm_up_facade(wasmq::ManualRuntime& runtime, const types::Client& client,
-                                      const std::vector<std::uint8_t>& payload) {
-  facade_round(runtime, client, payload);
-}
+// Out of line, so that callgrind counts the measured rounds alone (--toggle-collect).
 WASMQ_OUT_OF_LINE void measured_facade(wasmq::ManualRuntime& runtime, const types::Client& client,
                                        const std::vector<std::uint8_t>& payload) {
   facade_round(runtime, client, payload);
-}
-WASMQ_OUT_OF_LINE void warm_up_core(wasmq::ManualRuntime& runtime, wasmq::Broker& broker,
-                                    const std::vector<std::uint8_t>& payload) {
-  core_round(runtime, broker, payload);
 }
 WASMQ_OUT_OF_LINE void measured_core(wasmq::ManualRuntime& runtime, wasmq::Broker& broker,
                                      const std::vector<std::uint8_t>& payload) {
@@ -118,8 +106,7 @@ int main(int argc, char** argv) {
   if (!client) return 1;
 
   // Steady state first: pools and queue blocks are warm, as in a long-running host.
-  for (int i = 0; i < 8; ++i)
-    facade ? warm_up_facade(runtime, *client, payload) : warm_up_core(runtime, broker, payload);
+  for (int i = 0; i < 8; ++i) facade ? facade_round(runtime, *client, payload) : core_round(runtime, broker, payload);
   handled = 0;
   for (std::int64_t i = 0; i < rounds; ++i) {
     facade ? measured_facade(runtime, *client, payload) : measured_core(runtime, broker, payload);

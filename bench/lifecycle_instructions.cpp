@@ -3,6 +3,8 @@
 // `valgrind --tool=callgrind --toggle-collect=…measured_round…` and divides the count by the
 // messages. Unlike a timing, the count is the same from run to run on any machine with the
 // same compiler, so it can be compared across commits.
+#include "out_of_line.hpp"
+
 #include <wasmq/broker.hpp>
 #include <wasmq/manual_runtime.hpp>
 
@@ -31,12 +33,6 @@ constexpr std::int64_t round_size = 1024;
 }
 
 // Out of line, and separate, so that callgrind counts the measured rounds alone (--toggle-collect).
-// g++'s noipa also keeps interprocedural analysis from merging them; clang has noinline alone.
-#if defined(__clang__)
-#define WASMQ_OUT_OF_LINE [[gnu::noinline]]
-#else
-#define WASMQ_OUT_OF_LINE [[gnu::noipa]]
-#endif
 WASMQ_OUT_OF_LINE void warm_up_round(wasmq::Broker& broker, wasmq::Receiver& receiver,
                                      const std::vector<std::uint8_t>& payload) {
   round(broker, receiver, payload);

@@ -13,18 +13,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cmake --preset release >/dev/null
 cmake --build --preset release --target wasmq_facade_instructions >/dev/null
-if [[ -n "${CALLGRIND_DIR:-}" ]]; then
-  mkdir -p "$CALLGRIND_DIR"
-else
-  tmp=$(mktemp -d)
-  trap 'rm -rf "$tmp"' EXIT
-fi
+source scripts/callgrind_files.sh
 declare -A per_message
 count() {  # $1: the path (core or facade); $2: the label
-  local out="${CALLGRIND_DIR:-$tmp}/facade-$1.out" messages total
+  local out="$callgrind_dir/facade-$1.out" messages total
   messages=$(valgrind --tool=callgrind --callgrind-out-file="$out" --toggle-collect="*measured_$1*" \
     build/release/bench/wasmq_facade_instructions "$1" "${ROUNDS:-100}" 2>/dev/null | awk '/^messages/ {print $2}')
-  total=$(callgrind_annotate "$out" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
+  total=$(callgrind_total "$out")
   per_message[$1]=$(python3 -c "print($total / $messages)")
   python3 -c "
 total, messages = $total, $messages

@@ -12,19 +12,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cmake --preset release >/dev/null
 cmake --build --preset release --target wasmq_bench >/dev/null
-if [[ -n "${CALLGRIND_DIR:-}" ]]; then
-  mkdir -p "$CALLGRIND_DIR"
-else
-  tmp=$(mktemp -d)
-  trap 'rm -rf "$tmp"' EXIT
-fi
+source scripts/callgrind_files.sh
 count() {  # $1: the benchmark's argument (0 native, 1 wasm2c); $2: the label; $3: the file's name
-  local out="${CALLGRIND_DIR:-$tmp}/guest-$3.out"
+  local out="$callgrind_dir/guest-$3.out"
   valgrind --tool=callgrind --callgrind-out-file="$out" --toggle-collect='*BM_GuestRoundTrip*' \
     build/release/bench/wasmq_bench --benchmark_filter="BM_GuestRoundTrip/guest:$1\$" \
     --benchmark_min_time=0.2 >/dev/null 2>&1
   local total round_trips
-  total=$(callgrind_annotate "$out" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
+  total=$(callgrind_total "$out")
   # One hand-over to the guest per round trip: the number of calls callgrind saw.
   round_trips=$(callgrind_annotate --tree=caller "$out" 2>/dev/null |
     sed -nE 's/.*< .*HandOver\(.*\(([0-9,]+)x\).*/\1/p' | head -1 | tr -d ,)
