@@ -26,6 +26,7 @@ struct RouteCacheEntry {
   std::uint64_t broker_id = 0;
   std::uint64_t version = 0;
   std::shared_ptr<const RoutingTable> table;
+  RoutingTable::LastExact last;  // owned by `table`: replaced with it
 };
 // Whether this thread's route_cache exists: trivially destructible, so it can still be read while
 // the thread (or the process, for the main thread) runs its exit handlers — a broker destroyed by
@@ -119,11 +120,11 @@ std::shared_ptr<const RoutingTable> BrokerCore::current_routes() const {
   return routes_.load(std::memory_order_acquire);  // acquire: pairs with set_routes_locked()
 }
 
-const RoutingTable& BrokerCore::routes() {
+BrokerCore::CachedRoutes BrokerCore::routes() {
   // acquire: pairs with set_routes_locked(); a version we see makes its snapshot visible.
   const std::uint64_t version = version_.load(std::memory_order_acquire);
-  for (const RouteCacheEntry& entry : route_cache.entries) {
-    if (entry.broker_id == id_ && entry.version == version) return *entry.table;
+  for (RouteCacheEntry& entry : route_cache.entries) {
+    if (entry.broker_id == id_ && entry.version == version) return {entry.table.get(), &entry.last};
   }
   // The snapshot loaded after the version is that version's or a newer one; a newer one is
   // cached under the older version number and replaced at the next publish.
@@ -137,8 +138,8 @@ const RoutingTable& BrokerCore::routes() {
     slot = &route_cache.entries[route_cache.next_victim];
     route_cache.next_victim = (route_cache.next_victim + 1) % route_cache.entries.size();
   }
-  *slot = RouteCacheEntry{id_, built_for, std::move(table)};
-  return *slot->table;
+  *slot = RouteCacheEntry{id_, built_for, std::move(table), {}};
+  return {slot->table.get(), &slot->last};
 }
 
 // --- declaring and publishing ------------------------------------------------------------------
@@ -178,7 +179,8 @@ namespace {
 }  // namespace
 
 BrokerCore::Refused BrokerCore::route(std::shared_ptr<const Message>& message, std::size_t bytes,
-                                      const RoutingTable& table, PublishReceipt& receipt) {
+                                      const RoutingTable& table, PublishReceipt& receipt,
+                                      RoutingTable::LastExact* last) {
   // The first refusal is kept as a queue and a reason, not an error: when nothing took the
   // message it becomes the error; when something did, the receipt names it.
   Refused first;
@@ -197,10 +199,13 @@ BrokerCore::Refused BrokerCore::route(std::shared_ptr<const Message>& message, s
   // reference count again after a consumer may have it (a cache line both sides would write per
   // message). The walk reads the topic only while `message` still holds it.
   QueueCore* previous = nullptr;
-  table.for_each_match(message->topic, [&](QueueCore& queue) {
-    if (previous != nullptr) offer(*previous, std::shared_ptr<const Message>(message));
-    previous = &queue;
-  });
+  table.for_each_match(
+      message->topic,
+      [&](QueueCore& queue) {
+        if (previous != nullptr) offer(*previous, std::shared_ptr<const Message>(message));
+        previous = &queue;
+      },
+      last);
   if (previous != nullptr) offer(*previous, std::move(message));
   // Refused by every target: nothing took it, so it is an error (and a retry duplicates nothing).
   // Refused by some: the receipt names them, the first one first; publish_to() retries them alone.
@@ -219,7 +224,8 @@ BrokerCore::Refused BrokerCore::route_current(std::shared_ptr<const Message>& me
       Busy(const Busy&) = delete;
       Busy& operator=(const Busy&) = delete;
     } busy;
-    return route(message, bytes, routes(), receipt);
+    const CachedRoutes cached = routes();
+    return route(message, bytes, *cached.table, receipt, cached.last);
   }
   return route(message, bytes, *current_routes(), receipt);
 }

@@ -36,6 +36,17 @@ TEST(PersistentMapTest, UpdatesLeaveEarlierVersionsUnchanged) {
   EXPECT_EQ(erased.size(), 1u);
 }
 
+TEST(PersistentMapTest, FindEntryGivesTheStoredKeyBesideItsValue) {
+  const auto map = PersistentMap<int>{}.set("a", 1).set("b", 2);
+  const std::string key = "b";
+  const auto* entry = map.find_entry(key);
+  ASSERT_NE(entry, nullptr);
+  EXPECT_EQ(entry->first, "b");
+  EXPECT_NE(entry->first.data(), key.data()) << "the map's own copy of the key";
+  EXPECT_EQ(entry->second, 2);
+  EXPECT_EQ(map.find_entry("c"), nullptr);
+}
+
 TEST(PersistentMapTest, AgreesWithStdMapOverRandomUpdates) {
   std::mt19937_64 random(42);
   std::map<std::string, int> expected;

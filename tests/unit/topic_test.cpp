@@ -142,5 +142,39 @@ TEST_F(TopicTest, ADeclaredQueueAndASubscriptionOnTheSameNameBothReceive) {
   EXPECT_EQ(receipt->routed, 2u);
 }
 
+// A publishing thread remembers the last name it routed and that name's queues (per broker and
+// routing snapshot); these check that what it remembers never routes a different name.
+TEST_F(TopicTest, APublisherAlternatingNamesReachesEachNamesQueuesOnly) {
+  Collector ab, ba, prefix, pattern;
+  auto sab = broker.subscribe("ab", {}, ab.handler());
+  auto sba = broker.subscribe("ba", {}, ba.handler());  // same length as "ab"
+  auto sprefix = broker.subscribe("a", {}, prefix.handler());
+  auto spattern = broker.subscribe("ab.*", {}, pattern.handler());
+  ASSERT_TRUE(sab && sba && sprefix && spattern);
+  for (const char* name : {"ab", "ab", "ba", "ab", "a", "ab", "zz", "ab", "ab.c", "ab"}) publish(name, name);
+  runtime.run_until_idle();
+  EXPECT_EQ(ab.texts(), (std::vector<std::string>{"ab", "ab", "ab", "ab", "ab", "ab"}));
+  EXPECT_EQ(ba.texts(), std::vector<std::string>{"ba"});
+  EXPECT_EQ(prefix.texts(), std::vector<std::string>{"a"});
+  EXPECT_EQ(pattern.texts(), std::vector<std::string>{"ab.c"});
+  EXPECT_EQ(broker.stats().unrouted, 1u) << "\"zz\" is bound to nothing, whatever was routed before it";
+}
+
+TEST_F(TopicTest, ARepeatedNameReachesSubscriptionsMadeAndLosesThoseClosedSinceItsLastPublish) {
+  Collector first, second;
+  auto s1 = broker.subscribe("events", {}, first.handler());
+  ASSERT_TRUE(s1);
+  publish("events", "1");
+  auto s2 = broker.subscribe("events", {}, second.handler());
+  ASSERT_TRUE(s2);
+  publish("events", "2");
+  runtime.run_until_idle();
+  s1->close();
+  publish("events", "3");
+  runtime.run_until_idle();
+  EXPECT_EQ(first.texts(), (std::vector<std::string>{"1", "2"}));
+  EXPECT_EQ(second.texts(), (std::vector<std::string>{"2", "3"}));
+}
+
 }  // namespace
 }  // namespace wasmq

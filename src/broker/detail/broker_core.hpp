@@ -62,7 +62,13 @@ class BrokerCore final : public QueueEnvironment, public std::enable_shared_from
   void shutdown();
 
  private:
-  const RoutingTable& routes();  // the current snapshot, from this thread's cache when fresh
+  /// The current snapshot from this thread's cache, with what the thread remembers of its last
+  /// lookup in it (valid until this thread's next routes()).
+  struct CachedRoutes {
+    const RoutingTable* table;
+    RoutingTable::LastExact* last;
+  };
+  CachedRoutes routes();
   std::shared_ptr<const RoutingTable> current_routes() const;  // the current snapshot, held
   // The registry changed: the next snapshot (caller holds registry_mutex_).
   void set_routes_locked(std::shared_ptr<const RoutingTable> table);
@@ -78,9 +84,9 @@ class BrokerCore final : public QueueEnvironment, public std::enable_shared_from
     Offered why = Offered::taken;
   };
   /// Offers `message` to every matching queue; moves out of `message` when it reached one.
-  /// `bytes` is message->size_bytes(). Fills `receipt`.
+  /// `bytes` is message->size_bytes(). Fills `receipt`. `last`: see RoutingTable::for_each_match.
   Refused route(std::shared_ptr<const Message>& message, std::size_t bytes, const RoutingTable& table,
-                PublishReceipt& receipt);
+                PublishReceipt& receipt, RoutingTable::LastExact* last = nullptr);
   /// route() through the current snapshot: this thread's cached one unless it is already routing.
   Refused route_current(std::shared_ptr<const Message>& message, std::size_t bytes, PublishReceipt& receipt);
   Result<void> check_open() const;

@@ -20,15 +20,23 @@ namespace wasmq::detail {
 template <class Value>
 class PersistentMap {
  public:
+  using Entry = std::pair<std::string, Value>;
+
   /// The value under `key`, or null. Valid while this map (or a copy of it) lives.
   [[nodiscard]] const Value* find(std::string_view key) const noexcept {
+    const Entry* entry = find_entry(key);
+    return entry != nullptr ? &entry->second : nullptr;
+  }
+
+  /// The entry (key and value) under `key`, or null. Valid while this map (or a copy of it) lives.
+  [[nodiscard]] const Entry* find_entry(std::string_view key) const noexcept {
     const std::size_t hash = hash_of(key);
     const Node* node = root_.get();
     for (unsigned shift = 0; node != nullptr; shift += bits) {
       if (node->leaf) {
         if (node->hash != hash) return nullptr;
-        for (const auto& [name, value] : node->entries) {
-          if (name == key) return &value;
+        for (const Entry& entry : node->entries) {
+          if (entry.first == key) return &entry;
         }
         return nullptr;
       }
@@ -68,10 +76,10 @@ class PersistentMap {
   using NodePtr = std::shared_ptr<const Node>;
   struct Node {
     bool leaf = false;
-    std::uint32_t bitmap = 0;                            // branch: which of the 32 children exist
-    std::vector<NodePtr> children;                       // branch: in bit order
-    std::size_t hash = 0;                                // leaf: the full hash of every entry
-    std::vector<std::pair<std::string, Value>> entries;  // leaf: one per key (several on a collision)
+    std::uint32_t bitmap = 0;       // branch: which of the 32 children exist
+    std::vector<NodePtr> children;  // branch: in bit order
+    std::size_t hash = 0;           // leaf: the full hash of every entry
+    std::vector<Entry> entries;     // leaf: one per key (several on a collision)
   };
 
   static std::size_t hash_of(std::string_view key) noexcept { return std::hash<std::string_view>{}(key); }

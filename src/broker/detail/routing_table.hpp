@@ -25,11 +25,28 @@ class RoutingTable {
   /// This table without `queue`.
   [[nodiscard]] std::shared_ptr<const RoutingTable> without(const QueueCore& queue) const;
 
+  /// A publisher's memory of its last exact lookup in one table: a name bound in the table and
+  /// its queues, both owned by the table (valid while it lives). A publisher that sends to one
+  /// name again and again compares the name instead of hashing it and walking the map.
+  struct LastExact {
+    std::string_view name;
+    const Queues* queues = nullptr;  // null: nothing remembered yet
+  };
+
   /// Calls `visit(QueueCore&)` once for each queue whose binding matches the valid `name`.
   /// Each binding matches along at most one path of the trie, so no queue is visited twice.
+  /// `last`, when given, is this table's LastExact for the caller alone: read, and updated when
+  /// `name` is a different bound name.
   template <class Visit>
-  void for_each_match(std::string_view name, Visit&& visit) const {
-    if (const Queues* exact = exact_.find(name)) {
+  void for_each_match(std::string_view name, Visit&& visit, LastExact* last = nullptr) const {
+    const Queues* exact = nullptr;
+    if (last != nullptr && last->queues != nullptr && last->name == name) {
+      exact = last->queues;
+    } else if (const auto* entry = exact_.find_entry(name)) {
+      exact = &entry->second;
+      if (last != nullptr) *last = {entry->first, exact};
+    }
+    if (exact != nullptr) {
       for (const auto& queue : *exact) visit(*queue);
     }
     if (wildcards_) match(*wildcards_, name, visit);
