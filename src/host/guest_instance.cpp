@@ -49,7 +49,9 @@ Call<void> RequireUtf8(std::string_view text, std::string_view what) {
 }  // namespace
 
 GuestInstance::GuestInstance(std::shared_ptr<const GuestContext> context, Sharing sharing)
-    : context_(std::move(context)), limits_(context_ ? context_->limits : GuestLimits{}), sharing_(sharing) {}
+    : context_(std::move(context)), limits_(context_ ? context_->limits : GuestLimits{}), sharing_(sharing) {
+  if (sharing_ == Sharing::kOneCallAtATime) spare_.reserve(kSpareBlocks);  // Recycle() never allocates
+}
 
 std::size_t GuestInstance::Size() const { return live_.load(std::memory_order_relaxed); }
 
@@ -95,8 +97,26 @@ Handle GuestInstance::PlaceLocked(std::uint32_t index, std::shared_ptr<Resource>
 }
 
 template <class R, class... Args>
+std::shared_ptr<GuestInstance::Resource> GuestInstance::NewBlock(Args&&... args) {
+  // spare_ is only filled under kOneCallAtATime, whose calls are ordered: no lock.
+  if (spare_.empty()) return std::make_shared<Resource>(std::in_place_type<R>, std::forward<Args>(args)...);
+  std::shared_ptr<Resource> block = std::move(spare_.back());
+  spare_.pop_back();
+  block->template emplace<R>(std::forward<Args>(args)...);  // a throw here drops the block with this frame
+  return block;
+}
+
+void GuestInstance::Recycle(std::shared_ptr<Resource>&& block) noexcept {
+  // Under kOneCallAtATime a borrow can only be this call's own (the runtime's BorrowMessage held
+  // across it): the count is then above 1 and the block goes with that borrow instead.
+  if (sharing_ != Sharing::kOneCallAtATime || block.use_count() != 1 || spare_.size() >= kSpareBlocks) return;
+  block->emplace<request_reply::RequestOptions>();  // what it held goes now, not when it is reused
+  spare_.push_back(std::move(block));               // within the capacity reserved: no allocation
+}
+
+template <class R, class... Args>
 Call<Handle> GuestInstance::Emplace(Args&&... args) {
-  auto shared = std::make_shared<Resource>(std::in_place_type<R>, std::forward<Args>(args)...);
+  auto shared = NewBlock<R>(std::forward<Args>(args)...);
   auto lock = Lock();
   auto index = ClaimSlotLocked();
   if (!index) return std::unexpected(index.error());  // `shared` goes with this frame: nothing leaks
@@ -107,7 +127,7 @@ Call<std::vector<Handle>> GuestInstance::InsertAll(std::vector<types::Message>&&
   std::vector<std::shared_ptr<Resource>> shared;
   shared.reserve(messages.size());
   for (auto& message : messages) {
-    shared.push_back(std::make_shared<Resource>(std::in_place_type<types::Message>, std::move(message)));
+    shared.push_back(NewBlock<types::Message>(std::move(message)));
   }
   std::vector<Handle> handles;
   handles.reserve(shared.size());
@@ -176,14 +196,30 @@ Call<R> GuestInstance::Take(Handle handle) {
   auto resource = Remove<R>(handle);
   if (!resource) return std::unexpected(resource.error());
   // A borrow in progress on another thread may still share it: move out only the last reference's.
-  if (resource->use_count() == 1) return std::move(std::get<R>(**resource));
-  return std::unexpected(Trap{"handle " + std::to_string(handle) + " was moved while borrowed by another call"});
+  if (resource->use_count() != 1) {
+    return std::unexpected(Trap{"handle " + std::to_string(handle) + " was moved while borrowed by another call"});
+  }
+  // Recycled once the R has been moved into the result (the return value is made first).
+  class RecycleOnReturn {
+   public:
+    RecycleOnReturn(GuestInstance* table, std::shared_ptr<Resource>* block) noexcept : table_(table), block_(block) {}
+    RecycleOnReturn(const RecycleOnReturn&) = delete;
+    RecycleOnReturn& operator=(const RecycleOnReturn&) = delete;
+    ~RecycleOnReturn() { table_->Recycle(std::move(*block_)); }
+
+   private:
+    GuestInstance* table_;
+    std::shared_ptr<Resource>* block_;
+  } recycle(this, &*resource);
+  return std::move(std::get<R>(**resource));
 }
 
 template <class R>
 Call<void> GuestInstance::Drop(Handle handle) {
-  // Destroyed here (after the lock), or by the borrow that still shares it when that call ends.
-  if (auto resource = Remove<R>(handle); !resource) return std::unexpected(resource.error());
+  // Emptied here (after the lock), or destroyed by the borrow that still shares it when that call ends.
+  auto resource = Remove<R>(handle);
+  if (!resource) return std::unexpected(resource.error());
+  Recycle(std::move(*resource));
   return {};
 }
 

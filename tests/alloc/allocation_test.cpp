@@ -4,6 +4,8 @@
 // consumer's wake-up. Payload buffers are built before
 // counting starts: they are the caller's.
 
+#include <wasmq/host/guest_instance.hpp>
+#include <wasmq/host/host.hpp>
 #include <wasmq/wasmq.hpp>
 
 #include <gtest/gtest.h>
@@ -252,6 +254,97 @@ TEST(AllocationTest, APayloadPastTheInlineCapacityIsOneAllocation) {
   Payload copies[] = {inline_payload, shared_payload};
   EXPECT_EQ(allocations.load() - before, 0u) << "copies share or copy inline, never allocate";
   EXPECT_EQ(copies[1].bytes().data(), shared_payload.bytes().data());
+}
+
+// A WebAssembly guest's round trip through its resource table, under Sharing::kOneCallAtATime as
+// the wasm runtimes use it: a delivered 16 B message adopted and read through a borrow, a message
+// made from its data and sent on, the delivered one dropped. The table keeps the blocks of the
+// resources that go (GuestInstance::kSpareBlocks), so the round trip allocates nothing.
+TEST(AllocationTest, AGuestsRoundTripThroughItsResourceTableAllocatesNothing) {
+  namespace host = wasmq::host;
+  namespace types = wasi::messaging::types;
+  ManualRuntime runtime;
+  Broker broker(runtime);
+  ASSERT_TRUE(broker.declare_queue("echo"));
+  auto registry = std::make_shared<host::ConnectionRegistry>();
+  registry->AddBroker("main", broker);
+  auto guest = std::make_shared<const host::GuestContext>(host::GuestContext{"guest", {}, registry});
+  host::GuestInstance instance(guest, host::GuestInstance::Sharing::kOneCallAtATime);
+  auto client = instance.ClientConnect("inproc");
+  ASSERT_TRUE(client && *client);
+  auto receiver = broker.open_receiver("echo");
+  ASSERT_TRUE(receiver);
+  const std::vector<std::uint8_t> data(16, 7);
+  auto round_trips = [&] {
+    for (int i = 0; i < rounds; ++i) {
+      auto delivered = instance.AdoptMessage(types::Message(data));
+      ASSERT_TRUE(delivered);
+      host::Call<host::Handle> made;
+      {
+        auto borrowed = instance.BorrowMessage(*delivered);
+        ASSERT_TRUE(borrowed);
+        made = instance.MessageNew((*borrowed)->DataView());
+      }
+      ASSERT_TRUE(made);
+      ASSERT_TRUE(instance.MessageDrop(*delivered));
+      auto sent = instance.ProducerSend(**client, "echo", *made);
+      ASSERT_TRUE(sent && *sent);
+      auto delivery = receiver->try_receive();
+      ASSERT_TRUE(delivery && *delivery);
+      ASSERT_TRUE((*delivery)->accept());
+    }
+  };
+  round_trips();  // warm: the table's slots and spare blocks, the message pool, the queue's blocks
+  runtime.advance(1h);
+  const auto before = allocations.load();
+  round_trips();
+  const auto per_round_trip = static_cast<double>(allocations.load() - before) / rounds;
+  std::printf("allocations per round trip: %.4f\n", per_round_trip);
+  EXPECT_LE(per_round_trip, 0.01);
+  EXPECT_EQ(instance.Size(), 1u) << "only the client is left";
+}
+
+// The spare blocks are bounded: after 100 messages are dropped, making 100 more takes the
+// kSpareBlocks kept ones and allocates a block for each of the others.
+TEST(AllocationTest, AGuestsResourceTableKeepsAtMostItsSpareBlocks) {
+  namespace host = wasmq::host;
+  auto registry = std::make_shared<host::ConnectionRegistry>();
+  auto guest = std::make_shared<const host::GuestContext>(host::GuestContext{"guest", {}, registry});
+  host::GuestInstance instance(guest, host::GuestInstance::Sharing::kOneCallAtATime);
+  const std::vector<std::uint8_t> data(16, 7);
+  constexpr std::size_t count = 100;
+  std::vector<host::Handle> handles;
+  handles.reserve(count);
+  auto make_all = [&] {
+    for (std::size_t i = 0; i < count; ++i) {
+      auto made = instance.MessageNew(data);
+      ASSERT_TRUE(made);
+      handles.push_back(*made);
+    }
+  };
+  make_all();
+  for (host::Handle handle : handles) ASSERT_TRUE(instance.MessageDrop(handle));
+  handles.clear();
+  const auto before = allocations.load();
+  make_all();
+  EXPECT_EQ(allocations.load() - before, count - host::GuestInstance::kSpareBlocks);
+}
+
+// A block kept as a spare holds nothing: what a dropped message owned is freed at the drop.
+TEST(AllocationTest, AGuestsDroppedMessageFreesItsMemoryAtTheDrop) {
+  namespace host = wasmq::host;
+  auto registry = std::make_shared<host::ConnectionRegistry>();
+  auto guest = std::make_shared<const host::GuestContext>(host::GuestContext{"guest", {}, registry});
+  host::GuestInstance instance(guest, host::GuestInstance::Sharing::kOneCallAtATime);
+  const std::vector<std::uint8_t> large(4096, 7);                     // past the inline capacity: a buffer of its own
+  auto warm = instance.MessageNew(std::vector<std::uint8_t>(16, 7));  // grows the list of free slots
+  ASSERT_TRUE(warm);
+  ASSERT_TRUE(instance.MessageDrop(*warm));
+  auto made = instance.MessageNew(large);
+  ASSERT_TRUE(made);
+  const auto live_before = allocations.load() - deallocations.load();
+  ASSERT_TRUE(instance.MessageDrop(*made));
+  EXPECT_EQ(allocations.load() - deallocations.load(), live_before - 1) << "the payload's buffer is freed";
 }
 
 }  // namespace

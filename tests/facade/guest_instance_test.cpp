@@ -204,5 +204,56 @@ TEST(GuestInstanceSharingTest, ATableEnteredOneCallAtATimeCountsItsResourcesForA
   EXPECT_EQ(instance.Size(), 0u);
 }
 
+// Under Sharing::kOneCallAtATime the table keeps the blocks of resources that go for its next
+// ones (GuestInstance::kSpareBlocks): what a reused block held must be gone, and a block a borrow
+// still shares must not be reused.
+class SpareBlocksTest : public FacadeTest {
+ protected:
+  GuestInstance instance{guest, GuestInstance::Sharing::kOneCallAtATime};
+};
+
+TEST_F(SpareBlocksTest, AMessageMadeInAReusedBlockHoldsNothingOfTheOneBefore) {
+  const Handle first = *instance.MessageNew(bytes("first"));
+  ASSERT_TRUE(instance.MessageSetContentType(first, "text/plain"));
+  ASSERT_TRUE(instance.MessageAddMetadata(first, "k", "v"));
+  ASSERT_TRUE(instance.MessageDrop(first));
+  const Handle second = *instance.MessageNew(bytes("second"));
+  EXPECT_EQ(*instance.MessageData(second), bytes("second"));
+  EXPECT_FALSE(*instance.MessageContentType(second));
+  EXPECT_FALSE(*instance.MessageMetadata(second));
+  EXPECT_FALSE(instance.MessageData(first).has_value()) << "the dropped handle stays dead";
+}
+
+TEST_F(SpareBlocksTest, ABorrowThatOutlivesItsDropKeepsTheMessageItBorrowed) {
+  const Handle first = *instance.MessageNew(bytes("first"));
+  auto borrowed = instance.BorrowMessage(first);
+  ASSERT_TRUE(borrowed);
+  ASSERT_TRUE(instance.MessageDrop(first));
+  const Handle second = *instance.MessageNew(bytes("second"));  // takes a spare block if there is one
+  EXPECT_EQ(testing_support::text(**borrowed), "first");
+  EXPECT_EQ(*instance.MessageData(second), bytes("second"));
+}
+
+TEST_F(SpareBlocksTest, AMessageSentFromTheTableArrivesWholeAndLeavesNothingInItsBlock) {
+  ASSERT_TRUE(broker.declare_queue("out"));
+  auto receiver = broker.open_receiver("out");
+  ASSERT_TRUE(receiver);
+  const Handle c = **instance.ClientConnect("inproc");
+  const Handle m = *instance.MessageNew(bytes("payload"));
+  ASSERT_TRUE(instance.MessageSetContentType(m, "text/plain"));
+  ASSERT_TRUE(instance.MessageAddMetadata(m, "k", "v"));
+  auto sent = instance.ProducerSend(c, "out", m);
+  ASSERT_TRUE(sent && *sent);
+  auto delivery = receiver->try_receive();
+  ASSERT_TRUE(delivery && *delivery);
+  const wasmq::Message& arrived = (*delivery)->message();
+  EXPECT_EQ(arrived.payload.as_string(), "payload");
+  EXPECT_EQ(arrived.content_type, "text/plain");
+  EXPECT_EQ(arrived.find_metadata("k"), "v");
+  const Handle next = *instance.MessageNew(bytes("next"));
+  EXPECT_FALSE(*instance.MessageContentType(next));
+  EXPECT_FALSE(*instance.MessageMetadata(next));
+}
+
 }  // namespace
 }  // namespace wasi::messaging

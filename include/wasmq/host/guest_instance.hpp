@@ -72,6 +72,10 @@ class GuestInstance {
   static constexpr std::uint32_t kMaxSlots = (1U << 20) - 1;
   /// Reuses of one slot before it is retired.
   static constexpr std::uint32_t kMaxGeneration = (1U << 12) - 1;
+  /// Under Sharing::kOneCallAtATime, the blocks of up to this many dropped or moved resources are
+  /// kept (emptied) for the next ones, so that a guest that takes a delivery and sends a message
+  /// on allocates no resource block per message. Not resources: they count against no limit.
+  static constexpr std::size_t kSpareBlocks = 8;
 
   /// Live resources in the table (for leak checks when an instance ends).
   [[nodiscard]] std::size_t Size() const;
@@ -128,6 +132,12 @@ class GuestInstance {
   /// Makes an R from `args` in a block of its own (no move of it afterwards) and puts it in the table.
   template <class R, class... Args>
   [[nodiscard]] Call<Handle> Emplace(Args&&... args);
+  /// A block holding an R made from `args`: a spare one when there is one, else a new one.
+  template <class R, class... Args>
+  [[nodiscard]] std::shared_ptr<Resource> NewBlock(Args&&... args);
+  /// Empties a block taken out of the table and keeps it as a spare (kOneCallAtATime, while
+  /// fewer than kSpareBlocks are kept and no borrow shares it); otherwise lets it go.
+  void Recycle(std::shared_ptr<Resource>&& block) noexcept;
   [[nodiscard]] Call<std::vector<Handle>> InsertAll(std::vector<types::Message>&& messages);
   [[nodiscard]] Call<std::uint32_t> ClaimSlotLocked();  // caller holds Lock()
   Trap OverResourceLimit(std::size_t more) const;       // caller holds Lock()
@@ -153,7 +163,8 @@ class GuestInstance {
   Sharing sharing_;
   mutable std::mutex mutex_;  // taken under Sharing::kShared only
   std::vector<Slot> slots_;
-  std::vector<std::uint32_t> free_;  // reusable slots; retired ones are in neither
+  std::vector<std::uint32_t> free_;               // reusable slots; retired ones are in neither
+  std::vector<std::shared_ptr<Resource>> spare_;  // see kSpareBlocks; each holds an empty RequestOptions
   // Written under Lock(); atomic so that Size() reads it from any thread. Relaxed: a count for
   // leak checks and statistics, ordered with nothing else.
   std::atomic<std::size_t> live_{0};
