@@ -199,19 +199,14 @@ Call<R> GuestInstance::Take(Handle handle) {
   if (resource->use_count() != 1) {
     return std::unexpected(Trap{"handle " + std::to_string(handle) + " was moved while borrowed by another call"});
   }
-  // Recycled once the R has been moved into the result (the return value is made first).
-  class RecycleOnReturn {
-   public:
-    RecycleOnReturn(GuestInstance* table, std::shared_ptr<Resource>* block) noexcept : table_(table), block_(block) {}
-    RecycleOnReturn(const RecycleOnReturn&) = delete;
-    RecycleOnReturn& operator=(const RecycleOnReturn&) = delete;
-    ~RecycleOnReturn() { table_->Recycle(std::move(*block_)); }
+  return MoveOut<R>(std::move(*resource));
+}
 
-   private:
-    GuestInstance* table_;
-    std::shared_ptr<Resource>* block_;
-  } recycle(this, &*resource);
-  return std::move(std::get<R>(**resource));
+template <class R>
+Call<R> GuestInstance::MoveOut(std::shared_ptr<Resource>&& block) {
+  Call<R> taken(std::in_place, std::move(std::get<R>(*block)));
+  Recycle(std::move(block));  // after the move: the block is emptied for its next resource
+  return taken;               // the only return: named return value, no second move
 }
 
 template <class R>

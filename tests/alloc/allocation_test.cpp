@@ -256,20 +256,30 @@ TEST(AllocationTest, APayloadPastTheInlineCapacityIsOneAllocation) {
   EXPECT_EQ(copies[1].bytes().data(), shared_payload.bytes().data());
 }
 
+namespace host = wasmq::host;
+
+/// A guest's resource table as a wasm runtime makes it (Sharing::kOneCallAtATime), over a
+/// registry of `broker` when one is given.
+struct OneCallTable {
+  explicit OneCallTable(Broker* broker = nullptr) {
+    if (broker != nullptr) registry->AddBroker("main", *broker);
+  }
+  std::shared_ptr<host::ConnectionRegistry> registry = std::make_shared<host::ConnectionRegistry>();
+  host::GuestInstance instance{std::make_shared<const host::GuestContext>(host::GuestContext{"guest", {}, registry}),
+                               host::GuestInstance::Sharing::kOneCallAtATime};
+};
+
 // A WebAssembly guest's round trip through its resource table, under Sharing::kOneCallAtATime as
 // the wasm runtimes use it: a delivered 16 B message adopted and read through a borrow, a message
 // made from its data and sent on, the delivered one dropped. The table keeps the blocks of the
 // resources that go (GuestInstance::kSpareBlocks), so the round trip allocates nothing.
 TEST(AllocationTest, AGuestsRoundTripThroughItsResourceTableAllocatesNothing) {
-  namespace host = wasmq::host;
   namespace types = wasi::messaging::types;
   ManualRuntime runtime;
   Broker broker(runtime);
   ASSERT_TRUE(broker.declare_queue("echo"));
-  auto registry = std::make_shared<host::ConnectionRegistry>();
-  registry->AddBroker("main", broker);
-  auto guest = std::make_shared<const host::GuestContext>(host::GuestContext{"guest", {}, registry});
-  host::GuestInstance instance(guest, host::GuestInstance::Sharing::kOneCallAtATime);
+  OneCallTable table(&broker);
+  host::GuestInstance& instance = table.instance;
   auto client = instance.ClientConnect("inproc");
   ASSERT_TRUE(client && *client);
   auto receiver = broker.open_receiver("echo");
@@ -307,10 +317,8 @@ TEST(AllocationTest, AGuestsRoundTripThroughItsResourceTableAllocatesNothing) {
 // The spare blocks are bounded: after 100 messages are dropped, making 100 more takes the
 // kSpareBlocks kept ones and allocates a block for each of the others.
 TEST(AllocationTest, AGuestsResourceTableKeepsAtMostItsSpareBlocks) {
-  namespace host = wasmq::host;
-  auto registry = std::make_shared<host::ConnectionRegistry>();
-  auto guest = std::make_shared<const host::GuestContext>(host::GuestContext{"guest", {}, registry});
-  host::GuestInstance instance(guest, host::GuestInstance::Sharing::kOneCallAtATime);
+  OneCallTable table;
+  host::GuestInstance& instance = table.instance;
   const std::vector<std::uint8_t> data(16, 7);
   constexpr std::size_t count = 100;
   std::vector<host::Handle> handles;
@@ -332,10 +340,8 @@ TEST(AllocationTest, AGuestsResourceTableKeepsAtMostItsSpareBlocks) {
 
 // A block kept as a spare holds nothing: what a dropped message owned is freed at the drop.
 TEST(AllocationTest, AGuestsDroppedMessageFreesItsMemoryAtTheDrop) {
-  namespace host = wasmq::host;
-  auto registry = std::make_shared<host::ConnectionRegistry>();
-  auto guest = std::make_shared<const host::GuestContext>(host::GuestContext{"guest", {}, registry});
-  host::GuestInstance instance(guest, host::GuestInstance::Sharing::kOneCallAtATime);
+  OneCallTable table;
+  host::GuestInstance& instance = table.instance;
   const std::vector<std::uint8_t> large(4096, 7);                     // past the inline capacity: a buffer of its own
   auto warm = instance.MessageNew(std::vector<std::uint8_t>(16, 7));  // grows the list of free slots
   ASSERT_TRUE(warm);

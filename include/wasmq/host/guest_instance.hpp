@@ -151,6 +151,9 @@ class GuestInstance {
   /// Remove, then moves the R out: an `own<R>` argument.
   template <class R>
   [[nodiscard]] Call<R> Take(Handle handle);
+  /// Moves the R out of a block no borrow shares, then recycles the block.
+  template <class R>
+  [[nodiscard]] Call<R> MoveOut(std::shared_ptr<Resource>&& block);
   /// Remove, and the resource goes with it (or with the borrow that still holds it).
   template <class R>
   [[nodiscard]] Call<void> Drop(Handle handle);
