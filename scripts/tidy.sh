@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs clang-tidy-19 (.clang-tidy) over the library and example sources, with the compile commands
-# of the clang preset (clang's own flags: a g++ database holds flags clang does not know), two
-# files at a time. Any finding fails it: scripts/test-all.sh runs it, and so does CI.
-#   scripts/tidy.sh [preset]      (default: clang; the preset must have been configured)
+# of a clang-19 preset (clang's own flags: a g++ database holds flags clang does not know), two
+# files at a time. Any finding fails it: scripts/test-all.sh runs it with the asan preset's
+# commands (clang-19 too, and configured already), and so does CI.
+#   scripts/tidy.sh [preset]      (default: clang; a preset not yet configured is configured here)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 preset=${1:-clang}

@@ -18,6 +18,16 @@ void InitModuleOnce(const wasmq_wasm2c_module& module) {
 
 constexpr std::uint32_t kPageBytes = 65536;
 
+/// Runs `call` with wasm2c's trap target (a setjmp into the runtime's global jmp_buf) in a frame of
+/// its own: the trap's code, or 0 when `call` returned. The frame holds no C++ object that a
+/// longjmp could skip or leave clobbered; the caller builds the trap's text once this has returned.
+template <class F>
+[[gnu::noinline]] int CallWithTrapTarget(F& call) {
+  const int code = wasm_rt_impl_try();
+  if (code == 0) call();
+  return code;
+}
+
 }  // namespace
 
 Wasm2cGuest::Wasm2cGuest(std::shared_ptr<const wasmq::host::GuestContext> context, const wasmq_wasm2c_module& module)
@@ -52,16 +62,11 @@ std::optional<std::string> Wasm2cGuest::Guarded(F&& call) {
   } else {
     saved.Save();
   }
+  // A trap in `call` lands in CallWithTrapTarget with its code. Between the two, only wasm2c's C
+  // frames and the import shims (which hold no C++ objects when they trap) are skipped.
+  const int code = CallWithTrapTarget(call);
   std::optional<std::string> trap;
-  // wasm_rt_impl_try() setjmps into the global jmp_buf: a trap in `call` lands here with its
-  // code. Between the two, only wasm2c's C frames and the import shims (which hold no C++
-  // objects when they trap) are skipped.
-  const int code = wasm_rt_impl_try();
-  if (code == 0) {
-    call();
-  } else {
-    trap = DescribeTrap(code);
-  }
+  if (code != 0) trap = DescribeTrap(code);
   if (!outermost) saved.Restore();
   execution_.Exit();
   return trap;
