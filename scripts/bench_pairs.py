@@ -7,7 +7,8 @@ pair runs the two benchmarks one right after the other (order alternating, each 
 process), so both see the same mode, and the ratio of the pair is kept; the report gives the
 median of the pairs' ratios and their range.
 
-Usage: bench_pairs.py BENCH_BINARY OUT.json [PAIRS]   (PAIRS: default 7)
+Usage: bench_pairs.py BENCH_BINARY OUT.json [PAIRS [LABEL]]   (PAIRS: default 7)
+LABEL keeps only the ratios whose label contains it, e.g. `facade` for facade ÷ core alone.
 """
 import json
 import statistics
@@ -41,8 +42,11 @@ def rate(binary, name):
 def main():
     binary, out_path = sys.argv[1:3]
     count = int(sys.argv[3]) if len(sys.argv) > 3 else 7
+    only = sys.argv[4] if len(sys.argv) > 4 else ""
     results = []
     for label, broker, baseline in PAIRS:
+        if only not in label:
+            continue
         ratios = []
         for i in range(count):
             if i % 2 == 0:

@@ -1,12 +1,41 @@
 #include <wasmq/utf8.hpp>
 
 #include <cstdint>
+#include <cstring>
 
 namespace wasmq {
+
+namespace {
+
+template <class Word>
+Word load(const std::uint8_t* bytes) noexcept {
+  Word word = 0;
+  std::memcpy(&word, bytes, sizeof word);
+  return word;
+}
+
+/// True when every byte is below 0x80. Names, content types and most header values are ASCII, and
+/// are then decided by a few word loads instead of a branch per byte: a word's high bits are OR-ed
+/// together, and the last word is loaded overlapping the one before it so that no byte loop is
+/// left for the tail. Short texts (most topics) take one or two loads.
+bool is_ascii(const std::uint8_t* bytes, std::size_t size) noexcept {
+  if (size >= 8) {
+    auto seen = load<std::uint64_t>(bytes + size - 8);
+    for (std::size_t i = 0; i + 8 <= size; i += 8) seen |= load<std::uint64_t>(bytes + i);
+    return (seen & 0x8080808080808080ULL) == 0;
+  }
+  if (size >= 4) return ((load<std::uint32_t>(bytes) | load<std::uint32_t>(bytes + size - 4)) & 0x80808080U) == 0;
+  unsigned seen = 0;
+  for (std::size_t i = 0; i < size; ++i) seen |= bytes[i];
+  return seen < 0x80;
+}
+
+}  // namespace
 
 bool is_valid_utf8(std::string_view text) noexcept {
   const auto* bytes = reinterpret_cast<const std::uint8_t*>(text.data());
   const std::size_t size = text.size();
+  if (is_ascii(bytes, size)) return true;
   std::size_t i = 0;
   while (i < size) {
     const std::uint8_t lead = bytes[i];

@@ -85,6 +85,34 @@ TEST(NameTest, AcceptsUtf8AndRejectsEverythingThatIsNotUtf8) {
   }
 }
 
+TEST(Utf8Test, FindsANonAsciiByteAtEveryPositionOfEveryLength) {
+  // ASCII text is decided a word at a time, the last word overlapping the one before it: a byte
+  // that is not ASCII must be seen wherever it sits, including in that overlap and in texts too
+  // short for a word.
+  for (std::size_t length = 1; length <= 40; ++length) {
+    const std::string ascii(length, 'a');
+    EXPECT_TRUE(is_valid_utf8(ascii)) << length;
+    for (std::size_t at = 0; at < length; ++at) {
+      std::string bad = ascii;
+      bad[at] = '\xff';  // never valid in UTF-8
+      EXPECT_FALSE(is_valid_utf8(bad)) << "0xFF at " << at << " of " << length;
+      std::string lone = ascii;
+      lone[at] = '\x80';  // a continuation byte with no lead
+      EXPECT_FALSE(is_valid_utf8(lone)) << "0x80 at " << at << " of " << length;
+      if (at + 1 < length) {
+        std::string two = ascii;
+        two[at] = '\xc3';  // U+00E9, two bytes: valid
+        two[at + 1] = '\xa9';
+        EXPECT_TRUE(is_valid_utf8(two)) << "U+00E9 at " << at << " of " << length;
+        two[at + 1] = 'a';  // a lead byte without its continuation
+        EXPECT_FALSE(is_valid_utf8(two)) << "a truncated sequence at " << at << " of " << length;
+      }
+    }
+  }
+  EXPECT_TRUE(is_valid_utf8(""));
+  EXPECT_TRUE(is_valid_utf8(std::string(1, '\0')));
+}
+
 TEST(NameTest, RejectsWildcardsInNames) {
   for (std::string bad : {"*", ">", "a.*", "a.>", "a*b"}) {
     auto result = validate_name(bad);

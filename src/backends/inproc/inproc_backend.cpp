@@ -45,6 +45,12 @@ void Apply(wasmq::Delivery& delivery, const Settlement& settlement) {
 
 /// Settles `delivery` by what the guest's handler returned (see incoming_handler::Guest).
 void Settle(wasmq::Delivery& delivery, const std::expected<void, types::Error>& outcome, const OutcomePolicy& policy) {
+  // Ok is accepted whatever the policy (OutcomePolicy::Decide); most deliveries take this branch,
+  // which builds no Settlement.
+  if (outcome) {
+    (void)delivery.accept();
+    return;
+  }
   Apply(delivery, policy.Decide(outcome));
 }
 
