@@ -6,7 +6,10 @@
 #     no RTTI) against the guest SDK, and links <name>.wasm into ${CMAKE_CURRENT_BINARY_DIR}/wasm.
 #     Target <name>_wasm builds it; its property WASMQ_WASM_FILE holds the path. METERED adds a
 #     step budget (an exported global, wasmq_fuel, counted down at every loop and call) so that a
-#     host can stop a guest that loops forever.
+#     host can stop a guest that loops forever; the module from before metering stays beside it as
+#     <name>.unmetered.wasm. Property WASMQ_WASM_UNMETERED_FILE holds the module without metering
+#     (the same file as WASMQ_WASM_FILE without METERED): what the interpreter loads, since it
+#     meters what it loads and refuses a module metered already.
 #
 #   wasmq_add_wasm2c_guest(<target> MODULE <file.wasm> NAME <c-name> [DEPENDS <targets...>])
 #     Translates the module to C with wasm2c and builds static library <target> holding it and
@@ -106,7 +109,8 @@ function(wasmq_add_wasm_guest name)
       VERBATIM)
   endif()
   add_custom_target(${name}_wasm ALL DEPENDS "${out_dir}/${name}.wasm")
-  set_target_properties(${name}_wasm PROPERTIES WASMQ_WASM_FILE "${out_dir}/${name}.wasm")
+  set_target_properties(${name}_wasm PROPERTIES WASMQ_WASM_FILE "${out_dir}/${name}.wasm"
+                                                WASMQ_WASM_UNMETERED_FILE "${linked}")
 endfunction()
 
 function(wasmq_add_wasm2c_guest target)

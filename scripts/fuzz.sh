@@ -12,7 +12,7 @@ cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz
 cd build/fuzz/fuzz
 status=0
-for target in name_fuzz metadata_fuzz guest_instance_fuzz cloudevents_fuzz canonical_abi_fuzz advisory_fuzz nats_headers_fuzz; do
+for target in name_fuzz metadata_fuzz guest_instance_fuzz cloudevents_fuzz canonical_abi_fuzz meter_fuzz advisory_fuzz nats_headers_fuzz; do
   [[ -x $target ]] || { echo "fuzz.sh: $target was not built (no NATS client?)"; continue; }
   mkdir -p "found/$target"
   start=$SECONDS

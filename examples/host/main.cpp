@@ -9,7 +9,8 @@
 //                                         wasm2c (translated ahead of time, linked in)
 //   wasmq_example --wasm-interp [--wasm-dir DIR] [--nats URL]
 //                                         the same .wasm files loaded at run time by the wabt
-//                                         interpreter (DIR: where shop_<guest>.wasm are)
+//                                         interpreter (DIR: where shop_<guest>.unmetered.wasm
+//                                         are)
 //
 // The guests connect to "shop" whatever the mode: only this host's configuration changes. The
 // host reads the shop's outcome the way any outsider would: from the ledger's reports on
@@ -149,10 +150,11 @@ void PrintChannels(const wasmq::BrokerStats& stats) {
               static_cast<unsigned long long>(stats.published), static_cast<unsigned long long>(stats.unrouted));
 }
 
-/// The .wasm file of the guest named `identity`: "packer-1" → "shop_packer_1.wasm".
+/// The .wasm file of the guest named `identity` as it was before metering (the interpreter meters
+/// what it loads, and refuses a module metered already): "packer-1" → "shop_packer_1.unmetered.wasm".
 std::string WasmFileOf(std::string identity) {
   std::replace(identity.begin(), identity.end(), '-', '_');
-  return "shop_" + identity + ".wasm";
+  return "shop_" + identity + ".unmetered.wasm";
 }
 
 constexpr const char* kGuestKinds[] = {"native", "WebAssembly (wasm2c)", "WebAssembly (wabt interpreter)"};

@@ -1,10 +1,13 @@
 #pragma once
 /// A step budget for any WebAssembly module, whatever runs it: Meter() adds a mutable i32 global,
 /// exported as `wasmq_fuel`, and at the start of every function and every loop iteration a check
-/// that traps (`unreachable`) when it is 0 and counts it down otherwise. Code between two checks
-/// is straight-line, so a delivery given N steps runs a bounded time: a guest that loops forever
-/// traps once its N loop iterations and calls are used up. The host sets the global before each
-/// call into the guest (the wasm2c and interpreter runtimes do, from GuestLimits::max_steps).
+/// that traps (`unreachable`) when it is 0 and counts it down otherwise. A bulk instruction
+/// (`memory.fill`, `memory.copy`, `memory.init`, `table.fill`, `table.copy`, `table.init`) is
+/// charged by its length before it runs: a step per KiB, or per 128 table elements. Other code
+/// between two checks is straight-line, so a delivery given N steps runs a bounded time: a guest
+/// that loops forever traps once its N loop iterations and calls are used up, and one that fills
+/// its memory in a loop once it has filled about N KiB. The host sets the global before each call
+/// into the guest (the wasm2c and interpreter runtimes do, from GuestLimits::max_steps).
 
 #include <wasmq/detail/require_cpp23.hpp>
 #include <wasmq/detail/visibility.hpp>
@@ -29,8 +32,9 @@ struct MeterOptions {
   std::optional<std::uint64_t> max_memory_pages{};
 };
 
-/// The metered module, or why `wasm` could not be read, capped or written. A module that exports
-/// `wasmq_fuel` already is metered once only (the cap still applies).
+/// The metered module, or why `wasm` could not be read, capped or written. A module that already
+/// exports `wasmq_fuel` is refused: whether its code counts that global down cannot be known, so
+/// give Meter the module from before metering (`<name>.unmetered.wasm` of a guest built METERED).
 [[nodiscard]] std::expected<std::vector<std::uint8_t>, std::string> Meter(std::span<const std::uint8_t> wasm,
                                                                           const MeterOptions& options = {});
 

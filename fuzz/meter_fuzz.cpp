@@ -1,0 +1,62 @@
+// The meter on any bytes a guest's author can hand a host: wasm::Meter must never crash, and what
+// it returns must be a valid module that exports the fuel global, with the memory cap applied,
+// and that Meter refuses to meter again. The seed corpus holds small valid modules with loops,
+// calls and every bulk instruction, so that mutations stay near modules the meter rewrites, and
+// the inputs that once broke it (wabt's IR reader aborted on end_inside_a_body.wasm; wabt wrote
+// table_of_typed_refs.wasm back invalid).
+
+#include <wasmq/wasm/meter.hpp>
+
+#include <wabt/binary-reader-ir.h>
+#include <wabt/binary-reader.h>
+#include <wabt/feature.h>
+#include <wabt/ir.h>
+#include <wabt/validator.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <optional>
+#include <span>
+#include <string>
+
+namespace {
+
+void Require(bool condition) {
+  if (!condition) std::abort();
+}
+
+constexpr std::uint64_t kMaxPages = 4;
+
+/// The module read and validated, or nothing when `wasm` is not a valid module.
+std::optional<wabt::Module> ReadValid(std::span<const std::uint8_t> wasm) {
+  wabt::Features features;
+  wabt::Errors errors;
+  wabt::Module module;
+  const wabt::ReadBinaryOptions options(features, nullptr, /*read_debug_names=*/false, /*stop_on_first_error=*/true,
+                                        /*fail_on_custom_section_error=*/false);
+  if (wabt::Failed(wabt::ReadBinaryIr("fuzz.wasm", wasm.data(), wasm.size(), options, &errors, &module))) {
+    return std::nullopt;
+  }
+  if (wabt::Failed(wabt::ValidateModule(&module, &errors, wabt::ValidateOptions(features)))) return std::nullopt;
+  return module;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::span<const std::uint8_t> input(data, size);
+  auto metered = wasmq::wasm::Meter(input, {.max_memory_pages = kMaxPages});
+  if (!metered) {
+    Require(!metered.error().empty());  // a refusal says why
+    return 0;
+  }
+  auto output = ReadValid(*metered);
+  Require(output.has_value());
+  Require(output->GetExport(std::string(wasmq::wasm::kFuelExport)) != nullptr);
+  for (const wabt::Memory* memory : output->memories) {
+    Require(memory->page_limits.has_max && memory->page_limits.max <= kMaxPages);
+  }
+  // Metering is not idempotent on purpose: a module that exports the fuel global is refused.
+  Require(!wasmq::wasm::Meter(*metered, {.max_memory_pages = kMaxPages}));
+  return 0;
+}
