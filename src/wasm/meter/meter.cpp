@@ -172,24 +172,22 @@ std::expected<std::vector<std::uint8_t>, std::string> Meter(std::span<const std:
     return std::unexpected("the module already exports '" + std::string(kFuelExport) +
                            "': give the module as it was before metering (a module's own step count is not trusted)");
   }
-  {
-    auto global = std::make_unique<GlobalModuleField>();
-    global->global.type = Type::I32;
-    global->global.mutable_ = true;
-    global->global.init_expr.push_back(std::make_unique<ConstExpr>(Const::I32(0)));
-    module.AppendField(std::move(global));
-    const auto fuel = static_cast<Index>(module.globals.size() - 1);
+  auto global = std::make_unique<GlobalModuleField>();
+  global->global.type = Type::I32;
+  global->global.mutable_ = true;
+  global->global.init_expr.push_back(std::make_unique<ConstExpr>(Const::I32(0)));
+  module.AppendField(std::move(global));
+  const auto fuel = static_cast<Index>(module.globals.size() - 1);
 
-    auto exported = std::make_unique<ExportModuleField>();
-    exported->export_.name = std::string(kFuelExport);
-    exported->export_.kind = ExternalKind::Global;
-    exported->export_.var = Var(fuel, Location());
-    module.AppendField(std::move(exported));
+  auto exported = std::make_unique<ExportModuleField>();
+  exported->export_.name = std::string(kFuelExport);
+  exported->export_.kind = ExternalKind::Global;
+  exported->export_.var = Var(fuel, Location());
+  module.AppendField(std::move(exported));
 
-    for (Index i = module.num_func_imports; i < module.funcs.size(); ++i) {
-      FunctionMeter(*module.funcs[i], fuel).Walk(module.funcs[i]->exprs);
-      PrependCheck(module.funcs[i]->exprs, fuel);
-    }
+  for (Index i = module.num_func_imports; i < module.funcs.size(); ++i) {
+    FunctionMeter(*module.funcs[i], fuel).Walk(module.funcs[i]->exprs);
+    PrependCheck(module.funcs[i]->exprs, fuel);
   }
 
   MemoryStream stream;
