@@ -1,5 +1,6 @@
 // The meter on any bytes a guest's author can hand a host: wasm::Meter must never crash, and what
-// it returns must be a valid module that exports the fuel global, with the memory cap applied,
+// it returns must be a valid module that exports the fuel global, with the memory cap and the
+// tables' cap (all of them together) applied,
 // and that Meter refuses to meter again. The seed corpus holds small valid modules with loops,
 // calls and every bulk instruction, so that mutations stay near modules the meter rewrites, and
 // the inputs that once broke it (wabt's IR reader aborted on end_inside_a_body.wasm; wabt wrote
@@ -26,6 +27,8 @@ void Require(bool condition) {
 }
 
 constexpr std::uint64_t kMaxPages = 4;
+constexpr std::uint64_t kMaxTableElements = 1000;
+constexpr wasmq::wasm::MeterOptions kOptions{.max_memory_pages = kMaxPages, .max_table_elements = kMaxTableElements};
 
 /// The module read and validated, or nothing when `wasm` is not a valid module.
 std::optional<wabt::Module> ReadValid(std::span<const std::uint8_t> wasm) {
@@ -45,7 +48,7 @@ std::optional<wabt::Module> ReadValid(std::span<const std::uint8_t> wasm) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::span<const std::uint8_t> input(data, size);
-  auto metered = wasmq::wasm::Meter(input, {.max_memory_pages = kMaxPages});
+  auto metered = wasmq::wasm::Meter(input, kOptions);
   if (!metered) {
     Require(!metered.error().empty());  // a refusal says why
     return 0;
@@ -56,7 +59,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const wabt::Memory* memory : output->memories) {
     Require(memory->page_limits.has_max && memory->page_limits.max <= kMaxPages);
   }
+  std::uint64_t table_maxima = 0;
+  for (const wabt::Table* table : output->tables) {
+    Require(table->elem_limits.has_max);
+    table_maxima += table->elem_limits.max;
+  }
+  Require(table_maxima <= kMaxTableElements);
   // Metering is not idempotent on purpose: a module that exports the fuel global is refused.
-  Require(!wasmq::wasm::Meter(*metered, {.max_memory_pages = kMaxPages}));
+  Require(!wasmq::wasm::Meter(*metered, kOptions));
   return 0;
 }

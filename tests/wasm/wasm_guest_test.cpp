@@ -268,13 +268,13 @@ TEST_P(WasmRuntimeTest, ADeliveryThatWouldReenterTheGuestWaitingInARequestIsRefu
 INSTANTIATE_TEST_SUITE_P(Runtimes, WasmRuntimeTest, ::testing::Values(Runtime::kWasm2c, Runtime::kInterpreter),
                          [](const auto& test_info) { return RuntimeName(test_info.param); });
 
-/// Delivers one message to a module of tests/wasm/metering under the interpreter with `max_steps`.
+/// Delivers one message to a module of tests/wasm/metering under the interpreter with `limits`.
 std::expected<wasmq::testkit::Outcome, std::string> DeliverToMeteringModule(std::string_view module,
-                                                                            std::uint32_t max_steps,
+                                                                            const host::GuestLimits& limits,
                                                                             std::string* trap) {
   Harness harness;
   auto context = std::make_shared<host::GuestContext>(*harness.default_guest());
-  context->limits.max_steps = max_steps;
+  context->limits = limits;
   auto guest = wasmq::wasm::LoadInterpretedGuest(
       std::move(context), std::filesystem::path(WASMQ_METERING_DIR) / (std::string(module) + ".wasm"));
   if (!guest) return std::unexpected(guest.error());
@@ -287,11 +287,11 @@ TEST(WasmMeterTest, ABulkInstructionIsChargedByItsLengthAtAndPastTheBudget) {
   // The handler fills 32 KiB, copies 32 KiB and fills 4,096 table elements: 96 steps of bulk work
   // and one for entering it. Charged a step each, a loop of such work would run ~64 KiB per step.
   std::string trap;
-  auto enough = DeliverToMeteringModule("bulk_work", 97, &trap);
+  auto enough = DeliverToMeteringModule("bulk_work", {.max_steps = 97}, &trap);
   ASSERT_TRUE(enough) << enough.error();
   EXPECT_TRUE(enough->accepted()) << *enough << " " << trap;
 
-  auto short_by_one = DeliverToMeteringModule("bulk_work", 96, &trap);
+  auto short_by_one = DeliverToMeteringModule("bulk_work", {.max_steps = 96}, &trap);
   ASSERT_TRUE(short_by_one) << short_by_one.error();
   EXPECT_FALSE(short_by_one->accepted());
   EXPECT_THAT(trap, HasSubstr("out of steps"));
@@ -301,9 +301,47 @@ TEST(WasmMeterTest, RefusesAModuleThatExportsAFuelCountOfItsOwn) {
   // Its handler loops forever and never counts its `wasmq_fuel` down: taken as metered, a delivery
   // to it would never return.
   std::string trap;
-  auto loaded = DeliverToMeteringModule("own_fuel", 1000, &trap);
+  auto loaded = DeliverToMeteringModule("own_fuel", {.max_steps = 1000}, &trap);
   ASSERT_FALSE(loaded);
   EXPECT_THAT(loaded.error(), HasSubstr("already exports 'wasmq_fuel'"));
+}
+
+TEST(WasmMeterTest, ATableGrowsUpToTheLimitAndNotPastIt) {
+  // One table of 10 elements, grown by 90 in the handler: a module may declare tables of millions
+  // of elements (a few bytes of its own, 8 to 24 bytes each in the host) or grow one that far.
+  std::string trap;
+  auto at_the_limit = DeliverToMeteringModule("table_grow", {.max_table_elements = 100}, &trap);
+  ASSERT_TRUE(at_the_limit) << at_the_limit.error();
+  EXPECT_TRUE(at_the_limit->accepted()) << *at_the_limit << " " << trap;
+
+  auto past_it = DeliverToMeteringModule("table_grow", {.max_table_elements = 99}, &trap);
+  ASSERT_TRUE(past_it) << past_it.error();
+  EXPECT_FALSE(past_it->accepted());
+  EXPECT_THAT(trap, HasSubstr("unreachable"));  // table.grow returned -1
+
+  EXPECT_TRUE(DeliverToMeteringModule("table_grow", {.max_table_elements = 10}, &trap));
+  auto declared_past_it = DeliverToMeteringModule("table_grow", {.max_table_elements = 9}, &trap);
+  ASSERT_FALSE(declared_past_it);
+  EXPECT_THAT(declared_past_it.error(), HasSubstr("tables hold 10 elements at first, over the limit of 9"));
+}
+
+TEST(WasmMeterTest, TheLimitHoldsForAllOfAModulesTablesTogether) {
+  // Two tables of 10: the first may grow by the 80 the limit leaves, the second not at all (the
+  // handler traps otherwise). Capped one by one, a module could multiply the limit by its tables.
+  std::string trap;
+  auto shared = DeliverToMeteringModule("two_tables", {.max_table_elements = 100}, &trap);
+  ASSERT_TRUE(shared) << shared.error();
+  EXPECT_TRUE(shared->accepted()) << *shared << " " << trap;
+
+  EXPECT_TRUE(DeliverToMeteringModule("two_tables", {.max_table_elements = 20}, &trap));
+  auto declared_past_it = DeliverToMeteringModule("two_tables", {.max_table_elements = 19}, &trap);
+  ASSERT_FALSE(declared_past_it);
+  EXPECT_THAT(declared_past_it.error(), HasSubstr("tables hold 20 elements at first"));
+}
+
+TEST(WasmMeterTest, TheMeterToolsTableLimitIsTheGuestsDefault) {
+  // A wasm2c guest keeps the table limit it was metered with at build time.
+  EXPECT_EQ(wasmq::wasm::kDefaultMaxTableElements, host::GuestLimits{}.max_table_elements);
 }
 
 TEST(WasmMeterTest, AMalformedModuleThatWabtsIrReaderAbortsOnIsAnError) {

@@ -184,6 +184,11 @@ struct GuestLimits {
   std::uint32_t max_replies = 1'000;
   /// Linear memory of one WebAssembly instance: memory.grow past it fails (wasmq::wasm runtimes).
   std::size_t max_memory_bytes = std::size_t{64} * 1024 * 1024;
+  /// Elements of one WebAssembly instance's tables, all together (each holds 8 to 24 bytes of the
+  /// host's): a module declaring more is refused, and table.grow past it fails. The interpreter
+  /// applies this; a wasm2c guest has the limit it was metered with at build time
+  /// (wasmq-wasm-meter --max-table-elements, by default this default).
+  std::uint64_t max_table_elements = 100'000;
   /// Steps one delivery to a metered WebAssembly guest may take (loop iterations and calls): a
   /// guest that loops forever traps when they are used up (wasmq::wasm runtimes).
   std::uint32_t max_steps = 10'000'000;

@@ -30,7 +30,18 @@ struct MeterOptions {
   /// Also caps the module's memory at this many 64 KiB pages (its declared maximum becomes at
   /// most this); a module whose initial memory is larger is refused.
   std::optional<std::uint64_t> max_memory_pages{};
+  /// Also caps the elements of all the module's tables together at this many (each holds 8 to 24
+  /// bytes in the host): a module whose tables' initial sizes add up to more is refused, and each
+  /// table's maximum is lowered so that the maxima add up to at most this. The room to grow goes
+  /// to the tables in the order they are declared, each taking what it declares (all of what is
+  /// left when it declares no maximum), so a module with one table, as wasm-ld writes them, may
+  /// grow it up to the limit.
+  std::optional<std::uint64_t> max_table_elements{};
 };
+
+/// The table limit wasmq-wasm-meter, the build tool, applies unless given --max-table-elements:
+/// the default of host::GuestLimits::max_table_elements.
+inline constexpr std::uint64_t kDefaultMaxTableElements = 100'000;
 
 /// The metered module, or why `wasm` could not be read, capped or written. A module that already
 /// exports `wasmq_fuel` is refused: whether its code counts that global down cannot be known, so

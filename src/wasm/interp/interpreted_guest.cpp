@@ -18,7 +18,8 @@ class InterpretedGuest final : public WasmGuest, private interp::EngineHost {
   explicit InterpretedGuest(std::shared_ptr<const wasmq::host::GuestContext> context) : WasmGuest(std::move(context)) {}
 
   std::optional<std::string> Start(std::span<const std::uint8_t> wasm) {
-    auto prepared = Meter(wasm, {.max_memory_pages = Abi().Limits().max_memory_bytes / kPageBytes});
+    auto prepared = Meter(wasm, {.max_memory_pages = Abi().Limits().max_memory_bytes / kPageBytes,
+                                 .max_table_elements = Abi().Limits().max_table_elements});
     if (!prepared) return prepared.error();
     std::string error;
     engine_ = interp::Engine::Load(prepared->data(), prepared->size(), *this, &error);

@@ -11,6 +11,7 @@
 #include <wabt/ir.h>
 #include <wabt/stream.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -136,6 +137,27 @@ class FunctionMeter {
   std::optional<wabt::Index> length_;
 };
 
+/// Caps the elements of all of `module`'s tables together at `limit` (MeterOptions), or says why
+/// the module is refused.
+std::optional<std::string> CapTables(wabt::Module& module, std::uint64_t limit) {
+  std::uint64_t initial = 0;
+  for (const wabt::Table* table : module.tables) initial += table->elem_limits.initial;
+  if (initial > limit) {
+    return "the module's tables hold " + std::to_string(initial) + " elements at first, over the limit of " +
+           std::to_string(limit);
+  }
+  std::uint64_t room = limit - initial;  // what the tables may still grow by, all together
+  for (wabt::Table* table : module.tables) {
+    wabt::Limits& limits = table->elem_limits;
+    const std::uint64_t wanted = limits.has_max ? limits.max - limits.initial : room;
+    const std::uint64_t granted = std::min(wanted, room);
+    limits.has_max = true;
+    limits.max = limits.initial + granted;
+    room -= granted;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::expected<std::vector<std::uint8_t>, std::string> Meter(std::span<const std::uint8_t> wasm,
@@ -164,6 +186,10 @@ std::expected<std::vector<std::uint8_t>, std::string> Meter(std::span<const std:
         memory->page_limits.max = *options.max_memory_pages;
       }
     }
+  }
+
+  if (options.max_table_elements) {
+    if (auto refused = CapTables(module, *options.max_table_elements)) return std::unexpected(*refused);
   }
 
   // A module's own count cannot be trusted (nothing says its code ever decrements it), and a
