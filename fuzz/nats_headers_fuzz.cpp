@@ -68,7 +68,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   Require(natsConnection_PublishMsg(loopback.connection, encoded->get()) == NATS_OK, "publish failed");
   natsMsg* raw = nullptr;
-  Require(natsSubscription_NextMsg(&raw, loopback.subscription, 10'000) == NATS_OK, "the message did not come back");
+  if (const natsStatus status = natsSubscription_NextMsg(&raw, loopback.subscription, 10'000); status != NATS_OK) {
+    std::fprintf(stderr, "NextMsg: %s; connection status %d; nats-server's log:\n%s\n", natsStatus_GetText(status),
+                 static_cast<int>(natsConnection_Status(loopback.connection)), loopback.server->log().c_str());
+    Require(false, "the message did not come back");
+  }
   NatsPtr<natsMsg> received(raw);
   const wasmq::Message decoded = FromNatsMessage(received.get(), false);
   Require(decoded.payload.as_string() == message.payload.as_string(), "payload changed");
