@@ -1,10 +1,9 @@
 // The meter on any bytes a guest's author can hand a host: wasm::Meter must never crash, and what
 // it returns must be a valid module that exports the fuel global, with the memory cap and the
-// tables' cap (all of them together) applied,
-// and that Meter refuses to meter again. The seed corpus holds small valid modules with loops,
-// calls and every bulk instruction, so that mutations stay near modules the meter rewrites, and
-// the inputs that once broke it (wabt's IR reader aborted on end_inside_a_body.wasm; wabt wrote
-// table_of_typed_refs.wasm back invalid).
+// tables' cap (all of them together) applied, and that Meter refuses to meter again. The seed corpus holds small valid
+// modules with loops, calls and every bulk instruction, so that mutations stay near modules the meter rewrites, and the
+// inputs that once broke it (wabt's IR reader aborted on end_inside_a_body.wasm; wabt wrote table_of_typed_refs.wasm
+// back invalid).
 
 #include <wasmq/wasm/meter.hpp>
 

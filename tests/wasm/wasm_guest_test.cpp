@@ -339,6 +339,16 @@ TEST(WasmMeterTest, TheLimitHoldsForAllOfAModulesTablesTogether) {
   EXPECT_THAT(declared_past_it.error(), HasSubstr("tables hold 20 elements at first"));
 }
 
+TEST(WasmMeterTest, LimitsPastWhatAWasm32ModuleCanHoldAreNotWrapped) {
+  // 2^32 + 5 elements written as a table's 32-bit maximum would come out as 5, below the table's
+  // 10 (an invalid module); 8 GiB of memory as 131,072 pages, past a 32-bit memory's 65,536.
+  std::string trap;
+  auto large = DeliverToMeteringModule(
+      "table_grow", {.max_memory_bytes = std::size_t{8} << 30, .max_table_elements = (1ULL << 32) + 5}, &trap);
+  ASSERT_TRUE(large) << large.error();
+  EXPECT_TRUE(large->accepted()) << *large << " " << trap;
+}
+
 TEST(WasmMeterTest, TheMeterToolsTableLimitIsTheGuestsDefault) {
   // A wasm2c guest keeps the table limit it was metered with at build time.
   EXPECT_EQ(wasmq::wasm::kDefaultMaxTableElements, host::GuestLimits{}.max_table_elements);

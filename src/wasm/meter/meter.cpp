@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -137,6 +138,9 @@ class FunctionMeter {
   std::optional<wabt::Index> length_;
 };
 
+constexpr std::uint64_t kMaxMemory32Pages = 65536;                                  // 4 GiB
+constexpr std::uint64_t kMaxTableSize = std::numeric_limits<std::uint32_t>::max();  // a u32 in the binary
+
 /// Caps the elements of all of `module`'s tables together at `limit` (MeterOptions), or says why
 /// the module is refused.
 std::optional<std::string> CapTables(wabt::Module& module, std::uint64_t limit) {
@@ -146,7 +150,9 @@ std::optional<std::string> CapTables(wabt::Module& module, std::uint64_t limit) 
     return "the module's tables hold " + std::to_string(initial) + " elements at first, over the limit of " +
            std::to_string(limit);
   }
-  std::uint64_t room = limit - initial;  // what the tables may still grow by, all together
+  // A limit past what a table's size can hold (32 bits) means no limit of the host's own; it is
+  // not wrapped into a smaller one.
+  std::uint64_t room = std::min(limit, kMaxTableSize) - std::min(initial, kMaxTableSize);
   for (wabt::Table* table : module.tables) {
     wabt::Limits& limits = table->elem_limits;
     const std::uint64_t wanted = limits.has_max ? limits.max - limits.initial : room;
@@ -183,7 +189,8 @@ std::expected<std::vector<std::uint8_t>, std::string> Meter(std::span<const std:
       }
       if (!memory->page_limits.has_max || memory->page_limits.max > *options.max_memory_pages) {
         memory->page_limits.has_max = true;
-        memory->page_limits.max = *options.max_memory_pages;
+        // A limit past what a 32-bit memory can address means no limit of the host's own.
+        memory->page_limits.max = std::min(*options.max_memory_pages, kMaxMemory32Pages);
       }
     }
   }
