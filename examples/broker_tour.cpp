@@ -66,13 +66,13 @@ int main() {
   //    workers in one group share orders.* between them.
   Countdown fan_out(3 + 3);
   auto audit = broker.subscribe("orders.>", {}, [&](wasmq::Delivery& d) {
-    say("  audit      got " + d.message().topic);
+    say("  audit      got " + std::string(d.message().topic()));
     (void)d.accept();
     fan_out.DoneOne();
   });
   auto billing_handler = [&](const char* who) {
     return [&, who](wasmq::Delivery& d) {
-      say(std::string("  ") + who + " got " + d.message().topic);
+      say(std::string("  ") + who + " got " + std::string(d.message().topic()));
       (void)d.accept();
       fan_out.DoneOne();
     };
@@ -94,7 +94,7 @@ int main() {
   Countdown work(4 + 1);  // four shipments accepted, one dead letter
   auto packer = [&](const char* who) {
     return [&, who](wasmq::Delivery& d) {
-      const std::string text(d.message().payload.as_string());
+      const std::string text(d.message().payload().as_string());
       const auto attempt = std::to_string(d.delivery_count());
       if (text == "poison") {
         say(std::string("  ") + who + " cannot pack 'poison' (attempt " + attempt + "), releasing");
@@ -110,8 +110,8 @@ int main() {
     };
   };
   auto dead_letters = broker.consume("shipments.dead", {}, [&](wasmq::Delivery& d) {
-    const auto& death = *d.message().death;
-    say("  dead letter: '" + std::string(d.message().payload.as_string()) + "' from " + death.queue + ", " +
+    const auto& death = *d.message().death();
+    say("  dead letter: '" + std::string(d.message().payload().as_string()) + "' from " + death.queue + ", " +
         std::string(wasmq::to_string(death.reason)) + " after " + std::to_string(death.delivery_count) + " deliveries");
     (void)d.accept();
     work.DoneOne();

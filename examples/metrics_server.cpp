@@ -36,7 +36,7 @@ bool MakeSomeTraffic(wasmq::Broker& broker) {
   }
   std::atomic<int> settled{0};
   auto worker = broker.consume("orders", {.batch_size = 1}, [&settled](wasmq::Delivery& delivery) {
-    if (delivery.message().payload.as_string() == "poison") {
+    if (delivery.message().payload().as_string() == "poison") {
       (void)delivery.reject("cannot parse");
     } else {
       (void)delivery.accept();

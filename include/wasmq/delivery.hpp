@@ -3,7 +3,7 @@
 
 #include <wasmq/detail/visibility.hpp>
 #include <wasmq/error.hpp>
-#include <wasmq/message.hpp>
+#include <wasmq/shared_message.hpp>
 
 #include <cstdint>
 #include <memory>
@@ -33,8 +33,8 @@ class Delivery {
   Delivery& operator=(const Delivery&) = delete;
   ~Delivery();
 
-  /// The message. Valid while this handle lives, settled or not.
-  [[nodiscard]] const Message& message() const noexcept { return *message_; }
+  /// The message. Valid while this handle lives, settled or not; copy the handle to keep it longer.
+  [[nodiscard]] const SharedMessage& message() const noexcept { return message_; }
   /// 1 on the first delivery, then one more on each redelivery.
   [[nodiscard]] std::uint32_t delivery_count() const noexcept { return delivery_count_; }
   /// The queue or subscription this delivery came from.
@@ -60,7 +60,7 @@ class Delivery {
   /// `lent`: `core` and `message` own nothing; the dispatch run lends them (see
   /// ConsumerCore::install).
   Delivery(std::shared_ptr<detail::ConsumerCore> core, std::uint32_t slot, std::uint64_t generation,
-           std::shared_ptr<const Message> message, std::uint32_t delivery_count, bool lent) noexcept;
+           SharedMessage message, std::uint32_t delivery_count, bool lent) noexcept;
   [[nodiscard]] Result<void> check_settleable() const;
   /// For a handle that borrows (see ConsumerCore::install): takes references of its own.
   void own_what_it_borrows() noexcept {
@@ -78,7 +78,7 @@ class Delivery {
   [[nodiscard]] Delivery* borrower() noexcept;
 
   std::shared_ptr<detail::ConsumerCore> core_;
-  std::shared_ptr<const Message> message_;
+  SharedMessage message_;
   std::uint64_t generation_ = 0;
   std::uint32_t slot_ = 0;
   std::uint32_t delivery_count_ = 0;

@@ -2,7 +2,7 @@
 /// What the error hook (BrokerOptions::on_handler_error) is told when a push handler throws.
 
 #include <wasmq/detail/visibility.hpp>
-#include <wasmq/message.hpp>
+#include <wasmq/shared_message.hpp>
 
 #include <cstdint>
 #include <exception>
@@ -18,10 +18,9 @@ namespace wasmq {
 /// A push handler that threw. The delivery was failed (counted in handler_failures, redelivered
 /// after the backoff, dead-lettered at max_deliveries); this says why.
 struct HandlerError {
-  std::string_view queue{};    ///< the queue or subscription whose handler threw
-  std::uint64_t consumer = 0;  ///< the consumer (ConsumerStats::id)
-  std::shared_ptr<const Message>
-      message{};                     ///< the message it was handling; null if the handler had moved the delivery away
+  std::string_view queue{};          ///< the queue or subscription whose handler threw
+  std::uint64_t consumer = 0;        ///< the consumer (ConsumerStats::id)
+  SharedMessage message{};           ///< the message it was handling; null if the handler had moved the delivery away
   std::uint32_t delivery_count = 0;  ///< 1 on its first delivery
   std::exception_ptr exception{};    ///< what it threw, to rethrow and inspect
   std::string what{};                ///< what() of a std::exception; otherwise "a non-standard exception"

@@ -2,8 +2,8 @@
 /// Watching what happens to each message: the hook behind captured traffic and timelines in tests.
 
 #include <wasmq/detail/visibility.hpp>
-#include <wasmq/message.hpp>
 #include <wasmq/runtime.hpp>
+#include <wasmq/shared_message.hpp>
 
 #include <cstdint>
 #include <iosfwd>
@@ -38,7 +38,7 @@ std::ostream& operator<<(std::ostream& out, EventKind kind);
 struct Event {
   EventKind kind{};
   std::string_view queue{};
-  const std::shared_ptr<const Message>& message;
+  const SharedMessage& message;
   std::uint32_t delivery_count = 0;
   std::optional<DeadLetterReason> reason{};  ///< dead_lettered and dropped
   TimePoint time{};

@@ -17,6 +17,24 @@ WASMQ_PUBLIC_BEGIN
 
 namespace wasmq {
 
+/// Bytes of a message seen in place: what SharedMessage::payload() returns. Valid while what it
+/// was taken from lives.
+class PayloadView {
+ public:
+  PayloadView() noexcept = default;
+  explicit PayloadView(std::span<const std::uint8_t> bytes) noexcept : bytes_(bytes) {}
+
+  [[nodiscard]] std::span<const std::uint8_t> bytes() const noexcept { return bytes_; }
+  [[nodiscard]] std::string_view as_string() const noexcept {
+    return {reinterpret_cast<const char*>(bytes_.data()), bytes_.size()};
+  }
+  [[nodiscard]] std::size_t size() const noexcept { return bytes_.size(); }
+  [[nodiscard]] bool empty() const noexcept { return bytes_.empty(); }
+
+ private:
+  std::span<const std::uint8_t> bytes_{};
+};
+
 /// Immutable bytes of a message. Thread-safe for concurrent reads and copies.
 ///
 /// Up to `inline_capacity` bytes are stored inside the Payload itself (and so inside the broker's
@@ -96,6 +114,7 @@ class Payload {
   [[nodiscard]] std::string_view as_string() const noexcept { return {reinterpret_cast<const char*>(data()), size_}; }
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
   [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
+  [[nodiscard]] PayloadView view() const noexcept { return PayloadView(bytes()); }
   /// True when the bytes are stored inside this Payload (no buffer of their own).
   [[nodiscard]] bool is_inline() const noexcept { return !heap_; }
   /// True when both refer to the same shared buffer (no copy was made between them). Inline

@@ -13,6 +13,7 @@
 #include <wasmq/options.hpp>
 #include <wasmq/payload.hpp>
 #include <wasmq/runtime.hpp>
+#include <wasmq/shared_message.hpp>
 #include <wasmq/stats.hpp>
 #include <wasmq/thread_pool_runtime.hpp>
 #include <wasmq/version.hpp>

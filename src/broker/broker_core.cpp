@@ -1,6 +1,6 @@
 #include "detail/broker_core.hpp"
 
-#include "detail/message_pool.hpp"
+#include "detail/message_block.hpp"
 #include "detail/plain_name.hpp"
 
 #include "detail/consumer_core.hpp"
@@ -178,13 +178,12 @@ namespace {
 
 }  // namespace
 
-BrokerCore::Refused BrokerCore::route(std::shared_ptr<const Message>& message, std::size_t bytes,
-                                      const RoutingTable& table, PublishReceipt& receipt,
-                                      RoutingTable::LastExact* last) {
+BrokerCore::Refused BrokerCore::route(SharedMessage& message, std::size_t bytes, const RoutingTable& table,
+                                      PublishReceipt& receipt, RoutingTable::LastExact* last) {
   // The first refusal is kept as a queue and a reason, not an error: when nothing took the
   // message it becomes the error; when something did, the receipt names it.
   Refused first;
-  auto offer = [&](QueueCore& queue, std::shared_ptr<const Message>&& offered) {
+  auto offer = [&](QueueCore& queue, SharedMessage&& offered) {
     const Offered why = queue.offer(std::move(offered), bytes);
     if (why == Offered::taken) {
       ++receipt.routed;
@@ -200,9 +199,9 @@ BrokerCore::Refused BrokerCore::route(std::shared_ptr<const Message>& message, s
   // message). The walk reads the topic only while `message` still holds it.
   QueueCore* previous = nullptr;
   table.for_each_match(
-      message->topic,
+      message.topic(),
       [&](QueueCore& queue) {
-        if (previous != nullptr) offer(*previous, std::shared_ptr<const Message>(message));
+        if (previous != nullptr) offer(*previous, SharedMessage(message));
         previous = &queue;
       },
       last);
@@ -215,8 +214,7 @@ BrokerCore::Refused BrokerCore::route(std::shared_ptr<const Message>& message, s
   return {};
 }
 
-BrokerCore::Refused BrokerCore::route_current(std::shared_ptr<const Message>& message, std::size_t bytes,
-                                              PublishReceipt& receipt) {
+BrokerCore::Refused BrokerCore::route_current(SharedMessage& message, std::size_t bytes, PublishReceipt& receipt) {
   if (!routing_from_cache && route_cache_state != CacheState::gone) {
     struct Busy {
       Busy() noexcept { routing_from_cache = true; }
@@ -278,7 +276,7 @@ Result<PublishReceipt> BrokerCore::publish(Message&& message) {
     std::shared_ptr<const RoutingTable> table;
     {
       std::lock_guard lock(registry_mutex_);
-      if (auto queue = declare_locked(shared->topic, options_.default_queue); !queue) {
+      if (auto queue = declare_locked(shared.topic(), options_.default_queue); !queue) {
         return std::unexpected(std::move(queue.error()));
       }
       table = routes_.load(std::memory_order_relaxed);  // relaxed: under the mutex, its only writer
@@ -322,13 +320,13 @@ bool BrokerCore::publish_dead_letter(Message&& letter) {
   // a publish), so it takes its own reference to the snapshot instead of the thread's cache; and
   // no lock, unless the dead-letter name must be declared first.
   std::shared_ptr<const RoutingTable> table = current_routes();
-  if (options_.undeclared == UndeclaredNames::queue && !table->has_exact(shared->topic)) {
+  if (options_.undeclared == UndeclaredNames::queue && !table->has_exact(shared.topic())) {
     std::lock_guard lock(registry_mutex_);
-    if (!queues_.contains(shared->topic)) (void)declare_locked(shared->topic, options_.default_queue);
+    if (!queues_.contains(shared.topic())) (void)declare_locked(shared.topic(), options_.default_queue);
     table = routes_.load(std::memory_order_relaxed);  // relaxed: under the mutex, its only writer
   }
   PublishReceipt receipt;
-  return route(shared, shared->size_bytes(), *table, receipt).queue == nullptr && receipt.routed > 0;
+  return route(shared, shared.size_bytes(), *table, receipt).queue == nullptr && receipt.routed > 0;
 }
 
 // --- consumers ---------------------------------------------------------------------------------

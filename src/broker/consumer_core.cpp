@@ -1,5 +1,7 @@
 #include "detail/consumer_core.hpp"
 
+#include "detail/message_block.hpp"
+
 #include <exception>
 #include <string>
 #include <vector>
@@ -55,7 +57,7 @@ Delivery ConsumerCore::install(std::uint32_t slot, Entry&& entry, std::int64_t d
   const std::uint32_t count = entry.delivery_count;
   // A dispatch run holds this consumer (its posted task owns a reference) for as long as the
   // handler has the delivery, so the delivery borrows both the consumer and the message: pointers
-  // that own nothing (the aliasing constructor over an empty owner), so that no reference count
+  // that own nothing (an aliasing shared_ptr over an empty owner; a borrowed SharedMessage), so that no reference count
   // moves per delivery. The message's reference stays in the slot: until the handle settles it
   // (then the handle takes that reference, see settle()), and, when another party ends the
   // holding meanwhile (the sweeper), until the slot's next install, which only this run makes,
@@ -63,8 +65,7 @@ Delivery ConsumerCore::install(std::uint32_t slot, Entry&& entry, std::int64_t d
   // the moved-to handle take references of its own (Delivery's move operations), since it may
   // outlive the run. A pull receiver's delivery is handed to its caller: it owns both.
   const bool lent = keeper == Keeper::dispatch_run;
-  std::shared_ptr<const Message> message =
-      lent ? std::shared_ptr<const Message>(std::shared_ptr<const Message>(), entry.message.get()) : entry.message;
+  SharedMessage message = lent ? MessageAccess::borrow(entry.message) : entry.message;
   std::shared_ptr<ConsumerCore> core =
       lent ? std::shared_ptr<ConsumerCore>(std::shared_ptr<ConsumerCore>(), this) : shared_from_this();
   const std::uint64_t generation = table_.install(slot, std::move(entry), deadline);
@@ -117,7 +118,7 @@ void ConsumerCore::invoke(Delivery& delivery) {
     // there is nothing to take back (fail() reports lock_lost), but the failure is counted.
     HandlerError error{.queue = queue_name(),
                        .consumer = id_,
-                       .message = delivery.valid() ? owned_message(delivery) : nullptr,
+                       .message = delivery.valid() ? owned_message(delivery) : SharedMessage(),
                        .delivery_count = delivery.delivery_count_,
                        .exception = std::current_exception()};  // `what` is written only for a hook
     if (delivery.valid() && !delivery.settled()) {
@@ -234,6 +235,7 @@ Result<void> ConsumerCore::settle(std::uint32_t slot, std::uint64_t generation, 
   }
   // `borrower`: a handle that borrowed its message takes the slot's reference to it, moved where
   // the entry ends here (accepted) and copied where the entry goes on (released, rejected).
+  if (borrower != nullptr) MessageAccess::forget(borrower->message_);  // it owned nothing
   switch (outcome) {
     case Outcome::accept:
       queue_->on_accepted(entry, *counters_);
@@ -253,11 +255,9 @@ Result<void> ConsumerCore::settle(std::uint32_t slot, std::uint64_t generation, 
   return {};
 }
 
-std::shared_ptr<const Message> ConsumerCore::lent_message(std::uint32_t slot) const noexcept {
-  return table_.message_in(slot);
-}
+SharedMessage ConsumerCore::lent_message(std::uint32_t slot) const noexcept { return table_.message_in(slot); }
 
-std::shared_ptr<const Message> ConsumerCore::owned_message(const Delivery& delivery) const noexcept {
+SharedMessage ConsumerCore::owned_message(const Delivery& delivery) const noexcept {
   // Borrowed (see install()): the slot still holds the reference (the holding is held, or was
   // ended by a party that left the entry), and this run has not installed into it since.
   return delivery.borrows_message_ ? lent_message(delivery.slot_) : delivery.message_;

@@ -1,6 +1,7 @@
 #include <wasmq/delivery.hpp>
 
 #include "detail/consumer_core.hpp"
+#include "detail/message_block.hpp"
 
 #include <utility>
 
@@ -11,6 +12,7 @@ void Delivery::take_what_it_borrows() noexcept {
   // handed it over; where it moves, it may outlive that run, so it takes references of its own:
   // the message's from its slot (core_ still points at the live consumer), then the consumer's.
   if (borrows_message_) {
+    detail::MessageAccess::forget(message_);  // it owned nothing
     message_ = core_->lent_message(slot_);
     borrows_message_ = false;
   }
@@ -21,7 +23,7 @@ void Delivery::take_what_it_borrows() noexcept {
 }
 
 Delivery::Delivery(std::shared_ptr<detail::ConsumerCore> core, std::uint32_t slot, std::uint64_t generation,
-                   std::shared_ptr<const Message> message, std::uint32_t delivery_count, bool lent) noexcept
+                   SharedMessage message, std::uint32_t delivery_count, bool lent) noexcept
     : core_(std::move(core)),
       message_(std::move(message)),
       generation_(generation),
@@ -41,6 +43,7 @@ Delivery::Delivery(Delivery&& other) noexcept
 Delivery& Delivery::operator=(Delivery&& other) noexcept {
   if (this != &other) {
     if (core_ && !settled_) drop();
+    if (borrows_message_) detail::MessageAccess::forget(message_);  // it owned nothing
     other.own_what_it_borrows();
     core_ = std::move(other.core_);
     message_ = std::move(other.message_);
@@ -55,7 +58,8 @@ Delivery& Delivery::operator=(Delivery&& other) noexcept {
 }
 
 Delivery::~Delivery() {
-  if (core_ && !settled_) drop();  // a dropped delivery goes back to its queue
+  if (core_ && !settled_) drop();                                 // a dropped delivery goes back to its queue
+  if (borrows_message_) detail::MessageAccess::forget(message_);  // it owned nothing
 }
 
 void Delivery::drop() noexcept {

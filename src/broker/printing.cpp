@@ -25,7 +25,7 @@ std::ostream& operator<<(std::ostream& out, EventKind kind) { return out << to_s
 
 std::ostream& operator<<(std::ostream& out, const Event& event) {
   out << event.kind << " queue=" << event.queue;
-  if (event.message) out << " topic=" << event.message->topic;
+  if (event.message) out << " topic=" << event.message.topic();
   out << " delivery_count=" << event.delivery_count;
   if (event.reason) out << " reason=" << *event.reason;
   if (event.consumer != 0) out << " consumer=" << event.consumer;

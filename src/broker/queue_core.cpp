@@ -1,5 +1,7 @@
 #include "detail/queue_core.hpp"
 
+#include "detail/message_block.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <chrono>
@@ -40,9 +42,8 @@ QueueCore::QueueCore(const std::shared_ptr<QueueEnvironment>& environment, std::
 
 QueueCore::~QueueCore() = default;
 
-void QueueCore::emit_to_observer(EventKind kind, const std::shared_ptr<const Message>& message,
-                                 std::uint32_t delivery_count, std::optional<DeadLetterReason> reason,
-                                 std::uint64_t consumer) const noexcept {
+void QueueCore::emit_to_observer(EventKind kind, const SharedMessage& message, std::uint32_t delivery_count,
+                                 std::optional<DeadLetterReason> reason, std::uint64_t consumer) const noexcept {
   observer_->on_event(Event{kind, *name_, message, delivery_count, reason, runtime_.now(), consumer});
 }
 
@@ -78,12 +79,12 @@ void QueueCore::leave(const Entry& entry) noexcept {
   notify_room();
 }
 
-void QueueCore::refuse(const std::shared_ptr<const Message>& message) noexcept {
+void QueueCore::refuse(const SharedMessage& message) noexcept {
   refused_.fetch_add(1, std::memory_order_relaxed);  // relaxed: statistics
   emit(EventKind::refused, message, 0);
 }
 
-Offered QueueCore::offer(std::shared_ptr<const Message>&& message, std::size_t bytes) {
+Offered QueueCore::offer(SharedMessage&& message, std::size_t bytes) {
   // max_bytes first: a message over it never fits, however much room is made.
   const bool fits = options_.max_bytes == 0 || bytes <= options_.max_bytes;
   if (!fits || !reserve(bytes)) {
@@ -92,12 +93,13 @@ Offered QueueCore::offer(std::shared_ptr<const Message>&& message, std::size_t b
   QueueProducer& producer = this_threads_producer();
   add_as_only_writer(producer.published);
   emit(EventKind::published, message, 0);
-  const bool own_ttl = message->time_to_live.has_value();  // the publisher's line, still in its cache
+  const MessageExtras* extras = MessageAccess::block(message)->extras;  // the publisher's line, still in its cache
+  const bool own_ttl = extras != nullptr && extras->time_to_live.has_value();
   enqueue(Entry{std::move(message), 0, Entry::pack(bytes, own_ttl)}, producer);
   return Offered::taken;
 }
 
-Offered QueueCore::make_room(const std::shared_ptr<const Message>& message, std::size_t bytes) {
+Offered QueueCore::make_room(const SharedMessage& message, std::size_t bytes) {
   if (options_.max_bytes != 0 && bytes > options_.max_bytes) {
     refuse(message);
     return Offered::over_max_bytes;
@@ -280,11 +282,11 @@ void QueueCore::put_back(std::span<Entry> entries) {
 
 bool QueueCore::admit(Entry& entry, TimePoint now) {
   if (!entry.has_own_ttl() && !options_.message_ttl) return true;  // reads nothing of the message
-  const Message& message = *entry.message;
+  const SharedMessage& message = entry.message;
   Duration ttl = Duration::max();
-  if (message.time_to_live) ttl = *message.time_to_live;
+  if (const std::optional<Duration> own = message.time_to_live()) ttl = *own;
   if (options_.message_ttl) ttl = std::min(ttl, *options_.message_ttl);
-  if (now - message.published_at < ttl) return true;
+  if (now - message.published_at() < ttl) return true;
   dead_letter(std::move(entry), DeadLetterReason::expired, "time to live ran out before delivery");
   return false;
 }
@@ -433,16 +435,17 @@ void QueueCore::drop(Entry&& entry, DeadLetterReason reason) noexcept {
 
 void QueueCore::dead_letter(Entry&& entry, DeadLetterReason reason, std::string detail) {
   // A dead letter is never dead-lettered again: no cycles, whatever the configuration.
-  if (options_.dead_letter.empty() || entry.message->death) {
+  if (options_.dead_letter.empty() || entry.message.death() != nullptr) {
     drop(std::move(entry), reason);
     return;
   }
-  const Message& original = *entry.message;
-  Message letter = original;  // shares the payload buffer; copies topic and metadata
+  const SharedMessage& original = entry.message;
+  Message letter = original.to_message();  // shares a large payload's buffer; copies the rest
   letter.topic = options_.dead_letter;
   letter.time_to_live.reset();
-  DeathRecord death{
-      reason, std::move(detail), original.topic, *name_, entry.delivery_count, original.published_at, runtime_.now()};
+  DeathRecord death{reason,        std::move(detail),    std::string(original.topic()),
+                    *name_,        entry.delivery_count, original.published_at(),
+                    runtime_.now()};
   letter.set_metadata(dead_letter_keys::reason, to_string(reason));
   letter.set_metadata(dead_letter_keys::detail, death.detail);
   letter.set_metadata(dead_letter_keys::original_topic, death.original_topic);

@@ -132,10 +132,20 @@ wasmq::Message Backend::CopyToBrokerMessage(std::string_view topic, const types:
   return out;
 }
 
-types::Message Backend::Delivered(const wasmq::Message& message, const std::shared_ptr<Backend>& origin) {
+types::Message Backend::Delivered(const wasmq::SharedMessage& message, const std::shared_ptr<Backend>& origin) {
   // The payload shares a large message's buffer; a small one's bytes are copied once.
-  types::Message out(message.payload, message.topic, message.content_type, message.reply_to);
-  if (!message.metadata.empty()) {  // most deliveries have none: no reserve call
+  types::Message out(message.share_payload(), message.topic(), message.content_type(), message.reply_to());
+  if (const wasmq::Metadata& metadata = message.metadata(); !metadata.empty()) {  // most have none: no reserve
+    out.metadata_.Reserve(metadata.size());
+    for (const auto& [key, value] : metadata) out.metadata_.Add(std::string_view(key), std::string_view(value));
+  }
+  if (out.reply_to_) out.origin_ = origin;  // see ReplyRoute: only a request needs it
+  return out;
+}
+
+types::Message Backend::Delivered(const wasmq::Message& message, const std::shared_ptr<Backend>& origin) {
+  types::Message out(wasmq::Payload(message.payload), message.topic, message.content_type, message.reply_to);
+  if (!message.metadata.empty()) {
     out.metadata_.Reserve(message.metadata.size());
     for (const auto& [key, value] : message.metadata) out.metadata_.Add(std::string_view(key), std::string_view(value));
   }

@@ -43,7 +43,7 @@ std::string where_left(const Life& life) {
 
 HistoryReport check_history(std::span<const TrafficEvent> events) {
   HistoryReport report;
-  std::map<std::pair<std::string, const Message*>, Life> lives;
+  std::map<std::pair<std::string, const void*>, Life> lives;
   std::vector<const Life*> in_publish_order;
   std::set<std::uint64_t> sent_ids;
   std::unordered_set<std::uint64_t> routed_ids;
@@ -52,7 +52,7 @@ HistoryReport check_history(std::span<const TrafficEvent> events) {
   std::map<std::tuple<std::string, std::uint64_t, std::string>, std::uint64_t> last_first_delivery;
 
   for (const auto& event : events) {
-    const std::pair<std::string, const Message*> key{event.queue, event.message.get()};
+    const std::pair<std::string, const void*> key{event.queue, event.message.address()};
     switch (event.kind) {
       case TrafficKind::sent:
         ++report.sent;
@@ -66,7 +66,7 @@ HistoryReport check_history(std::span<const TrafficEvent> events) {
         ++report.published;
         routed_ids.insert(event.message_id);
         auto [it, inserted] = lives.try_emplace(
-            key, Life{event.queue, event.topic(), event.producer, event.message_id, 0, 0, false, false});
+            key, Life{event.queue, std::string(event.topic()), event.producer, event.message_id, 0, 0, false, false});
         if (inserted) in_publish_order.push_back(&it->second);
         it->second.last = TrafficKind::published;
         continue;

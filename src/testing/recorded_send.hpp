@@ -16,7 +16,7 @@ template <typename Send, typename ErrorText>
 auto recorded_send(Traffic& traffic, const Message& message, const std::string& producer, TimePoint now, Send&& send,
                    ErrorText&& error_text) -> decltype(send()) {
   // A copy for the traffic: the payload buffer is shared, not copied.
-  auto snapshot = std::make_shared<const Message>(message);
+  auto snapshot = SharedMessage::of(message);
   const std::uint64_t id = traffic.record_send(snapshot, producer, now);
   Traffic::SendScope scope(id, producer);
   auto result = send();

@@ -43,8 +43,8 @@ template <typename Send>
 auto RecordingBackend::recorded(const Message& message, Send&& send) -> decltype(send()) {
   const std::string producer = producer_name();
   if (auto fault = faults_.take_send_fault(message.topic)) {
-    traffic_.record_send_failed(std::make_shared<const Message>(message), producer, 0,
-                                "injected fault: " + describe(*fault), runtime_.now());
+    traffic_.record_send_failed(SharedMessage::of(message), producer, 0, "injected fault: " + describe(*fault),
+                                runtime_.now());
     return std::unexpected(std::move(*fault));
   }
   return recorded_send(traffic_, message, producer, runtime_.now(), std::forward<Send>(send),

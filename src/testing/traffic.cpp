@@ -36,7 +36,7 @@ TrafficKind from_event_kind(EventKind kind) noexcept {
 
 /// The payload as a short quoted string: printable bytes as they are, others as \xNN, at most
 /// 48 characters.
-std::string quoted(const Payload& payload) {
+std::string quoted(PayloadView payload) {
   constexpr std::size_t limit = 48;
   std::string out = "'";
   const auto bytes = payload.bytes();
@@ -94,9 +94,9 @@ std::string describe(const TrafficEvent& event, std::optional<TimePoint> origin)
   if (event.queue.empty() || event.queue == event.topic()) {
     line += event.topic();
   } else {
-    line += event.queue + " (" + event.topic() + ")";
+    line += event.queue + " (" + std::string(event.topic()) + ")";
   }
-  line += " " + quoted(event.message->payload);
+  line += " " + quoted(event.message.payload());
   if (event.reason) line += " reason=" + std::string(to_string(*event.reason));
   if (event.kind == TrafficKind::dead_lettered || event.kind == TrafficKind::dropped) {
     line += " after " + std::to_string(event.delivery_count) + " deliveries";
@@ -121,11 +121,11 @@ Traffic::SendScope::SendScope(std::uint64_t message_id, std::string producer)
 
 Traffic::SendScope::~SendScope() { current_send = outer_; }
 
-Traffic::Identity Traffic::identify(const std::shared_ptr<const Message>& message) {
+Traffic::Identity Traffic::identify(const SharedMessage& message) {
   if (auto found = identities_.find(message); found != identities_.end()) return found->second;
   Identity identity;
-  if (message->death) {
-    identity = {next_message_id_++, "broker (dead letter from " + message->death->queue + ")"};
+  if (const DeathRecord* death = message.death()) {
+    identity = {next_message_id_++, "broker (dead letter from " + death->queue + ")"};
   } else if (current_send != nullptr) {
     identity = {current_send->message_id_, current_send->producer_};
   } else {
@@ -166,8 +166,7 @@ void Traffic::on_event(const Event& event) noexcept {
   }
 }
 
-std::uint64_t Traffic::record_send(const std::shared_ptr<const Message>& message, std::string_view producer,
-                                   TimePoint time) {
+std::uint64_t Traffic::record_send(const SharedMessage& message, std::string_view producer, TimePoint time) {
   std::lock_guard lock(mutex_);
   const std::uint64_t id = next_message_id_++;
   identities_.emplace(message, Identity{id, std::string(producer)});
@@ -181,8 +180,8 @@ std::uint64_t Traffic::record_send(const std::shared_ptr<const Message>& message
   return id;
 }
 
-void Traffic::record_send_failed(const std::shared_ptr<const Message>& message, std::string_view producer,
-                                 std::uint64_t message_id, std::string detail, TimePoint time) {
+void Traffic::record_send_failed(const SharedMessage& message, std::string_view producer, std::uint64_t message_id,
+                                 std::string detail, TimePoint time) {
   std::lock_guard lock(mutex_);
   if (message_id == 0) {
     message_id = next_message_id_++;
@@ -212,8 +211,7 @@ std::optional<TrafficEvent> Traffic::current_delivery() const {
   return last_delivery.event;
 }
 
-bool Traffic::happened_after(TrafficKind kind, const std::shared_ptr<const Message>& message,
-                             std::uint64_t after) const {
+bool Traffic::happened_after(TrafficKind kind, const SharedMessage& message, std::uint64_t after) const {
   std::lock_guard lock(mutex_);
   for (auto it = events_.rbegin(); it != events_.rend() && it->sequence > after; ++it) {
     if (it->kind == kind && it->message == message) return true;

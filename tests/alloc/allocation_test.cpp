@@ -20,6 +20,7 @@
 namespace {
 std::atomic<std::uint64_t> allocations{0};
 std::atomic<std::uint64_t> deallocations{0};
+std::atomic<std::uint64_t> allocated_bytes{0};
 }  // namespace
 
 // The replacements pair malloc with free; g++ 12 cannot see through operator delete(void*,
@@ -28,6 +29,7 @@ std::atomic<std::uint64_t> deallocations{0};
 
 void* operator new(std::size_t size) {
   allocations.fetch_add(1, std::memory_order_relaxed);
+  allocated_bytes.fetch_add(size, std::memory_order_relaxed);
   if (void* memory = std::malloc(size == 0 ? 1 : size)) return memory;
   throw std::bad_alloc();
 }
@@ -36,6 +38,16 @@ void operator delete(void* memory) noexcept {
   std::free(memory);
 }
 void operator delete(void* memory, std::size_t) noexcept { operator delete(memory); }
+// The message pool takes its blocks with an alignment: counted too.
+void* operator new(std::size_t size, std::align_val_t alignment) {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  allocated_bytes.fetch_add(size, std::memory_order_relaxed);
+  const auto align = static_cast<std::size_t>(alignment);
+  if (void* memory = std::aligned_alloc(align, (size + align - 1) / align * align)) return memory;
+  throw std::bad_alloc();
+}
+void operator delete(void* memory, std::align_val_t) noexcept { operator delete(memory); }
+void operator delete(void* memory, std::size_t, std::align_val_t) noexcept { operator delete(memory); }
 
 namespace wasmq {
 namespace {
@@ -224,6 +236,46 @@ TEST(AllocationTest, ASmallMessageAllocatesNothingPayloadIncluded) {
   const double per_message = allocations_per_message(runtime, "steady", cycle);
   EXPECT_LE(per_message, 0.01) << per_message << " allocations per message, payload of " << Payload::inline_capacity
                                << " bytes included";
+}
+
+// The rarely-set fields live in a block of their own, from a pool too: a request (reply address,
+// time to live, content type) allocates nothing per message either, once its strings fit the
+// strings' own buffers.
+TEST(AllocationTest, AMessageWithExtraFieldsAllocatesNothingPerMessage) {
+  ManualRuntime runtime;
+  Broker broker(runtime);
+  ASSERT_TRUE(broker.declare_queue("requests"));
+  auto receiver = broker.open_receiver("requests");
+  auto cycle = [&](std::vector<Message>& messages) {
+    for (auto& message : messages) {
+      message.content_type = "text/plain";
+      message.reply_to = "inbox.1";
+      message.time_to_live = std::chrono::seconds(30);
+      ASSERT_TRUE(broker.publish(std::move(message)));
+      auto delivery = receiver->receive(wasmq::Duration::zero());
+      ASSERT_TRUE(delivery);
+      ASSERT_EQ(delivery->message().reply_to(), "inbox.1");
+      ASSERT_TRUE(delivery->accept());
+    }
+  };
+  EXPECT_LE(allocations_per_message(runtime, "requests", cycle), 0.01);
+}
+
+// A queued 16 B message: its block (104 bytes) and its slot in the queue (16 bytes, in the queue's
+// blocks of 32), all of it counted — more messages than the pool keeps, so that most are new.
+TEST(AllocationTest, AQueuedSmallMessageHoldsAtMost128Bytes) {
+  constexpr std::uint64_t queued = 100'000;
+  ManualRuntime runtime;
+  Broker broker(runtime);
+  ASSERT_TRUE(broker.declare_queue("held"));
+  const std::uint64_t before = allocated_bytes.load();
+  for (std::uint64_t i = 0; i < queued; ++i) {
+    ASSERT_TRUE(broker.publish({.topic = "held", .payload = Payload::copy_of("0123456789abcdef")}));
+  }
+  const double per_message = static_cast<double>(allocated_bytes.load() - before) / queued;
+  std::printf("bytes per queued message: %.1f\n", per_message);
+  EXPECT_LE(per_message, 128.0);
+  EXPECT_GE(per_message, 100.0) << "the pool's blocks are counted";
 }
 
 TEST(AllocationTest, ABrokerFreesItsQueuesWhenDestroyedOnTheThreadThatPublished) {

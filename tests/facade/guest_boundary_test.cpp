@@ -35,7 +35,7 @@ class GuestBoundaryTest : public FacadeTest {
   std::shared_ptr<std::vector<wasmq::Message>> tap(std::string_view topic) {
     auto seen = std::make_shared<std::vector<wasmq::Message>>();
     auto consumer = broker.subscribe(topic, {}, [seen](wasmq::Delivery& delivery) {
-      seen->push_back(delivery.message());
+      seen->push_back(delivery.message().to_message());
       (void)delivery.accept();
     });
     EXPECT_TRUE(consumer) << consumer.error().message();

@@ -246,9 +246,9 @@ TEST_F(SpareBlocksTest, AMessageSentFromTheTableArrivesWholeAndLeavesNothingInIt
   ASSERT_TRUE(sent && *sent);
   auto delivery = receiver->try_receive();
   ASSERT_TRUE(delivery && *delivery);
-  const wasmq::Message& arrived = (*delivery)->message();
-  EXPECT_EQ(arrived.payload.as_string(), "payload");
-  EXPECT_EQ(arrived.content_type, "text/plain");
+  const wasmq::SharedMessage& arrived = (*delivery)->message();
+  EXPECT_EQ(arrived.payload().as_string(), "payload");
+  EXPECT_EQ(arrived.content_type(), "text/plain");
   EXPECT_EQ(arrived.find_metadata("k"), "v");
   const Handle next = *instance.MessageNew(bytes("next"));
   EXPECT_FALSE(*instance.MessageContentType(next));

@@ -112,7 +112,7 @@ TEST_F(OutcomeTest, PermissionDeniedRejectsWithTheErrorAsReason) {
   auto dead = broker.open_receiver("dead");
   auto letter = dead->receive(wasmq::Duration::zero());
   ASSERT_TRUE(letter);
-  EXPECT_EQ(letter->message().death->detail, "not mine");
+  EXPECT_EQ(letter->message().death()->detail, "not mine");
 }
 
 TEST_F(OutcomeTest, OtherReleasesByDefault) {
@@ -190,7 +190,7 @@ TEST_F(IncomingHandlerTest, AGuestCanSendWhileHandling) {
   ASSERT_TRUE(broker.publish({.topic = "in", .payload = wasmq::Payload::copy_of("fwd")}));
   runtime.run_until_idle();
   auto out = broker.open_receiver("out");
-  EXPECT_EQ(out->receive(wasmq::Duration::zero())->message().payload.as_string(), "fwd");
+  EXPECT_EQ(out->receive(wasmq::Duration::zero())->message().payload().as_string(), "fwd");
 }
 
 TEST(OneAtATimeTest, ADeliveryThatWouldReenterTheGuestOnItsOwnThreadIsRefused) {

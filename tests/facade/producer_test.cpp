@@ -28,11 +28,11 @@ TEST_F(SendTest, DeliversDataContentTypeAndMetadataInOrder) {
   ASSERT_TRUE(producer::Send(connect(), "orders", std::move(message)));
   auto delivery = receiver->receive(wasmq::Duration::zero());
   ASSERT_TRUE(delivery);
-  const wasmq::Message& received = delivery->message();
-  EXPECT_EQ(received.topic, "orders");
-  EXPECT_EQ(received.payload.as_string(), "{\"id\":1}");
-  EXPECT_EQ(received.content_type, "application/json");
-  EXPECT_EQ(received.metadata, (wasmq::Metadata{{"z", "1"}, {"a", "2"}}));
+  const wasmq::SharedMessage& received = delivery->message();
+  EXPECT_EQ(received.topic(), "orders");
+  EXPECT_EQ(received.payload().as_string(), "{\"id\":1}");
+  EXPECT_EQ(received.content_type(), "application/json");
+  EXPECT_EQ(received.metadata(), (wasmq::Metadata{{"z", "1"}, {"a", "2"}}));
 }
 
 TEST_F(SendTest, LargeDataReachesTheBrokerWithoutACopy) {
@@ -42,7 +42,7 @@ TEST_F(SendTest, LargeDataReachesTheBrokerWithoutACopy) {
   types::Message message(bytes(std::string(wasmq::Payload::inline_capacity + 1, 'p')));
   const std::uint8_t* data = message.DataView().data();
   ASSERT_TRUE(producer::Send(connect(), "q", std::move(message)));
-  EXPECT_EQ(receiver->receive(wasmq::Duration::zero())->message().payload.bytes().data(), data);
+  EXPECT_EQ(receiver->receive(wasmq::Duration::zero())->message().payload().bytes().data(), data);
 }
 
 TEST_F(SendTest, SmallDataTravelsInline) {
@@ -51,7 +51,7 @@ TEST_F(SendTest, SmallDataTravelsInline) {
   auto receiver = broker.open_receiver("q");
   const std::string text(wasmq::Payload::inline_capacity, 'p');
   ASSERT_TRUE(producer::Send(connect(), "q", types::Message(bytes(text))));
-  const wasmq::Payload& payload = receiver->receive(wasmq::Duration::zero())->message().payload;
+  const wasmq::Payload payload = receiver->receive(wasmq::Duration::zero())->message().share_payload();
   EXPECT_TRUE(payload.is_inline());
   EXPECT_EQ(payload.as_string(), text);
 }

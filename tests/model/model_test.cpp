@@ -273,12 +273,12 @@ class Model {
     while (true) {
       auto letter = dead_receiver_.receive(wasmq::Duration::zero());
       if (!letter) break;
-      const Message& dead = letter->message();
-      ASSERT_TRUE(dead.death);
+      const SharedMessage& dead = letter->message();
+      ASSERT_TRUE(dead.death());
       const std::uint64_t id = std::stoull(std::string(*dead.find_metadata("id")));
       ModelMessage& message = messages_[id];
-      const DeadLetterReason reason = dead.death->reason;
-      EXPECT_EQ(dead.death->delivery_count, message.delivery_count) << "dead letter " << id;
+      const DeadLetterReason reason = dead.death()->reason;
+      EXPECT_EQ(dead.death()->delivery_count, message.delivery_count) << "dead letter " << id;
       switch (reason) {
         case DeadLetterReason::rejected:
         case DeadLetterReason::max_deliveries:

@@ -38,9 +38,9 @@ Payload tagged(Tag tag) {
   return Payload(std::move(bytes));
 }
 
-Tag tag_of(const Message& message) {
+Tag tag_of(const SharedMessage& message) {
   Tag tag{};
-  std::memcpy(&tag, message.payload.bytes().data(), sizeof(Tag));
+  std::memcpy(&tag, message.payload().bytes().data(), sizeof(Tag));
   return tag;
 }
 

@@ -18,7 +18,7 @@ inline Message make_message(std::string_view topic, std::string_view text = "pay
   return message;
 }
 
-inline std::string text_of(const Delivery& delivery) { return std::string(delivery.message().payload.as_string()); }
+inline std::string text_of(const Delivery& delivery) { return std::string(delivery.message().payload().as_string()); }
 
 /// Index of a reason in QueueStats::dead_lettered and QueueStats::dropped.
 constexpr std::size_t at(DeadLetterReason reason) { return static_cast<std::size_t>(reason); }

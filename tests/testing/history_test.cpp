@@ -61,11 +61,10 @@ TEST(HistoryTest, AMessageNobodySettledIsLost) {
 /// Synthetic events: what a broken broker would have recorded.
 class SyntheticHistoryTest : public ::testing::Test {
  protected:
-  std::shared_ptr<const Message> message(std::string data) {
-    return std::make_shared<const Message>(Message{.topic = "q", .payload = Payload::copy_of(data)});
+  SharedMessage message(std::string data) {
+    return SharedMessage::of(Message{.topic = "q", .payload = Payload::copy_of(data)});
   }
-  void add(TrafficKind kind, const std::shared_ptr<const Message>& message, std::uint64_t id,
-           std::uint32_t delivery_count = 0) {
+  void add(TrafficKind kind, const SharedMessage& message, std::uint64_t id, std::uint32_t delivery_count = 0) {
     TrafficEvent event;
     event.sequence = events.size() + 1;
     event.kind = kind;

@@ -136,7 +136,7 @@ TEST_F(BorrowedDeliveryTest, AHandlerReadsItsMessageAfterClosingItsOwnConsumer) 
 }
 
 TEST(BorrowedDeliveryHookTest, TheErrorHookKeepsTheMessageOfAHandlerThatThrew) {
-  std::shared_ptr<const Message> reported;
+  SharedMessage reported;
   ManualRuntime runtime;
   BrokerOptions options;
   options.on_handler_error = [&reported](const HandlerError& error) { reported = error.message; };
@@ -151,8 +151,8 @@ TEST(BorrowedDeliveryHookTest, TheErrorHookKeepsTheMessageOfAHandlerThatThrew) {
   ASSERT_TRUE(broker.publish(testing_support::make_message("jobs", kText)));
   runtime.run_until_idle();
   EXPECT_EQ(broker.queue_stats("jobs")->accepted, 1u);
-  ASSERT_NE(reported, nullptr);
-  EXPECT_EQ(reported->payload.as_string(), kText) << "the hook's copy is a reference of its own";
+  ASSERT_TRUE(reported);
+  EXPECT_EQ(reported.payload().as_string(), kText) << "the hook's copy is a reference of its own";
 }
 
 }  // namespace

@@ -69,7 +69,7 @@ TEST_F(BoundsTest, DropOldestDeadLettersTheOldestWaitingMessage) {
   auto letter = dead->receive(wasmq::Duration::zero());
   ASSERT_TRUE(letter);
   EXPECT_EQ(text_of(*letter), "a");
-  EXPECT_EQ(letter->message().death->reason, DeadLetterReason::overflow);
+  EXPECT_EQ(letter->message().death()->reason, DeadLetterReason::overflow);
   EXPECT_EQ(stats_of("ring").dead_lettered[at(DeadLetterReason::overflow)], 1u);
 }
 
@@ -149,7 +149,7 @@ TEST_F(BoundsTest, AMessagePastItsTimeToLiveExpiresInsteadOfBeingDelivered) {
   auto letter = dead->receive(wasmq::Duration::zero());
   ASSERT_TRUE(letter);
   EXPECT_EQ(text_of(*letter), "stale");
-  EXPECT_FALSE(letter->message().time_to_live) << "a dead letter does not inherit the expiry";
+  EXPECT_FALSE(letter->message().time_to_live()) << "a dead letter does not inherit the expiry";
 }
 
 TEST_F(BoundsTest, AQueueTimeToLiveAppliesToEveryMessage) {

@@ -127,7 +127,7 @@ TEST_F(ConsumerTest, ABatchInHandWhenItsConsumerClosesGoesBackAheadOfTheRest) {
   std::vector<std::string> first_consumer;
   std::optional<Consumer> consumer;
   consumer = *broker.consume("jobs", {.batch_size = 8}, [&](Delivery& delivery) {
-    first_consumer.push_back(std::string(delivery.message().payload.as_string()));
+    first_consumer.push_back(std::string(delivery.message().payload().as_string()));
     (void)delivery.accept();
     if (first_consumer.size() == 3) consumer->close();  // five of its batch of eight still in hand
   });
@@ -142,7 +142,7 @@ TEST_F(ConsumerTest, ABatchInHandWhenItsConsumerClosesGoesBackAheadOfTheRest) {
   for (int i = 3; i < 10; ++i) {
     auto delivery = receiver->receive(wasmq::Duration::zero());
     ASSERT_TRUE(delivery) << i;
-    EXPECT_EQ(delivery->message().payload.as_string(), std::to_string(i)) << "publish order kept";
+    EXPECT_EQ(delivery->message().payload().as_string(), std::to_string(i)) << "publish order kept";
     EXPECT_EQ(delivery->delivery_count(), 1u) << "a first delivery";
     ASSERT_TRUE(delivery->accept());
   }

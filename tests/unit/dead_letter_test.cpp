@@ -43,19 +43,19 @@ TEST_F(DeadLetterTest, ARejectedMessageArrivesWithItsDeathRecord) {
 
   auto letter = dead.receive(wasmq::Duration::zero());
   ASSERT_TRUE(letter);
-  const Message& m = letter->message();
-  EXPECT_EQ(m.topic, "orders.dead");
-  EXPECT_EQ(m.payload.as_string(), text);
-  EXPECT_TRUE(m.payload.shares_buffer_with(original)) << "dead-lettering copies no payload bytes";
-  EXPECT_EQ(m.content_type, "text/plain");
-  ASSERT_TRUE(m.death);
-  EXPECT_EQ(m.death->reason, DeadLetterReason::rejected);
-  EXPECT_EQ(m.death->detail, "schema violation");
-  EXPECT_EQ(m.death->original_topic, "orders");
-  EXPECT_EQ(m.death->queue, "orders");
-  EXPECT_EQ(m.death->delivery_count, 1u);
-  EXPECT_EQ(m.death->published_at, published);
-  EXPECT_EQ(m.death->dead_lettered_at, published + 3s);
+  const SharedMessage& m = letter->message();
+  EXPECT_EQ(m.topic(), "orders.dead");
+  EXPECT_EQ(m.payload().as_string(), text);
+  EXPECT_TRUE(m.share_payload().shares_buffer_with(original)) << "dead-lettering copies no payload bytes";
+  EXPECT_EQ(m.content_type(), "text/plain");
+  ASSERT_TRUE(m.death());
+  EXPECT_EQ(m.death()->reason, DeadLetterReason::rejected);
+  EXPECT_EQ(m.death()->detail, "schema violation");
+  EXPECT_EQ(m.death()->original_topic, "orders");
+  EXPECT_EQ(m.death()->queue, "orders");
+  EXPECT_EQ(m.death()->delivery_count, 1u);
+  EXPECT_EQ(m.death()->published_at, published);
+  EXPECT_EQ(m.death()->dead_lettered_at, published + 3s);
   EXPECT_EQ(m.find_metadata("tenant"), "acme") << "the original metadata is kept";
   EXPECT_EQ(m.find_metadata(dead_letter_keys::reason), "rejected");
   EXPECT_EQ(m.find_metadata(dead_letter_keys::detail), "schema violation");
@@ -82,8 +82,8 @@ TEST_F(DeadLetterTest, APoisonMessageIsDeadLetteredAfterMaxDeliveries) {
   }
   auto letter = dead.receive(wasmq::Duration::zero());
   ASSERT_TRUE(letter);
-  EXPECT_EQ(letter->message().death->reason, DeadLetterReason::max_deliveries);
-  EXPECT_EQ(letter->message().death->delivery_count, 3u);
+  EXPECT_EQ(letter->message().death()->reason, DeadLetterReason::max_deliveries);
+  EXPECT_EQ(letter->message().death()->delivery_count, 3u);
   EXPECT_EQ(letter->message().find_metadata(dead_letter_keys::delivery_count), "3");
 }
 
@@ -136,7 +136,7 @@ TEST_F(DeadLetterTest, ALetterCanGoToATopicWithSubscribers) {
   auto letter = watcher->receive(wasmq::Duration::zero());
   ASSERT_TRUE(letter);
   EXPECT_EQ(text_of(*letter), "w");
-  EXPECT_EQ(letter->message().death->detail, "nope");
+  EXPECT_EQ(letter->message().death()->detail, "nope");
 }
 
 TEST_F(DeadLetterTest, AMessageCannotForgeADeathRecord) {
@@ -145,7 +145,7 @@ TEST_F(DeadLetterTest, AMessageCannotForgeADeathRecord) {
   ASSERT_TRUE(broker.publish(std::move(forged)));
   auto delivery = orders.receive(wasmq::Duration::zero());
   ASSERT_TRUE(delivery);
-  EXPECT_FALSE(delivery->message().death) << "only the broker writes death records";
+  EXPECT_FALSE(delivery->message().death()) << "only the broker writes death records";
   ASSERT_TRUE(delivery->reject());
   EXPECT_TRUE(dead.receive(wasmq::Duration::zero())) << "so it is dead-lettered like any other";
 }

@@ -95,7 +95,7 @@ TEST(DrainOnAManualRuntime, HandlersMayStillPublishOnwardWhileDraining) {
   ASSERT_TRUE(broker.declare_queue("invoices"));
   int invoiced = 0;
   auto forwarder = broker.consume("orders", {}, [&](Delivery& delivery) {
-    if (broker.publish(make_message("invoices", delivery.message().payload.as_string()))) (void)delivery.accept();
+    if (broker.publish(make_message("invoices", delivery.message().payload().as_string()))) (void)delivery.accept();
   });
   auto invoicer = broker.consume("invoices", {}, [&](Delivery& delivery) {
     if (delivery.accept()) ++invoiced;

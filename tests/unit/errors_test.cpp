@@ -129,8 +129,8 @@ TEST_F(ErrorsTest, DeliveriesAPushHandlerKeepsOutliveTheirConsumerAndBroker) {
   consumer->close();
   *consumer = Consumer();
   local.reset();
-  EXPECT_EQ(constructed[0].message().payload.as_string(), "first");
-  EXPECT_EQ(assigned.message().payload.as_string(), "second");
+  EXPECT_EQ(constructed[0].message().payload().as_string(), "first");
+  EXPECT_EQ(assigned.message().payload().as_string(), "second");
   EXPECT_EQ(constructed[0].queue(), "q");
   EXPECT_EQ(constructed[0].accept().error().code, Errc::lock_lost);
   EXPECT_EQ(assigned.reject("late").error().code, Errc::lock_lost);

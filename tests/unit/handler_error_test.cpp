@@ -25,7 +25,7 @@ class HandlerErrorTest : public ::testing::Test {
   BrokerOptions options_with_hook() {
     BrokerOptions options;
     options.on_handler_error = [this](const HandlerError& error) {
-      Reported entry{std::string(error.queue), error.consumer, error.message ? error.message->topic : "",
+      Reported entry{std::string(error.queue), error.consumer, error.message ? std::string(error.message.topic()) : "",
                      error.delivery_count, error.what};
       try {
         std::rethrow_exception(error.exception);

@@ -50,7 +50,7 @@ class RepublishingObserver final : public Observer {
   Broker* broker = nullptr;
   int republished = 0;
   void on_event(const Event& event) noexcept override {
-    if (event.kind != EventKind::published || event.message->topic != "in" || broker == nullptr) return;
+    if (event.kind != EventKind::published || event.message.topic() != "in" || broker == nullptr) return;
     ++republished;
     (void)broker->declare_queue("changed." + std::to_string(republished));  // a new routing snapshot
     (void)broker->publish(message_to("echo"));

@@ -16,7 +16,7 @@ struct Recorder final : Observer {
   void on_event(const Event& event) noexcept override {
     std::lock_guard lock(mutex);
     std::string line = std::string(to_string(event.kind)) + " " + std::string(event.queue) + " " +
-                       std::string(event.message->payload.as_string()) + " #" + std::to_string(event.delivery_count);
+                       std::string(event.message.payload().as_string()) + " #" + std::to_string(event.delivery_count);
     if (event.reason) line += " " + std::string(to_string(*event.reason));
     lines.push_back(std::move(line));
     times.push_back(event.time);

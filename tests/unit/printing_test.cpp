@@ -49,7 +49,7 @@ TEST_F(PrintingTest, DeadLetterReasonsPrintByName) {
 }
 
 TEST_F(PrintingTest, EventsPrintWhatHappenedToWhichMessage) {
-  const auto message = std::make_shared<const Message>(make_message("orders.new"));
+  const auto message = SharedMessage::of(make_message("orders.new"));
   const Event event{.kind = EventKind::dead_lettered,
                     .queue = "orders",
                     .message = message,

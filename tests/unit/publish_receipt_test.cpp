@@ -47,8 +47,8 @@ TEST_F(PublishReceiptTest, PublishingAMessageByReferenceLeavesItAsItWas) {
   for (int copy = 0; copy < 2; ++copy) {
     auto delivery = receiver->try_receive();
     ASSERT_TRUE(delivery && *delivery);
-    EXPECT_TRUE(std::ranges::equal((*delivery)->message().payload.bytes(), before.payload.bytes()));
-    EXPECT_EQ((*delivery)->message().metadata, before.metadata);
+    EXPECT_TRUE(std::ranges::equal((*delivery)->message().payload().bytes(), before.payload.bytes()));
+    EXPECT_EQ((*delivery)->message().metadata(), before.metadata);
   }
 }
 

@@ -27,7 +27,7 @@ TEST_F(QueueTest, DeliversInPublishOrderToAPushConsumer) {
   for (auto& delivery : collector.deliveries) {
     EXPECT_EQ(delivery.delivery_count(), 1u);
     EXPECT_EQ(delivery.queue(), "jobs");
-    EXPECT_EQ(delivery.message().topic, "jobs");
+    EXPECT_EQ(delivery.message().topic(), "jobs");
   }
 }
 

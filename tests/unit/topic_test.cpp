@@ -34,8 +34,8 @@ TEST_F(TopicTest, FanOutSharesALargePayloadWithoutCopying) {
   runtime.run_until_idle();
   ASSERT_EQ(a.deliveries.size(), 1u);
   ASSERT_EQ(b.deliveries.size(), 1u);
-  EXPECT_TRUE(a.deliveries[0].message().payload.shares_buffer_with(original));
-  EXPECT_TRUE(b.deliveries[0].message().payload.shares_buffer_with(original));
+  EXPECT_TRUE(a.deliveries[0].message().share_payload().shares_buffer_with(original));
+  EXPECT_TRUE(b.deliveries[0].message().share_payload().shares_buffer_with(original));
 }
 
 TEST_F(TopicTest, StarMatchesExactlyOneToken) {

@@ -56,8 +56,8 @@ TEST_P(SdkGuestTest, ResultsThatFitTheScratchTakeNothingFromTheHeap) {
   const auto echoed = Echoed();
   ASSERT_EQ(echoed.size(), 1u);
   EXPECT_EQ(echoed[0].text(), "hello");
-  EXPECT_EQ(echoed[0].message->content_type, "text/plain");
-  EXPECT_THAT(echoed[0].message->metadata, ElementsAre(Pair("k", "v"), Pair("k2", "v2"), Pair("heap-lowerings", "0")));
+  EXPECT_EQ(echoed[0].message.content_type(), "text/plain");
+  EXPECT_THAT(echoed[0].message.metadata(), ElementsAre(Pair("k", "v"), Pair("k2", "v2"), Pair("heap-lowerings", "0")));
 }
 
 TEST_P(SdkGuestTest, DataTheSizeOfTheScratchFitsAndOneByteMoreGoesToTheHeap) {
@@ -85,7 +85,7 @@ TEST_P(SdkGuestTest, MetadataPartlyPastTheScratchIsReadWhole) {
       harness_.deliver(*guest, "in", "x", {.metadata = {{"a", value_a}, {"b", value_b}, {"c", value_c}}}).accepted());
   const auto echoed = Echoed();
   ASSERT_EQ(echoed.size(), 1u);
-  EXPECT_THAT(echoed[0].message->metadata,
+  EXPECT_THAT(echoed[0].message.metadata(),
               ElementsAre(Pair("a", value_a), Pair("b", value_b), Pair("c", value_c), Pair("heap-lowerings", "2")));
 }
 

@@ -75,8 +75,8 @@ TEST_P(WasmRuntimeTest, EchoesTopicDataMetadataAndContentType) {
   const auto echoed = SentTo("echo.in");
   ASSERT_EQ(echoed.size(), 1u);
   EXPECT_EQ(echoed[0].text(), "echo");
-  EXPECT_EQ(echoed[0].message->content_type, "text/plain");
-  EXPECT_THAT(echoed[0].message->metadata, ElementsAre(Pair("k", "v"), Pair("k2", "v2")));
+  EXPECT_EQ(echoed[0].message.content_type(), "text/plain");
+  EXPECT_THAT(echoed[0].message.metadata(), ElementsAre(Pair("k", "v"), Pair("k2", "v2")));
   EXPECT_EQ(probe->LiveResources(), 1u);  // its client; the delivered message was dropped
   EXPECT_EQ(probe->Handled(), 1u);
 }
@@ -86,7 +86,7 @@ TEST_P(WasmRuntimeTest, BuildsMetadataWithSetAddAndRemove) {
   EXPECT_TRUE(harness_.deliver(*probe, "in", "metadata").accepted());
   const auto built = SentTo("built");
   ASSERT_EQ(built.size(), 1u);
-  EXPECT_THAT(built[0].message->metadata, ElementsAre(Pair("b", "2"), Pair("c", "3")));
+  EXPECT_THAT(built[0].message.metadata(), ElementsAre(Pair("b", "2"), Pair("c", "3")));
 }
 
 TEST_P(WasmRuntimeTest, RequestsAndGetsEveryExpectedReply) {

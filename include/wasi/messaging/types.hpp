@@ -84,9 +84,9 @@ class Message {
   Message() = default;
   /// A delivered message, built in place (a default one assigned field by field copies its inline
   /// data twice).
-  Message(const wasmq::Payload& payload, std::string_view topic, const std::optional<std::string>& content_type,
-          const std::optional<std::string>& reply_to)
-      : payload_(payload), topic_(std::in_place, topic), content_type_(content_type), reply_to_(reply_to) {}
+  Message(wasmq::Payload&& payload, std::string_view topic, std::optional<std::string_view> content_type,
+          std::optional<std::string_view> reply_to)
+      : payload_(std::move(payload)), topic_(std::in_place, topic), content_type_(content_type), reply_to_(reply_to) {}
 
   wasmq::Payload payload_;
   std::optional<types::Topic> topic_;

@@ -129,6 +129,8 @@ class Backend : public std::enable_shared_from_this<Backend> {
   /// A delivered message as the guest sees it: topic and reply address set, data shared, and,
   /// for a request (a message with a reply address), `origin` remembered so that Reply needs no
   /// client. Other messages do not hold `origin`: nothing of theirs goes back through it.
+  static types::Message Delivered(const wasmq::SharedMessage& message, const std::shared_ptr<Backend>& origin);
+  /// The same for a message that was not published (a test's, a tool's).
   static types::Message Delivered(const wasmq::Message& message, const std::shared_ptr<Backend>& origin);
   /// The same for a message the backend owns alone (one it decoded itself): its buffers move.
   static types::Message Delivered(wasmq::Message&& message, const std::shared_ptr<Backend>& origin);

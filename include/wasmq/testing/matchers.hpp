@@ -14,6 +14,7 @@
 #include <wasmq/detail/visibility.hpp>
 #include <wasmq/message.hpp>
 #include <wasmq/name.hpp>
+#include <wasmq/shared_message.hpp>
 #include <wasmq/testing/text.hpp>
 #include <wasmq/testing/traffic.hpp>
 
@@ -30,8 +31,9 @@ namespace wasmq::testkit {
 
 namespace matcher_detail {
 
-inline std::string topic_of(const TrafficEvent& event) { return event.topic(); }
+inline std::string topic_of(const TrafficEvent& event) { return std::string(event.topic()); }
 inline std::string topic_of(const Message& message) { return message.topic; }
+inline std::string topic_of(const SharedMessage& message) { return std::string(message.topic()); }
 inline std::string topic_of(const wasi::messaging::types::Message& message) { return message.Topic().value_or(""); }
 
 inline std::string text_of(const TrafficEvent& event) { return event.text(); }
@@ -39,14 +41,19 @@ inline std::string text_of(const TrafficEvent& event) { return event.text(); }
 inline std::string reason_name(DeadLetterReason reason) { return std::string(to_string(reason)); }
 inline std::string reason_name(std::string_view reason) { return std::string(reason); }
 inline std::string text_of(const Message& message) { return std::string(message.payload.as_string()); }
+inline std::string text_of(const SharedMessage& message) { return std::string(message.payload().as_string()); }
 using testkit::text_of;  // facade messages
 
 inline std::optional<std::string> metadata_of(const Message& message, std::string_view key) {
   if (auto value = message.find_metadata(key)) return std::string(*value);
   return std::nullopt;
 }
+inline std::optional<std::string> metadata_of(const SharedMessage& message, std::string_view key) {
+  if (auto value = message.find_metadata(key)) return std::string(*value);
+  return std::nullopt;
+}
 inline std::optional<std::string> metadata_of(const TrafficEvent& event, std::string_view key) {
-  return metadata_of(*event.message, key);
+  return metadata_of(event.message, key);
 }
 inline std::optional<std::string> metadata_of(const wasi::messaging::types::Message& message, std::string_view key) {
   for (const auto& [name, value] : message.Metadata().value_or(wasi::messaging::types::Metadata{})) {
@@ -75,7 +82,7 @@ inline std::optional<Death> death_of(const TrafficEvent& event) {
   if (event.kind == TrafficKind::dead_lettered && event.reason) {
     return Death{std::string(to_string(*event.reason)), event.delivery_count};
   }
-  return death_of(*event.message);
+  return death_of(event.message);
 }
 
 }  // namespace matcher_detail

@@ -2,9 +2,9 @@
 /// Captured traffic: everything that happened to every message in a test, in order.
 
 #include <wasmq/detail/visibility.hpp>
-#include <wasmq/message.hpp>
 #include <wasmq/observer.hpp>
 #include <wasmq/runtime.hpp>
+#include <wasmq/shared_message.hpp>
 
 #include <array>
 #include <cstddef>
@@ -49,8 +49,8 @@ struct TrafficEvent {
   std::uint64_t sequence = 0;  ///< 1, 2, 3 … in capture order
   TrafficKind kind{};
   TimePoint time{};
-  std::string queue{};                       ///< the queue or subscription; empty for sends
-  std::shared_ptr<const Message> message{};  ///< never null; shares the payload
+  std::string queue{};      ///< the queue or subscription; empty for sends
+  SharedMessage message{};  ///< never null; shares the payload
   std::uint32_t delivery_count = 0;
   std::optional<DeadLetterReason> reason{};
   std::string producer{};        ///< who sent the message: a guest's identity, "test", "broker", …
@@ -58,11 +58,11 @@ struct TrafficEvent {
   std::string detail{};          ///< the error of a failed send, the fault injected, …
   std::uint64_t consumer = 0;    ///< delivered: the consumer's id (ConsumerStats::id)
 
-  [[nodiscard]] const std::string& topic() const noexcept { return message->topic; }
+  [[nodiscard]] std::string_view topic() const noexcept { return message.topic(); }
   /// The payload as text.
-  [[nodiscard]] std::string text() const { return std::string(message->payload.as_string()); }
+  [[nodiscard]] std::string text() const { return std::string(message.payload().as_string()); }
   [[nodiscard]] std::optional<std::string_view> metadata(std::string_view key) const noexcept {
-    return message->find_metadata(key);
+    return message.find_metadata(key);
   }
 };
 
@@ -85,11 +85,11 @@ class Traffic final : public Observer {
 
   /// Records a send by `producer` (before it is published) and returns its message id. While
   /// `SendScope` lives on this thread, what the broker publishes is attributed to that send.
-  std::uint64_t record_send(const std::shared_ptr<const Message>& message, std::string_view producer, TimePoint time);
+  std::uint64_t record_send(const SharedMessage& message, std::string_view producer, TimePoint time);
   /// Records that a send failed; `message_id` 0 when it was not recorded as sent (a fault
   /// stopped it first).
-  void record_send_failed(const std::shared_ptr<const Message>& message, std::string_view producer,
-                          std::uint64_t message_id, std::string detail, TimePoint time);
+  void record_send_failed(const SharedMessage& message, std::string_view producer, std::uint64_t message_id,
+                          std::string detail, TimePoint time);
   /// Records that a fault handed `delivery` (a `delivered` event) to the guest a second time.
   void record_duplicate(const TrafficEvent& delivery, TimePoint time);
 
@@ -97,8 +97,7 @@ class Traffic final : public Observer {
   /// runs on the thread that took its delivery, so inside a guest's Handle this is its delivery.
   [[nodiscard]] std::optional<TrafficEvent> current_delivery() const;
   /// Whether an event of `kind` for `message` was captured after sequence number `after`.
-  [[nodiscard]] bool happened_after(TrafficKind kind, const std::shared_ptr<const Message>& message,
-                                    std::uint64_t after) const;
+  [[nodiscard]] bool happened_after(TrafficKind kind, const SharedMessage& message, std::uint64_t after) const;
 
   /// Attributes the broker events this thread causes to one send (nests).
   class SendScope {
@@ -145,14 +144,14 @@ class Traffic final : public Observer {
     std::string producer{};
   };
   /// The identity of `message`, creating one on first sight. Call with mutex_ held.
-  Identity identify(const std::shared_ptr<const Message>& message);
+  Identity identify(const SharedMessage& message);
   void append(TrafficEvent&& event);  // mutex_ held
 
   const TimePoint origin_;
   mutable std::mutex mutex_;
   std::vector<TrafficEvent> events_;
   // Keyed by the message itself: holding it keeps its address from being reused by another.
-  std::unordered_map<std::shared_ptr<const Message>, Identity> identities_;
+  std::unordered_map<SharedMessage, Identity> identities_;
   std::uint64_t next_message_id_ = 1;
   std::uint64_t next_sequence_ = 1;
   std::array<std::size_t, 13> counts_{};

@@ -201,8 +201,8 @@ class InprocBackend final : public Backend {
     return {};
   }
 
-  void OnReply(const wasmq::Message& reply) {
-    const std::string_view token = std::string_view(reply.topic).substr(inbox_prefix_.size());
+  void OnReply(const wasmq::SharedMessage& reply) {
+    const std::string_view token = reply.topic().substr(inbox_prefix_.size());
     std::shared_ptr<WaitingRequest> waiting;
     {
       std::lock_guard lock(waiting_mutex_);

@@ -84,11 +84,11 @@ class BrokerCore final : public QueueEnvironment, public std::enable_shared_from
     Offered why = Offered::taken;
   };
   /// Offers `message` to every matching queue; moves out of `message` when it reached one.
-  /// `bytes` is message->size_bytes(). Fills `receipt`. `last`: see RoutingTable::for_each_match.
-  Refused route(std::shared_ptr<const Message>& message, std::size_t bytes, const RoutingTable& table,
-                PublishReceipt& receipt, RoutingTable::LastExact* last = nullptr);
+  /// `bytes` is message.size_bytes(). Fills `receipt`. `last`: see RoutingTable::for_each_match.
+  Refused route(SharedMessage& message, std::size_t bytes, const RoutingTable& table, PublishReceipt& receipt,
+                RoutingTable::LastExact* last = nullptr);
   /// route() through the current snapshot: this thread's cached one unless it is already routing.
-  Refused route_current(std::shared_ptr<const Message>& message, std::size_t bytes, PublishReceipt& receipt);
+  Refused route_current(SharedMessage& message, std::size_t bytes, PublishReceipt& receipt);
   Result<void> check_open() const;
   /// What the checks every publish passes said: admitted, or the first check it failed.
   enum class Admission : std::uint8_t { admitted, closed, draining, invalid_name, too_many_entries, too_large };

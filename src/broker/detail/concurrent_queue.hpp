@@ -4,10 +4,21 @@
 
 #include <concurrentqueue/concurrentqueue.h>
 
+#include <cstddef>
+#include <new>
+
 namespace wasmq::detail {
 
+/// moodycamel's defaults, but its blocks come from operator new rather than malloc: the memory a
+/// queue holds is then counted where the program counts its allocations (tests/alloc,
+/// bench/memory_bench.cpp), and a host's replaced operator new sees it too.
+struct QueueTraits : moodycamel::ConcurrentQueueDefaultTraits {
+  static void* malloc(std::size_t size) { return ::operator new(size, std::nothrow); }  // null: moodycamel's failure
+  static void free(void* pointer) { ::operator delete(pointer); }
+};
+
 template <class T>
-using Queue = moodycamel::ConcurrentQueue<T>;
+using Queue = moodycamel::ConcurrentQueue<T, QueueTraits>;
 using ConsumerToken = moodycamel::ConsumerToken;
 using ProducerToken = moodycamel::ProducerToken;
 

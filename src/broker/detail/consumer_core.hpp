@@ -42,7 +42,7 @@ class ConsumerCore final : public Wakeable, public std::enable_shared_from_this<
   Result<void> settle(std::uint32_t slot, std::uint64_t generation, Outcome outcome, Duration delay,
                       std::string_view reason, Delivery* borrower);
   /// A reference to the message a push handler's delivery borrows from `slot` (see install()).
-  [[nodiscard]] std::shared_ptr<const Message> lent_message(std::uint32_t slot) const noexcept;
+  [[nodiscard]] SharedMessage lent_message(std::uint32_t slot) const noexcept;
   Result<void> fail(std::uint32_t slot, std::uint64_t generation);  // handler threw
   Result<void> extend(std::uint32_t slot, std::uint64_t generation);
 
@@ -64,7 +64,7 @@ class ConsumerCore final : public Wakeable, public std::enable_shared_from_this<
   enum class Keeper : std::uint8_t { delivery, dispatch_run };
   Delivery install(std::uint32_t slot, Entry&& entry, std::int64_t deadline, Keeper keeper);
   /// `delivery`'s message, owned (a reference from its slot if the delivery borrows it).
-  [[nodiscard]] std::shared_ptr<const Message> owned_message(const Delivery& delivery) const noexcept;
+  [[nodiscard]] SharedMessage owned_message(const Delivery& delivery) const noexcept;
   void drain();
   /// One chunk of a dispatch run: takes up to `limit` entries from the queue at once and hands
   /// each to the handler.

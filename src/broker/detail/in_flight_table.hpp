@@ -131,7 +131,7 @@ class InFlightTable {
   /// The message of the entry in slot `index`, for a handle that borrows it (see Leave): only
   /// that handle's thread and a party that leaves the entry (copying it) read it while the handle
   /// lives, and nothing installs into the slot meanwhile.
-  [[nodiscard]] const std::shared_ptr<const Message>& message_in(std::uint32_t index) const noexcept {
+  [[nodiscard]] const SharedMessage& message_in(std::uint32_t index) const noexcept {
     return slots_[index].entry.message;
   }
 

@@ -1,12 +1,11 @@
 #pragma once
-// Recycles the one allocation behind each published message — the shared_ptr control block that
-// holds the Message — through a lock-free freelist. A message is made on the publishing thread
-// and released on a consumer's; through malloc, that pattern takes the allocator's arena lock on
-// both sides (measured: a fifth of the producer's time in bench/p2p_bench.cpp). The freelist is a
-// moodycamel::ConcurrentQueue of blocks: each thread gives into its own sub-queue and takes from
-// any, and once warm it allocates nothing. (Boost.Lockfree's fixed-size stack was tried first:
-// its freelist reads a node's next index without an atomic, which ThreadSanitizer rightly reports
-// as a data race — boostorg/lockfree issues 22 and 78.)
+// Recycles the allocations behind published messages — each message's block and, for the few
+// that have them, its extras (see message_block.hpp) — through lock-free freelists. A message is made on the publishing
+// thread and released on a consumer's; through malloc, that pattern takes the allocator's arena lock on both sides
+// (measured: a fifth of the producer's time in bench/p2p_bench.cpp). The freelist is a moodycamel::ConcurrentQueue of
+// blocks: each thread gives into its own sub-queue and takes from any, and once warm it allocates nothing.
+// (Boost.Lockfree's fixed-size stack was tried first: its freelist reads a node's next index without an atomic, which
+// ThreadSanitizer rightly reports as a data race — boostorg/lockfree issues 22 and 78.)
 //
 // Under the sanitizers the pool steps aside: under AddressSanitizer so that a use after free is
 // still caught, under ThreadSanitizer because a block handed between threads is ordered by the
@@ -14,15 +13,11 @@
 
 #include "detail/concurrent_queue.hpp"
 
-#include <wasmq/message.hpp>
-
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <new>
-#include <optional>
-#include <string>
 
 namespace wasmq::detail {
 
@@ -112,76 +107,23 @@ class BlockPool {
 #define WASMQ_POOL_MESSAGES 1
 #endif
 
-/// The allocator std::allocate_shared keeps in a published message's block: it takes the block
-/// from a BlockPool (from new under the sanitizers). With `OwnsNothing`, for a message that owns
-/// no memory — its strings in their inline buffers, its payload inline, no metadata, no death
-/// record — the message is not destroyed when its last reference goes: its destructor would free
-/// nothing and only read every cache line of the message (five, with the control block), lines
-/// the publishing core then has to fetch back when it writes its next message into the recycled
-/// block. Ending an object's lifetime by reusing its storage is allowed when nothing depends on
-/// its destructor's effects ([basic.life]); LeakSanitizer (asan preset) and tests/alloc check that
-/// nothing owned is skipped. A template parameter, not a member: the two kinds of block differ in
-/// their control block's type (its virtual dispose), so a block carries no flag and stays the size
-/// of a plain one.
-template <typename T, bool OwnsNothing>
-struct MessageAllocator {
-  using value_type = T;
-  // The allocator requirements spell it this way; allocator_traits cannot rebind a template with a
-  // non-type parameter by itself.
-  template <typename U>
-  struct rebind {  // NOLINT(readability-identifier-naming)
-    using other = MessageAllocator<U, OwnsNothing>;
-  };
-
-  MessageAllocator() noexcept = default;
-  template <typename U>
-  explicit MessageAllocator(const MessageAllocator<U, OwnsNothing>& /*other*/) noexcept {}
-
-  T* allocate(std::size_t count) {
-    if (!WASMQ_POOL_MESSAGES || count != 1) {
-      return static_cast<T*>(::operator new(count * sizeof(T), std::align_val_t(alignof(T))));
-    }
-    return static_cast<T*>(BlockPool<sizeof(T), alignof(T)>::instance().take());
+/// A block for a T from its pool (from new under the sanitizers); uninitialised.
+template <typename T>
+[[nodiscard]] void* take_pooled_block() {
+  if constexpr (WASMQ_POOL_MESSAGES) {
+    return BlockPool<sizeof(T), alignof(T)>::instance().take();
+  } else {
+    return ::operator new(sizeof(T), std::align_val_t(alignof(T)));
   }
-  void deallocate(T* pointer, std::size_t count) noexcept {
-    if (!WASMQ_POOL_MESSAGES || count != 1) {
-      ::operator delete(pointer, std::align_val_t(alignof(T)));
-      return;
-    }
-    BlockPool<sizeof(T), alignof(T)>::instance().give(pointer);
-  }
-  template <typename U>
-  void destroy(U* object) noexcept {
-    if constexpr (!OwnsNothing) object->~U();
-  }
-  template <typename U>
-  friend bool operator==(const MessageAllocator&, const MessageAllocator<U, OwnsNothing>&) noexcept {
-    return true;  // every block goes back to the same pool
-  }
-};
-
-/// True when `text` keeps its characters in its own inline buffer, inside the string object:
-/// then it holds no heap memory. (Both libstdc++ and libc++ keep short strings there.)
-[[nodiscard]] inline bool stored_inline(const std::string& text) noexcept {
-  const auto characters = reinterpret_cast<std::uintptr_t>(text.data());
-  const auto object = reinterpret_cast<std::uintptr_t>(&text);
-  return characters >= object && characters < object + sizeof(std::string);
 }
-
-/// True when `message` holds no memory of its own (see MessageAllocator): what it holds now is
-/// what a message moved from it holds.
-[[nodiscard]] inline bool owns_no_memory(const Message& message) noexcept {
-  auto inline_text = [](const std::optional<std::string>& text) { return !text || stored_inline(*text); };
-  return stored_inline(message.topic) && message.payload.is_inline() && inline_text(message.content_type) &&
-         inline_text(message.reply_to) && message.metadata.capacity() == 0 && !message.death;
-}
-
-/// A published message: shared and immutable, in a block from the pool.
-[[nodiscard]] inline std::shared_ptr<const Message> make_message_block(Message&& message) {
-  if (owns_no_memory(message)) {
-    return std::allocate_shared<const Message>(MessageAllocator<Message, true>(), std::move(message));
+/// Gives back what take_pooled_block<T>() returned, its object already destroyed.
+template <typename T>
+void give_pooled_block(void* block) noexcept {
+  if constexpr (WASMQ_POOL_MESSAGES) {
+    BlockPool<sizeof(T), alignof(T)>::instance().give(block);
+  } else {
+    ::operator delete(block, std::align_val_t(alignof(T)));
   }
-  return std::allocate_shared<const Message>(MessageAllocator<Message, false>(), std::move(message));
 }
 
 }  // namespace wasmq::detail

@@ -60,8 +60,8 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   // --- publish side ------------------------------------------------------------------------
   /// Takes a newly published message, applying bounds and the overflow policy. Lock-free unless
   /// the policy is `block` and the queue is full.
-  /// `bytes` is message->size_bytes(). Moves out of `message` only when it is taken.
-  [[nodiscard]] Offered offer(std::shared_ptr<const Message>&& message, std::size_t bytes);
+  /// `bytes` is message.size_bytes(). Moves out of `message` only when it is taken.
+  [[nodiscard]] Offered offer(SharedMessage&& message, std::size_t bytes);
   /// The error for a message of `bytes` that offer() refused with `why`.
   [[nodiscard]] Error refusal_error(Offered why, std::size_t bytes) const noexcept;
 
@@ -118,13 +118,13 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   [[nodiscard]] QueueStats stats() const;
   /// Tells the broker's observer, if any, what happened to a message here. Nothing is built,
   /// copied or counted unless an observer is set.
-  void emit(EventKind kind, const std::shared_ptr<const Message>& message, std::uint32_t delivery_count,
+  void emit(EventKind kind, const SharedMessage& message, std::uint32_t delivery_count,
             std::optional<DeadLetterReason> reason = std::nullopt, std::uint64_t consumer = 0) const noexcept {
     if (observer_ != nullptr) emit_to_observer(kind, message, delivery_count, reason, consumer);
   }
 
  private:
-  void emit_to_observer(EventKind kind, const std::shared_ptr<const Message>& message, std::uint32_t delivery_count,
+  void emit_to_observer(EventKind kind, const SharedMessage& message, std::uint32_t delivery_count,
                         std::optional<DeadLetterReason> reason, std::uint64_t consumer) const noexcept;
   struct Delayed {
     TimePoint due;
@@ -139,7 +139,7 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   bool reserve(std::size_t bytes) noexcept;
   // offer()'s slow path: the message is over max_bytes or reserve() failed. Applies the overflow
   // policy until reserve() succeeds (taken) or the message is refused (why).
-  [[gnu::noinline]] Offered make_room(const std::shared_ptr<const Message>& message, std::size_t bytes);
+  [[gnu::noinline]] Offered make_room(const SharedMessage& message, std::size_t bytes);
   void leave(const Entry& entry) noexcept;  // the entry stops being held (accepted, dead, dropped)
   void enqueue(Entry&& entry) { enqueue(std::move(entry), this_threads_producer()); }
   void enqueue(Entry&& entry, QueueProducer& producer);  // producer: this thread's
@@ -149,7 +149,7 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   }
   std::size_t take_from_front(std::span<Entry> out);        // entries put back, oldest first
   void count_out(std::span<const Entry> entries) noexcept;  // entries left the ready queue
-  void refuse(const std::shared_ptr<const Message>& message) noexcept;
+  void refuse(const SharedMessage& message) noexcept;
   bool admit(Entry& entry, TimePoint now);  // false when it expired (and was dealt with)
   void notify_receivers();
   void dead_letter(Entry&& entry, DeadLetterReason reason, std::string detail);

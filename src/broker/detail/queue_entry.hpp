@@ -1,9 +1,8 @@
 #pragma once
 
-#include <wasmq/message.hpp>
+#include <wasmq/shared_message.hpp>
 
 #include <cstdint>
-#include <memory>
 
 namespace wasmq::detail {
 
@@ -12,10 +11,10 @@ struct Entry {
   static constexpr std::uint32_t own_ttl_bit = std::uint32_t{1} << 31;
   static constexpr std::uint32_t unknown_bytes = own_ttl_bit - 1;
 
-  std::shared_ptr<const Message> message;
+  SharedMessage message;
   std::uint32_t delivery_count = 0;
   /// What a queue needs of its message without reading it: the low 31 bits are
-  /// message->size_bytes() (unknown_bytes from 2 GiB − 1 up, a broker may allow that, and then
+  /// message.size_bytes() (unknown_bytes from 2 GiB − 1 up, a broker may allow that, and then
   /// computed again when needed); the top bit says the message has a time to live of its own.
   /// Counting the entry in and out of a queue and checking expiry then touch none of the message's
   /// cache lines (its metadata may be long; its time to live sits on a line of its own). Fits in
@@ -28,10 +27,10 @@ struct Entry {
   }
   [[nodiscard]] std::size_t size_bytes() const noexcept {
     const std::uint32_t bytes = size_and_ttl & ~own_ttl_bit;
-    return bytes != unknown_bytes ? bytes : message->size_bytes();
+    return bytes != unknown_bytes ? bytes : message.size_bytes();
   }
   [[nodiscard]] bool has_own_ttl() const noexcept { return (size_and_ttl & own_ttl_bit) != 0; }
 };
-static_assert(sizeof(Entry) == sizeof(std::shared_ptr<const Message>) + 8, "two counts, no padding");
+static_assert(sizeof(Entry) == sizeof(SharedMessage) + 8, "two counts, no padding");
 
 }  // namespace wasmq::detail

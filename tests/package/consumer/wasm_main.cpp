@@ -26,7 +26,7 @@ int main() {
     }
     int echoed = 0;
     auto sink = broker.subscribe("echo.in", {}, [&echoed](wasmq::Delivery& delivery) {
-      echoed += delivery.message().payload.as_string() == "hi" ? 1 : 0;
+      echoed += delivery.message().payload().as_string() == "hi" ? 1 : 0;
       (void)delivery.accept();
     });
     auto subscribed = wasmq::host::SubscribeGuest(context, "inproc", *guest, {.topic = "in"});

@@ -1,0 +1,161 @@
+#include <wasmq/shared_message.hpp>
+
+#include "detail/message_block.hpp"
+
+#include <algorithm>
+
+namespace wasmq {
+
+namespace detail {
+
+namespace {
+
+[[nodiscard]] bool needs_extras(const Message& message) noexcept {
+  return message.topic.size() > MessageBlock::inline_topic_capacity ||
+         message.payload.size() > Payload::inline_capacity || message.content_type || !message.metadata.empty() ||
+         message.reply_to || message.time_to_live || message.death;
+}
+
+[[nodiscard]] MessageExtras* make_extras(Message& message) {
+  auto* extras = new (take_pooled_block<MessageExtras>()) MessageExtras{};
+  if (message.topic.size() > MessageBlock::inline_topic_capacity) extras->topic = std::move(message.topic);
+  if (message.payload.size() > Payload::inline_capacity) extras->payload = std::move(message.payload);
+  extras->content_type = std::move(message.content_type);
+  extras->metadata = std::move(message.metadata);
+  extras->reply_to = std::move(message.reply_to);
+  extras->time_to_live = message.time_to_live;
+  extras->death = std::move(message.death);
+  return extras;
+}
+
+}  // namespace
+
+SharedMessage make_message_block(Message&& message) {
+  // The block's memory first, given back if the extras' cannot be had: a publish that runs out of
+  // memory leaves nothing behind (and `message` whole, as make_extras moves only after its take).
+  void* memory = take_pooled_block<MessageBlock>();
+  MessageExtras* extras = nullptr;
+  if (needs_extras(message)) {
+    try {
+      extras = make_extras(message);
+    } catch (...) {
+      give_pooled_block<MessageBlock>(memory);
+      throw;
+    }
+  }
+  // Default-initialised: the inline arrays are written below, as far as they are used.
+  auto* block = new (memory) MessageBlock;
+  block->published_at = message.published_at;
+  block->extras = extras;
+  if (extras == nullptr || extras->topic.empty()) {
+    block->topic_size = static_cast<std::uint8_t>(message.topic.size());
+    std::memcpy(block->topic, message.topic.data(), message.topic.size());
+  } else {
+    block->topic_size = MessageBlock::topic_in_extras;
+  }
+  if (extras == nullptr || extras->payload.empty()) {
+    const auto bytes = message.payload.bytes();
+    block->payload_size = static_cast<std::uint32_t>(bytes.size());
+    if (!bytes.empty()) std::memcpy(block->payload, bytes.data(), bytes.size());
+  } else {
+    block->payload_size = MessageBlock::payload_in_extras;
+  }
+  return MessageAccess::adopt(block);
+}
+
+void MessageAccess::destroy(MessageBlock* block) noexcept {
+  // A message without extras owns no memory: the consumer that frees it reads one cache line.
+  if (block->extras != nullptr) {
+    block->extras->~MessageExtras();
+    give_pooled_block<MessageExtras>(block->extras);
+  }
+  block->~MessageBlock();
+  give_pooled_block<MessageBlock>(block);
+}
+
+}  // namespace detail
+
+using detail::MessageAccess;
+using detail::MessageBlock;
+
+void SharedMessage::add_reference(MessageBlock* block) noexcept {
+  // relaxed: a new reference is made from an existing one, which keeps the block alive meanwhile.
+  block->references.fetch_add(1, std::memory_order_relaxed);
+}
+
+void SharedMessage::drop_reference(MessageBlock* block) noexcept {
+  // The last holder frees without a read-modify-write: with a count of 1 no other thread holds a
+  // reference that could make another. acquire: sees the other holders' releases (below) first.
+  if (block->references.load(std::memory_order_acquire) == 1 ||
+      // acq_rel: release publishes this holder's reads of the message before the free; acquire
+      // (for the last one) sees every other holder's.
+      block->references.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    MessageAccess::destroy(block);
+  }
+}
+
+SharedMessage SharedMessage::of(Message message) { return detail::make_message_block(std::move(message)); }
+
+std::string_view SharedMessage::topic() const noexcept { return block_->topic_view(); }
+
+PayloadView SharedMessage::payload() const noexcept { return PayloadView(block_->payload_bytes()); }
+
+Payload SharedMessage::share_payload() const {
+  if (block_->payload_size == MessageBlock::payload_in_extras) return block_->extras->payload;
+  return Payload::copy_of(block_->payload_bytes());
+}
+
+std::optional<std::string_view> SharedMessage::content_type() const noexcept {
+  if (block_->extras == nullptr || !block_->extras->content_type) return std::nullopt;
+  return std::string_view(*block_->extras->content_type);
+}
+
+const Metadata& SharedMessage::metadata() const noexcept {
+  static const Metadata none;
+  return block_->extras != nullptr ? block_->extras->metadata : none;
+}
+
+std::optional<std::string_view> SharedMessage::find_metadata(std::string_view key) const noexcept {
+  const Metadata& entries = metadata();
+  auto found = std::find_if(entries.begin(), entries.end(), [&](const auto& entry) { return entry.first == key; });
+  if (found == entries.end()) return std::nullopt;
+  return std::string_view(found->second);
+}
+
+std::optional<std::string_view> SharedMessage::reply_to() const noexcept {
+  if (block_->extras == nullptr || !block_->extras->reply_to) return std::nullopt;
+  return std::string_view(*block_->extras->reply_to);
+}
+
+std::optional<Duration> SharedMessage::time_to_live() const noexcept {
+  return block_->extras != nullptr ? block_->extras->time_to_live : std::nullopt;
+}
+
+TimePoint SharedMessage::published_at() const noexcept { return block_->published_at; }
+
+const DeathRecord* SharedMessage::death() const noexcept {
+  return block_->extras != nullptr ? block_->extras->death.get() : nullptr;
+}
+
+std::size_t SharedMessage::size_bytes() const noexcept {
+  std::size_t bytes = block_->payload_bytes().size();
+  if (block_->extras == nullptr) return bytes;
+  if (block_->extras->content_type) bytes += block_->extras->content_type->size();
+  for (const auto& [key, value] : block_->extras->metadata) bytes += key.size() + value.size();
+  return bytes;
+}
+
+Message SharedMessage::to_message() const {
+  Message message{.topic = std::string(topic()), .payload = share_payload()};
+  message.published_at = block_->published_at;
+  if (const detail::MessageExtras* extras = block_->extras; extras != nullptr) {
+    message.content_type = extras->content_type;
+    message.metadata = extras->metadata;
+    message.reply_to = extras->reply_to;
+    message.time_to_live = extras->time_to_live;
+    message.death = extras->death;
+  }
+  return message;
+}
+
+}  // namespace wasmq
