@@ -35,7 +35,9 @@ struct MessageExtras {
   std::shared_ptr<const DeathRecord> death{};
 };
 
-struct MessageBlock {
+// The inline arrays are left uninitialised: make_message_block writes them as far as a message uses
+// them (a 16-byte payload writes one of the block's two lines, not both).
+struct MessageBlock {  // NOLINT(cppcoreguidelines-pro-type-member-init): topic and payload, above
   static constexpr std::size_t inline_topic_capacity = 15;
   static constexpr std::uint8_t topic_in_extras = 0xFF;
   static constexpr std::uint32_t payload_in_extras = 0xFFFF'FFFF;
