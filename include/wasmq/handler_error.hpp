@@ -20,7 +20,7 @@ namespace wasmq {
 struct HandlerError {
   std::string_view queue{};          ///< the queue or subscription whose handler threw
   std::uint64_t consumer = 0;        ///< the consumer (ConsumerStats::id)
-  SharedMessage message{};           ///< the message it was handling; null if the handler had moved the delivery away
+  SharedMessage message{};           ///< the message it was handling; empty if the handler had moved the delivery away
   std::uint32_t delivery_count = 0;  ///< 1 on its first delivery
   std::exception_ptr exception{};    ///< what it threw, to rethrow and inspect
   std::string what{};                ///< what() of a std::exception; otherwise "a non-standard exception"

@@ -56,14 +56,14 @@ Delivery ConsumerCore::install(std::uint32_t slot, Entry&& entry, std::int64_t d
       keeper == Keeper::dispatch_run ? DeliveryCounters::Writers::one : DeliveryCounters::Writers::many);
   const std::uint32_t count = entry.delivery_count;
   // A dispatch run holds this consumer (its posted task owns a reference) for as long as the
-  // handler has the delivery, so the delivery borrows both the consumer and the message: pointers
-  // that own nothing (an aliasing shared_ptr over an empty owner; a borrowed SharedMessage), so that no reference count
-  // moves per delivery. The message's reference stays in the slot: until the handle settles it
-  // (then the handle takes that reference, see settle()), and, when another party ends the
-  // holding meanwhile (the sweeper), until the slot's next install, which only this run makes,
-  // after the handler returns (InFlightTable::Leave). A handler that moves the delivery out makes
-  // the moved-to handle take references of its own (Delivery's move operations), since it may
-  // outlive the run. A pull receiver's delivery is handed to its caller: it owns both.
+  // handler has the delivery, so the delivery borrows both the consumer and the message: handles
+  // that own nothing (an aliasing shared_ptr over an empty owner; a borrowed SharedMessage), so
+  // that no reference count moves per delivery. The message's reference stays in the slot: until
+  // the handle settles it (then the handle takes that reference, see settle()), and, when another
+  // party ends the holding meanwhile (the sweeper), until the slot's next install, which only this
+  // run makes, after the handler returns (InFlightTable::Leave). A handler that moves the delivery
+  // out makes the moved-to handle take references of its own (Delivery's move operations), since
+  // it may outlive the run. A pull receiver's delivery is handed to its caller: it owns both.
   const bool lent = keeper == Keeper::dispatch_run;
   SharedMessage message = lent ? MessageAccess::borrow(entry.message) : entry.message;
   std::shared_ptr<ConsumerCore> core =

@@ -2,7 +2,8 @@
 #include <wasmq/observer.hpp>
 #include <wasmq/stats.hpp>
 
-#include <algorithm>
+#include "detail/message_fields.hpp"
+
 #include <numeric>
 
 namespace wasmq {
@@ -35,14 +36,11 @@ std::string_view to_string(EventKind kind) noexcept {
 }
 
 std::optional<std::string_view> Message::find_metadata(std::string_view key) const noexcept {
-  auto found = std::find_if(metadata.begin(), metadata.end(), [&](const auto& entry) { return entry.first == key; });
-  if (found == metadata.end()) return std::nullopt;
-  return std::string_view(found->second);
+  return detail::metadata_value(metadata, key);
 }
 
 void Message::set_metadata(std::string_view key, std::string_view value) {
-  auto found = std::find_if(metadata.begin(), metadata.end(), [&](const auto& entry) { return entry.first == key; });
-  if (found != metadata.end()) {
+  if (auto found = detail::find_entry(metadata, key); found != metadata.end()) {
     found->second.assign(value);
   } else {
     metadata.emplace_back(std::string(key), std::string(value));
@@ -50,9 +48,7 @@ void Message::set_metadata(std::string_view key, std::string_view value) {
 }
 
 std::size_t Message::size_bytes() const noexcept {
-  std::size_t bytes = payload.size() + (content_type ? content_type->size() : 0);
-  for (const auto& [key, value] : metadata) bytes += key.size() + value.size();
-  return bytes;
+  return detail::counted_bytes(payload.size(), content_type, metadata);
 }
 
 std::uint64_t QueueStats::dead_lettered_total() const noexcept {

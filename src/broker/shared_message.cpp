@@ -1,8 +1,7 @@
 #include <wasmq/shared_message.hpp>
 
 #include "detail/message_block.hpp"
-
-#include <algorithm>
+#include "detail/message_fields.hpp"
 
 namespace wasmq {
 
@@ -116,10 +115,7 @@ const Metadata& SharedMessage::metadata() const noexcept {
 }
 
 std::optional<std::string_view> SharedMessage::find_metadata(std::string_view key) const noexcept {
-  const Metadata& entries = metadata();
-  auto found = std::find_if(entries.begin(), entries.end(), [&](const auto& entry) { return entry.first == key; });
-  if (found == entries.end()) return std::nullopt;
-  return std::string_view(found->second);
+  return detail::metadata_value(metadata(), key);
 }
 
 std::optional<std::string_view> SharedMessage::reply_to() const noexcept {
@@ -138,11 +134,9 @@ const DeathRecord* SharedMessage::death() const noexcept {
 }
 
 std::size_t SharedMessage::size_bytes() const noexcept {
-  std::size_t bytes = block_->payload_bytes().size();
-  if (block_->extras == nullptr) return bytes;
-  if (block_->extras->content_type) bytes += block_->extras->content_type->size();
-  for (const auto& [key, value] : block_->extras->metadata) bytes += key.size() + value.size();
-  return bytes;
+  const std::size_t payload_size = block_->payload_bytes().size();
+  if (block_->extras == nullptr) return payload_size;
+  return detail::counted_bytes(payload_size, block_->extras->content_type, block_->extras->metadata);
 }
 
 Message SharedMessage::to_message() const {

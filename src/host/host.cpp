@@ -144,13 +144,8 @@ types::Message Backend::Delivered(const wasmq::SharedMessage& message, const std
 }
 
 types::Message Backend::Delivered(const wasmq::Message& message, const std::shared_ptr<Backend>& origin) {
-  types::Message out(wasmq::Payload(message.payload), message.topic, message.content_type, message.reply_to);
-  if (!message.metadata.empty()) {
-    out.metadata_.Reserve(message.metadata.size());
-    for (const auto& [key, value] : message.metadata) out.metadata_.Add(std::string_view(key), std::string_view(value));
-  }
-  if (out.reply_to_) out.origin_ = origin;  // see ReplyRoute: only a request needs it
-  return out;
+  // Each string is copied once either way: into the copy here, then moved.
+  return Delivered(wasmq::Message(message), origin);
 }
 
 types::Message Backend::Delivered(wasmq::Message&& message, const std::shared_ptr<Backend>& origin) {

@@ -1,11 +1,12 @@
 #pragma once
 // Recycles the allocations behind published messages — each message's block and, for the few
-// that have them, its extras (see message_block.hpp) — through lock-free freelists. A message is made on the publishing
-// thread and released on a consumer's; through malloc, that pattern takes the allocator's arena lock on both sides
-// (measured: a fifth of the producer's time in bench/p2p_bench.cpp). The freelist is a moodycamel::ConcurrentQueue of
-// blocks: each thread gives into its own sub-queue and takes from any, and once warm it allocates nothing.
-// (Boost.Lockfree's fixed-size stack was tried first: its freelist reads a node's next index without an atomic, which
-// ThreadSanitizer rightly reports as a data race — boostorg/lockfree issues 22 and 78.)
+// that have them, its extras (see message_block.hpp) — through lock-free freelists. A message is
+// made on the publishing thread and released on a consumer's; through malloc, that pattern takes
+// the allocator's arena lock on both sides (measured: a fifth of the producer's time in
+// bench/p2p_bench.cpp). The freelist is a moodycamel::ConcurrentQueue of blocks: each thread gives
+// into its own sub-queue and takes from any, and once warm it allocates nothing. (Boost.Lockfree's
+// fixed-size stack was tried first: its freelist reads a node's next index without an atomic,
+// which ThreadSanitizer rightly reports as a data race — boostorg/lockfree issues 22 and 78.)
 //
 // Under the sanitizers the pool steps aside: under AddressSanitizer so that a use after free is
 // still caught, under ThreadSanitizer because a block handed between threads is ordered by the
