@@ -47,10 +47,7 @@ void BM_Competing_Broker(benchmark::State& state) {
   for (auto _ : state) {
     run_producers(producers, per_producer, [&](std::int64_t count) {
       for (std::int64_t i = 0; i < count; ++i) {
-        Message message;
-        message.topic = "work";
-        message.payload = Payload::copy_of(payload);
-        (void)broker.publish(std::move(message));
+        (void)broker.publish("work", payload);
       }
     });
     sent += producers * per_producer;

@@ -13,10 +13,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-wasmq::Message TextMessage(std::string topic, std::string_view text) {
-  return {.topic = std::move(topic), .payload = wasmq::Payload::copy_of(text)};
-}
-
 /// Counts down to zero; waits with a deadline so that the tour can never hang.
 class Countdown {
  public:
@@ -84,7 +80,7 @@ int main() {
   if (!audit || !billing_a || !billing_b) return 1;
   say("topic fan-out: 3 orders to audit (solo) and billing (group of 2)");
   for (const char* topic : {"orders.created", "orders.paid", "orders.shipped"}) {
-    if (!broker.publish(TextMessage(topic, "order 17"))) return 1;
+    if (!broker.publish(topic, "order 17")) return 1;
   }
   if (!fan_out.Wait()) return 1;
 
@@ -121,12 +117,12 @@ int main() {
   if (!dead_letters || !packer_1 || !packer_2) return 1;
   say("work queue: 5 shipments to 2 competing packers (max 3 deliveries, then dead letter)");
   for (const char* text : {"books", "flaky", "poison", "lamp", "chair"}) {
-    if (!broker.publish(TextMessage("shipments", text))) return 1;
+    if (!broker.publish("shipments", text)) return 1;
   }
   if (!work.Wait()) return 1;
 
   // 3. Bad input is an error, not a crash.
-  auto refused = broker.publish(TextMessage("orders.*", "x"));
+  auto refused = broker.publish("orders.*", "x");
   say("publishing to a wildcard: " + std::string(wasmq::to_string(refused.error().code)) + ": " +
       refused.error().message());
 

@@ -44,7 +44,7 @@ bool MakeSomeTraffic(wasmq::Broker& broker) {
     settled.fetch_add(1);
   });
   for (const char* order : {"ord-1", "ord-2", "poison", "ord-3"}) {
-    if (!broker.publish({.topic = "orders", .payload = wasmq::Payload::copy_of(order)})) return false;
+    if (!broker.publish("orders", order)) return false;
   }
   const wasmq::DrainReport drained = broker.drain(5s);  // finish them before the worker goes
   if (!drained.finished) std::cerr << drained << '\n';

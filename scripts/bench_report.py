@@ -110,7 +110,9 @@ def main():
     add("")
 
     sizes = [16, 1024, 65536]
-    impls = [("Broker core", "BM_P2P_Broker"), ("WASI facade", "BM_P2P_Facade"),
+    impls = [("Broker core, `publish(topic, bytes)`", "BM_P2P_Broker"),
+             ("Broker core, `publish(Message)`", "BM_P2P_BrokerMessage"),
+             ("WASI facade", "BM_P2P_Facade"),
              ("moodycamel::ConcurrentQueue", "BM_P2P_Moodycamel"),
              ("moodycamel::BlockingConcurrentQueue", "BM_P2P_MoodycamelBlocking"),
              ("boost::lockfree::queue", "BM_P2P_BoostLockfreeQueue"),
@@ -184,6 +186,7 @@ def main():
     add("| | messages/s | ns per message | CV | allocs/msg |")
     add("| --- | ---: | ---: | ---: | ---: |")
     for label, key in [("publish → receive → accept", "BM_Lifecycle_Accept"),
+                       ("the same, `publish(Message)`", "BM_Lifecycle_AcceptMessage"),
                        ("… → release → receive → accept", "BM_Lifecycle_ReleaseThenAccept"),
                        ("… → reject → dead letter → receive → accept", "BM_Lifecycle_RejectToDeadLetter")]:
         b = get(key)

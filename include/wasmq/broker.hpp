@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -91,6 +92,13 @@ class Broker {
   /// parameter moved it once more on every publish. The `const&` overload copies it.
   [[nodiscard]] Result<PublishReceipt> publish(Message&& message);
   [[nodiscard]] Result<PublishReceipt> publish(const Message& message);
+  /// Publishes a message that is only `payload` on `topic` (no content type, metadata, reply
+  /// address or time to live): the same routing, errors and receipt as publish(Message) with
+  /// those two fields, but the bytes are copied once, straight into the broker's message, with no
+  /// Message built and destroyed around them — the cheapest publish.
+  /// `broker.publish("orders", "42")`, or any contiguous bytes: `broker.publish("frames", bytes)`.
+  [[nodiscard]] Result<PublishReceipt> publish(std::string_view topic, std::span<const std::uint8_t> payload);
+  [[nodiscard]] Result<PublishReceipt> publish(std::string_view topic, std::string_view payload);
   /// Offers `message` to one queue or subscription, by its name (QueueStats::name), without
   /// routing: the retry for a Refusal. Errors as for publish, and no_such_queue.
   [[nodiscard]] Result<void> publish_to(std::string_view queue, Message&& message);

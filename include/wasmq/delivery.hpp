@@ -56,11 +56,7 @@ class Delivery {
   [[nodiscard]] Result<void> extend_lock();
 
  private:
-  friend class detail::ConsumerCore;
-  /// `lent`: `core` and `message` own nothing; the dispatch run lends them (see
-  /// ConsumerCore::install).
-  Delivery(std::shared_ptr<detail::ConsumerCore> core, std::uint32_t slot, std::uint64_t generation,
-           SharedMessage message, std::uint32_t delivery_count, bool lent) noexcept;
+  friend class detail::ConsumerCore;  // makes each handle in place (ConsumerCore::install)
   [[nodiscard]] Result<void> check_settleable() const;
   /// For a handle that borrows (see ConsumerCore::install): takes references of its own.
   void own_what_it_borrows() noexcept {

@@ -18,6 +18,14 @@ Result<PublishReceipt> Broker::publish(Message&& message) { return core_->publis
 
 Result<PublishReceipt> Broker::publish(const Message& message) { return core_->publish(Message(message)); }
 
+Result<PublishReceipt> Broker::publish(std::string_view topic, std::span<const std::uint8_t> payload) {
+  return core_->publish(topic, payload);
+}
+
+Result<PublishReceipt> Broker::publish(std::string_view topic, std::string_view payload) {
+  return core_->publish(topic, std::span(reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size()));
+}
+
 Result<void> Broker::publish_to(std::string_view queue, Message&& message) {
   return core_->publish_to(queue, std::move(message));
 }

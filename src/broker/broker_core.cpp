@@ -228,60 +228,55 @@ BrokerCore::Refused BrokerCore::route_current(SharedMessage& message, std::size_
   return route(message, bytes, *current_routes(), receipt);
 }
 
-// Inlined into publish(): it is the first half of the hot path. A reason, not a Result: a
+// Inlined into the publishes: it is the first half of the hot path. A reason, not a Result: a
 // Result<size_t> holds an Error, and making one clears its 96 bytes on every publish.
-[[gnu::always_inline]] inline BrokerCore::Admission BrokerCore::admit(Message& message, std::size_t& bytes) const {
+[[gnu::always_inline]] inline BrokerCore::Admission BrokerCore::admit(std::string_view topic, std::size_t bytes,
+                                                                      std::size_t entries) const {
   if (closed_.load(std::memory_order_acquire)) return Admission::closed;  // acquire: pairs with shutdown()
   // seq_cst: pairs with drain(), which sets the flag before it first counts what is left.
   if (draining_.load(std::memory_order_seq_cst) && !ConsumerCore::on_handler_thread()) return Admission::draining;
-  if (!plain_name(message.topic) && !validate_name(message.topic)) return Admission::invalid_name;
-  if (message.metadata.size() > options_.max_metadata_entries) return Admission::too_many_entries;
-  bytes = message.size_bytes();
+  if (!plain_name(topic) && !validate_name(topic)) return Admission::invalid_name;
+  if (entries > options_.max_metadata_entries) return Admission::too_many_entries;
   if (bytes > options_.max_message_bytes) return Admission::too_large;
-  message.published_at = runtime_.now();
-  message.death.reset();  // only the broker writes death records
   return Admission::admitted;
 }
 
-Error BrokerCore::admission_error(Admission refused, const Message& message) const {
+Error BrokerCore::admission_error(Admission refused, std::string_view topic, std::size_t bytes,
+                                  std::size_t entries) const {
   switch (refused) {
     case Admission::closed: return check_open().error();  // closed stays closed
     case Admission::draining:
       return {Errc::closed, "the broker is draining: it takes publishes from its handlers only"};
-    case Admission::invalid_name: return validate_name(message.topic).error();
+    case Admission::invalid_name: return validate_name(topic).error();
     case Admission::too_many_entries:
-      return {Errc::payload_too_large, "message has " + std::to_string(message.metadata.size()) +
+      return {Errc::payload_too_large, "message has " + std::to_string(entries) +
                                            " metadata entries; the broker's max_metadata_entries is " +
                                            std::to_string(options_.max_metadata_entries)};
     case Admission::too_large:
     case Admission::admitted:  // not a refusal; never asked
       break;
   }
-  return {Errc::payload_too_large, "message of " + std::to_string(message.size_bytes()) +
+  return {Errc::payload_too_large, "message of " + std::to_string(bytes) +
                                        " bytes (payload, content type and metadata) exceeds the "
                                        "broker's max_message_bytes of " +
                                        std::to_string(options_.max_message_bytes)};
 }
 
-Result<PublishReceipt> BrokerCore::publish(Message&& message) {
-  std::size_t bytes = 0;
-  if (const Admission refused = admit(message, bytes); refused != Admission::admitted) [[unlikely]] {
-    return std::unexpected(admission_error(refused, message));
-  }
-  auto shared = make_message_block(std::move(message));
-
+// Inlined into both publishes: the second half of the hot path.
+[[gnu::always_inline]] inline Result<PublishReceipt> BrokerCore::publish_admitted(SharedMessage& message,
+                                                                                  std::size_t bytes) {
   PublishReceipt receipt;
-  Refused refused = route_current(shared, bytes, receipt);
+  Refused refused = route_current(message, bytes, receipt);
   if (refused.queue == nullptr && receipt.routed == 0 && options_.undeclared == UndeclaredNames::queue) {
     std::shared_ptr<const RoutingTable> table;
     {
       std::lock_guard lock(registry_mutex_);
-      if (auto queue = declare_locked(shared.topic(), options_.default_queue); !queue) {
+      if (auto queue = declare_locked(message.topic(), options_.default_queue); !queue) {
         return std::unexpected(std::move(queue.error()));
       }
       table = routes_.load(std::memory_order_relaxed);  // relaxed: under the mutex, its only writer
     }
-    refused = route(shared, bytes, *table, receipt);
+    refused = route(message, bytes, *table, receipt);
   }
   // Every target refused it.
   if (refused.queue != nullptr) return std::unexpected(refused.queue->refusal_error(refused.why, bytes));
@@ -291,10 +286,37 @@ Result<PublishReceipt> BrokerCore::publish(Message&& message) {
   return receipt;
 }
 
+[[gnu::always_inline]] inline BrokerCore::Admission BrokerCore::admit_and_stamp(Message& message,
+                                                                                std::size_t bytes) const {
+  const Admission admission = admit(message.topic, bytes, message.metadata.size());
+  if (admission == Admission::admitted) {
+    message.published_at = runtime_.now();
+    message.death.reset();  // only the broker writes death records
+  }
+  return admission;
+}
+
+Result<PublishReceipt> BrokerCore::publish(Message&& message) {
+  const std::size_t bytes = message.size_bytes();
+  if (const Admission refused = admit_and_stamp(message, bytes); refused != Admission::admitted) [[unlikely]] {
+    return std::unexpected(admission_error(refused, message.topic, bytes, message.metadata.size()));
+  }
+  auto shared = make_message_block(std::move(message));
+  return publish_admitted(shared, bytes);
+}
+
+Result<PublishReceipt> BrokerCore::publish(std::string_view topic, std::span<const std::uint8_t> payload) {
+  if (const Admission refused = admit(topic, payload.size(), 0); refused != Admission::admitted) [[unlikely]] {
+    return std::unexpected(admission_error(refused, topic, payload.size(), 0));
+  }
+  auto shared = make_message_block(topic, payload, runtime_.now());
+  return publish_admitted(shared, payload.size());
+}
+
 Result<void> BrokerCore::publish_to(std::string_view queue_name, Message&& message) {
-  std::size_t bytes = 0;
-  if (const Admission refused = admit(message, bytes); refused != Admission::admitted) {
-    return std::unexpected(admission_error(refused, message));
+  const std::size_t bytes = message.size_bytes();
+  if (const Admission refused = admit_and_stamp(message, bytes); refused != Admission::admitted) {
+    return std::unexpected(admission_error(refused, message.topic, bytes, message.metadata.size()));
   }
   std::shared_ptr<QueueCore> queue;
   {

@@ -35,22 +35,28 @@ Receiver& Receiver::operator=(Receiver&& other) noexcept {
 Receiver::~Receiver() { close(); }
 
 Result<Delivery> Receiver::receive(Duration timeout) {
-  if (!core_)
-    return make_error(Errc::invalid_handle, "the receiver handle is empty (moved from or default-constructed)");
-  Result<Delivery> result;  // the delivery is received in place
-  auto received = core_->receive(timeout, *result);
-  if (!received) return std::unexpected(std::move(received.error()));
-  if (!*received) return std::unexpected(detail::receive_timeout_error(core_->shared_queue_name()));
+  // The delivery is received in place, and every path returns `result` itself: one named return
+  // value, so that the compiler builds it in the caller's slot instead of moving it there.
+  Result<Delivery> result;
+  if (!core_) {
+    result = make_error(Errc::invalid_handle, "the receiver handle is empty (moved from or default-constructed)");
+  } else if (auto received = core_->receive(timeout, *result); !received) {
+    result = std::unexpected(std::move(received.error()));
+  } else if (!*received) {
+    result = std::unexpected(detail::receive_timeout_error(core_->shared_queue_name()));
+  }
   return result;
 }
 
 Result<std::optional<Delivery>> Receiver::try_receive() {
-  if (!core_)
-    return make_error(Errc::invalid_handle, "the receiver handle is empty (moved from or default-constructed)");
-  Result<std::optional<Delivery>> result(std::in_place);  // received in place
-  auto received = core_->receive(Duration::zero(), result->emplace());
-  if (!received) return std::unexpected(std::move(received.error()));
-  if (!*received) result->reset();
+  Result<std::optional<Delivery>> result(std::in_place);  // received in place; one return value, as above
+  if (!core_) {
+    result = make_error(Errc::invalid_handle, "the receiver handle is empty (moved from or default-constructed)");
+  } else if (auto received = core_->receive(Duration::zero(), result->emplace()); !received) {
+    result = std::unexpected(std::move(received.error()));
+  } else if (!*received) {
+    result->reset();
+  }
   return result;
 }
 

@@ -2,6 +2,7 @@
 
 #include "detail/message_block.hpp"
 
+#include <cassert>
 #include <exception>
 #include <string>
 #include <vector>
@@ -47,7 +48,7 @@ void ConsumerCore::wake() {
 
 // --- delivering --------------------------------------------------------------------------------
 
-Delivery ConsumerCore::install(std::uint32_t slot, Entry&& entry, std::int64_t deadline, Keeper keeper) {
+void ConsumerCore::install(std::uint32_t slot, Entry&& entry, std::int64_t deadline, Keeper keeper, Delivery& out) {
   ++entry.delivery_count;
   // A push consumer's deliveries are installed by its dispatch runs only (one at a time, each
   // ordered after the last by drain_scheduled_), a pull receiver's by any thread in receive().
@@ -64,13 +65,19 @@ Delivery ConsumerCore::install(std::uint32_t slot, Entry&& entry, std::int64_t d
   // run makes, after the handler returns (InFlightTable::Leave). A handler that moves the delivery
   // out makes the moved-to handle take references of its own (Delivery's move operations), since
   // it may outlive the run. A pull receiver's delivery is handed to its caller: it owns both.
+  // `out` is written field by field, not assigned a new Delivery: it holds nothing (asserted), so
+  // there is nothing to give back first, and a pull receiver's caller gets it in place.
+  assert(!out.core_ && !out.message_);
   const bool lent = keeper == Keeper::dispatch_run;
-  SharedMessage message = lent ? MessageAccess::borrow(entry.message) : entry.message;
-  std::shared_ptr<ConsumerCore> core =
-      lent ? std::shared_ptr<ConsumerCore>(std::shared_ptr<ConsumerCore>(), this) : shared_from_this();
-  const std::uint64_t generation = table_.install(slot, std::move(entry), deadline);
+  out.message_ = lent ? MessageAccess::borrow(entry.message) : entry.message;
+  out.core_ = lent ? std::shared_ptr<ConsumerCore>(std::shared_ptr<ConsumerCore>(), this) : shared_from_this();
+  out.generation_ = table_.install(slot, std::move(entry), deadline);
+  out.slot_ = slot;
+  out.delivery_count_ = count;
+  out.settled_ = false;
+  out.borrows_core_ = lent;
+  out.borrows_message_ = lent;
   arm_sweeper(deadline);
-  return {std::move(core), slot, generation, std::move(message), count, lent};
 }
 
 ConsumerCore::Acquire ConsumerCore::acquire(Delivery& out, Duration timeout) {
@@ -85,7 +92,7 @@ ConsumerCore::Acquire ConsumerCore::acquire(Delivery& out, Duration timeout) {
     }
     now = queue_->now();  // the wait took time: the lock runs from the delivery
   }
-  out = install(*slot, std::move(entry), queue_->lock_deadline_from(now), Keeper::delivery);
+  install(*slot, std::move(entry), queue_->lock_deadline_from(now), Keeper::delivery, out);
   return Acquire::delivered;
 }
 
@@ -185,7 +192,8 @@ ConsumerCore::Acquire ConsumerCore::dispatch_chunk(std::uint32_t limit, std::uin
   const std::uint32_t reserved = table_.reserve_many(std::span(chunk_slots_).first(taken));
   std::size_t next = 0;
   for (; next < reserved && !is_closed(); ++next) {
-    Delivery delivery = install(chunk_slots_[next], std::move(chunk[next]), deadline, Keeper::dispatch_run);
+    Delivery delivery;
+    install(chunk_slots_[next], std::move(chunk[next]), deadline, Keeper::dispatch_run, delivery);
     ++delivered;
     invoke(delivery);  // an unsettled delivery is released when it goes out of scope here
   }

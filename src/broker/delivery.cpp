@@ -22,16 +22,6 @@ void Delivery::take_what_it_borrows() noexcept {
   }
 }
 
-Delivery::Delivery(std::shared_ptr<detail::ConsumerCore> core, std::uint32_t slot, std::uint64_t generation,
-                   SharedMessage message, std::uint32_t delivery_count, bool lent) noexcept
-    : core_(std::move(core)),
-      message_(std::move(message)),
-      generation_(generation),
-      slot_(slot),
-      delivery_count_(delivery_count),
-      borrows_core_(lent),
-      borrows_message_(lent) {}
-
 Delivery::Delivery(Delivery&& other) noexcept
     : core_(std::move(other.owning().core_)),  // first: owning() makes other own what it borrows
       message_(std::move(other.message_)),

@@ -62,6 +62,23 @@ SharedMessage make_message_block(Message&& message) {
   return MessageAccess::adopt(block);
 }
 
+SharedMessage make_message_block(std::string_view topic, std::span<const std::uint8_t> payload,
+                                 TimePoint published_at) {
+  if (topic.size() > MessageBlock::inline_topic_capacity || payload.size() > Payload::inline_capacity) {
+    // Either goes into the extras: as a Message would.
+    Message message{.topic = std::string(topic), .payload = Payload::copy_of(payload)};
+    message.published_at = published_at;
+    return make_message_block(std::move(message));
+  }
+  auto* block = new (take_pooled_block<MessageBlock>()) MessageBlock;  // arrays written below, as far as used
+  block->published_at = published_at;
+  block->topic_size = static_cast<std::uint8_t>(topic.size());
+  std::memcpy(block->topic, topic.data(), topic.size());
+  block->payload_size = static_cast<std::uint32_t>(payload.size());
+  if (!payload.empty()) std::memcpy(block->payload, payload.data(), payload.size());
+  return MessageAccess::adopt(block);
+}
+
 void MessageAccess::destroy(MessageBlock* block) noexcept {
   // A message without extras owns no memory: the consumer that frees it reads one cache line.
   if (block->extras != nullptr) {

@@ -106,6 +106,19 @@ std::expected<std::unique_ptr<PullSubscription>, types::Error> Backend::Subscrib
                           subscription.topic + "' for a guest that settles them itself"));
 }
 
+std::expected<void, types::Error> Backend::PublishBytes(std::string_view topic, std::span<const std::uint8_t> payload) {
+  return Publish(wasmq::Message{.topic = std::string(topic), .payload = wasmq::Payload::copy_of(payload)});
+}
+
+std::expected<void, types::Error> Backend::PublishGuestMessage(std::string_view topic, types::Message&& message) {
+  // A larger payload is a shared buffer: the Message form moves it, where bytes would be copied.
+  if (!message.content_type_ && message.metadata_.Empty() &&
+      message.payload_.size() <= wasmq::Payload::inline_capacity) {
+    return PublishBytes(topic, message.payload_.bytes());
+  }
+  return Publish(ToBrokerMessage(topic, std::move(message)));
+}
+
 wasmq::Message Backend::ToBrokerMessage(std::string_view topic, types::Message&& message) {
   // Built in place, not assigned field by field into a default message.
   wasmq::Message out{.topic = std::string(topic),

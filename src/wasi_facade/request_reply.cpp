@@ -60,7 +60,7 @@ std::expected<void, types::Error> Reply(const types::Message& reply_to, types::M
   if (auto valid = wasmq::validate_name(address); !valid) {
     return std::unexpected(types::Error::Other("invalid reply address: " + valid.error().message()));
   }
-  return backend->Publish(host::Backend::ToBrokerMessage(address, std::move(message)));
+  return backend->PublishGuestMessage(address, std::move(message));
 }
 
 }  // namespace wasi::messaging::request_reply

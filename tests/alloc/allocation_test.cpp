@@ -238,6 +238,25 @@ TEST(AllocationTest, ASmallMessageAllocatesNothingPayloadIncluded) {
                                << " bytes included";
 }
 
+// publish(topic, bytes) copies the bytes straight into the pooled block: nothing to allocate.
+TEST(AllocationTest, PublishingBytesOnATopicAllocatesNothing) {
+  ManualRuntime runtime;
+  Broker broker(runtime);
+  ASSERT_TRUE(broker.declare_queue("steady"));
+  auto receiver = broker.open_receiver("steady");
+  const std::vector<std::uint8_t> bytes(Payload::inline_capacity, 7);
+  auto cycle = [&](std::vector<Message>& messages) {
+    for (std::size_t i = 0; i < messages.size(); ++i) {
+      ASSERT_TRUE(broker.publish("steady", bytes));
+      auto delivery = receiver->receive(wasmq::Duration::zero());
+      ASSERT_TRUE(delivery);
+      ASSERT_TRUE(delivery->accept());
+    }
+  };
+  const double per_message = allocations_per_message(runtime, "steady", cycle);
+  EXPECT_LE(per_message, 0.01) << per_message << " allocations per publish(topic, bytes) → receive → accept";
+}
+
 // The rarely-set fields live in a block of their own, from a pool too: a request (reply address,
 // time to live, content type) allocates nothing per message either, once its strings fit the
 // strings' own buffers.

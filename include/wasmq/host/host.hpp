@@ -19,6 +19,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -110,6 +111,15 @@ class Backend : public std::enable_shared_from_this<Backend> {
   virtual ~Backend() = default;
   /// Publishes `message` (topic already set and validated, permissions already checked).
   [[nodiscard]] virtual std::expected<void, types::Error> Publish(wasmq::Message&& message) = 0;
+  /// Publishes a message that is only `payload` on `topic`, as Publish() does. The default builds
+  /// a Message and calls Publish(); a backend with a cheaper path for bare bytes overrides it (the
+  /// embedded broker's publish(topic, bytes)).
+  [[nodiscard]] virtual std::expected<void, types::Error> PublishBytes(std::string_view topic,
+                                                                       std::span<const std::uint8_t> payload);
+  /// Publishes a guest's `message` to `topic`: through PublishBytes() when it is only a payload
+  /// small enough to be copied (Payload::inline_capacity), else through Publish(ToBrokerMessage()).
+  /// What producer::Send and a reply call.
+  [[nodiscard]] std::expected<void, types::Error> PublishGuestMessage(std::string_view topic, types::Message&& message);
   /// Sends a request and collects replies as request_reply::Request describes.
   [[nodiscard]] virtual std::expected<std::vector<types::Message>, types::Error> Request(
       wasmq::Message&& request, std::optional<std::chrono::milliseconds> timeout, std::uint32_t expected_replies) = 0;

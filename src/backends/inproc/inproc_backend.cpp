@@ -112,6 +112,13 @@ class InprocBackend final : public Backend {
     return {};
   }
 
+  std::expected<void, types::Error> PublishBytes(std::string_view topic,
+                                                 std::span<const std::uint8_t> payload) override {
+    auto receipt = broker_.publish(topic, payload);
+    if (!receipt) return std::unexpected(ToWitError(receipt.error()));
+    return {};
+  }
+
   std::expected<std::vector<types::Message>, types::Error> Request(wasmq::Message&& request,
                                                                    std::optional<std::chrono::milliseconds> timeout,
                                                                    std::uint32_t expected_replies) override {

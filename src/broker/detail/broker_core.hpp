@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -44,6 +45,7 @@ class BrokerCore final : public QueueEnvironment, public std::enable_shared_from
 
   Result<void> declare_queue(std::string_view name, const QueueOptions& options);
   Result<PublishReceipt> publish(Message&& message);
+  Result<PublishReceipt> publish(std::string_view topic, std::span<const std::uint8_t> payload);
   Result<void> publish_to(std::string_view queue, Message&& message);
   /// Publishes a dead letter built by a queue; true when at least one queue took it.
   bool publish_dead_letter(Message&& letter) override;
@@ -92,11 +94,17 @@ class BrokerCore final : public QueueEnvironment, public std::enable_shared_from
   Result<void> check_open() const;
   /// What the checks every publish passes said: admitted, or the first check it failed.
   enum class Admission : std::uint8_t { admitted, closed, draining, invalid_name, too_many_entries, too_large };
-  /// The checks every publish passes (open, not draining, name, limits). When admitted: stamps the
-  /// message and writes its size in bytes to `bytes`.
-  Admission admit(Message& message, std::size_t& bytes) const;
+  /// The checks every publish passes (open, not draining, name, limits), on a message of `bytes`
+  /// (Message::size_bytes()) with `entries` metadata entries.
+  Admission admit(std::string_view topic, std::size_t bytes, std::size_t entries) const;
+  /// admit() for a Message of `bytes`; when admitted, stamps its publish time and clears its death record.
+  Admission admit_and_stamp(Message& message, std::size_t bytes) const;
   /// The error for a publish admit() refused (made only then).
-  [[gnu::cold]] Error admission_error(Admission refused, const Message& message) const;
+  [[gnu::cold]] Error admission_error(Admission refused, std::string_view topic, std::size_t bytes,
+                                      std::size_t entries) const;
+  /// The second half of a publish: routes the admitted `message` (of `bytes`), declares its topic
+  /// as a queue when nothing took it and the options say so, and counts it.
+  Result<PublishReceipt> publish_admitted(SharedMessage& message, std::size_t bytes);
   /// What is left in the queues, and whether any of it still waits for a consumer.
   DrainReport left_over() const;
   PublisherCounts& this_threads_counts() {

@@ -62,7 +62,8 @@ class ConsumerCore final : public Wakeable, public std::enable_shared_from_this<
   /// Who keeps this consumer alive for the delivery install() makes: the delivery itself (a pull
   /// receiver's, handed to the caller), or the dispatch run that hands it to a push handler.
   enum class Keeper : std::uint8_t { delivery, dispatch_run };
-  Delivery install(std::uint32_t slot, Entry&& entry, std::int64_t deadline, Keeper keeper);
+  /// Holds `entry` in `slot` until `deadline` and makes `out`, an empty Delivery, its handle.
+  void install(std::uint32_t slot, Entry&& entry, std::int64_t deadline, Keeper keeper, Delivery& out);
   /// `delivery`'s message, owned (a reference from its slot if the delivery borrows it).
   [[nodiscard]] SharedMessage owned_message(const Delivery& delivery) const noexcept;
   void drain();

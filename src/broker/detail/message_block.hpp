@@ -79,5 +79,9 @@ struct MessageAccess {
 
 /// Publishes `message` into a new block (from the pool): moves what does not fit inline.
 [[nodiscard]] SharedMessage make_message_block(Message&& message);
+/// A block for a message that is only a topic and a payload, published at `published_at`: copies
+/// the bytes straight into it, with no Message in between.
+[[nodiscard]] SharedMessage make_message_block(std::string_view topic, std::span<const std::uint8_t> payload,
+                                               TimePoint published_at);
 
 }  // namespace wasmq::detail

@@ -14,8 +14,7 @@ std::expected<void, types::Error> Send(types::Client&& c, types::Message&& m) {
   const std::string topic = RevisionAccess::TopicOf(message);
   auto state = wasmq::host::ClientState::ForPublishing(RevisionAccess::Inner(client), topic, "publish to");
   if (!state) return std::unexpected(wasmq::host::ToR3Error(state.error()));
-  auto sent = (*state)->backend->Publish(
-      wasmq::host::Backend::ToBrokerMessage(topic, std::move(RevisionAccess::Inner(message))));
+  auto sent = (*state)->backend->PublishGuestMessage(topic, std::move(RevisionAccess::Inner(message)));
   if (!sent) return std::unexpected(wasmq::host::ToR3Error(sent.error()));
   return {};
 }
