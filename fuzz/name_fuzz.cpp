@@ -1,8 +1,11 @@
 // Names and patterns: validation never crashes and always says why in valid UTF-8; matching and
 // covering agree with a reference written the obvious way (split into tokens, compare tokens);
-// UTF-8 validation agrees with a reference decoder; is_valid_name agrees with validate_name.
+// UTF-8 validation agrees with a reference decoder; is_valid_name agrees with validate_name; the
+// publish path's word-at-a-time check (detail::plain_name) agrees with its rule written per byte.
 //
 // Input: "<pattern>\n<name>".
+
+#include "detail/plain_name.hpp"
 
 #include <wasmq/name.hpp>
 #include <wasmq/utf8.hpp>
@@ -72,6 +75,18 @@ bool ReferenceUtf8(std::string_view text) {
   return true;
 }
 
+/// The plain-name rule one byte at a time: printable ASCII but `*` and `>`, non-empty tokens.
+bool ReferencePlain(std::string_view text) {
+  if (text.empty() || text.size() > wasmq::max_name_length) return false;
+  char previous = '.';
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x21 || byte > 0x7e || c == '*' || c == '>' || (c == '.' && previous == '.')) return false;
+    previous = c;
+  }
+  return previous != '.';
+}
+
 /// A name that `pattern` (valid) matches: `*` → "x", `>` → "x.y".
 std::string Instance(std::string_view pattern) {
   std::string out;
@@ -95,6 +110,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view name = split == std::string_view::npos ? std::string_view{} : input.substr(split + 1);
 
   Require(wasmq::is_valid_utf8(input) == ReferenceUtf8(input));
+  for (const std::string_view text : {input, pattern, name}) {
+    Require(wasmq::detail::plain_name(text) == ReferencePlain(text));
+    if (ReferencePlain(text)) Require(wasmq::validate_name(text).has_value());
+  }
 
   const auto name_valid = wasmq::validate_name(name);
   const auto pattern_valid = wasmq::validate_pattern(pattern);

@@ -120,12 +120,17 @@ std::shared_ptr<const RoutingTable> BrokerCore::current_routes() const {
   return routes_.load(std::memory_order_acquire);  // acquire: pairs with set_routes_locked()
 }
 
-BrokerCore::CachedRoutes BrokerCore::routes() {
+// Inline: every publish asks, and nearly always finds its snapshot; loading a new one is out of line.
+[[gnu::always_inline]] inline BrokerCore::CachedRoutes BrokerCore::routes() {
   // acquire: pairs with set_routes_locked(); a version we see makes its snapshot visible.
   const std::uint64_t version = version_.load(std::memory_order_acquire);
   for (RouteCacheEntry& entry : route_cache.entries) {
     if (entry.broker_id == id_ && entry.version == version) return {entry.table.get(), &entry.last};
   }
+  return load_routes(version);
+}
+
+BrokerCore::CachedRoutes BrokerCore::load_routes(std::uint64_t version) {
   // The snapshot loaded after the version is that version's or a newer one; a newer one is
   // cached under the older version number and replaced at the next publish.
   std::shared_ptr<const RoutingTable> table = current_routes();
@@ -199,7 +204,7 @@ BrokerCore::Refused BrokerCore::route(SharedMessage& message, std::size_t bytes,
   // message). The walk reads the topic only while `message` still holds it.
   QueueCore* previous = nullptr;
   table.for_each_match(
-      message.topic(),
+      MessageAccess::block(message)->topic_view(),  // inline: the accessor is out of line
       [&](QueueCore& queue) {
         if (previous != nullptr) offer(*previous, SharedMessage(message));
         previous = &queue;
@@ -214,7 +219,8 @@ BrokerCore::Refused BrokerCore::route(SharedMessage& message, std::size_t bytes,
   return {};
 }
 
-BrokerCore::Refused BrokerCore::route_current(SharedMessage& message, std::size_t bytes, PublishReceipt& receipt) {
+[[gnu::always_inline]] inline BrokerCore::Refused BrokerCore::route_current(SharedMessage& message, std::size_t bytes,
+                                                                            PublishReceipt& receipt) {
   if (!routing_from_cache && route_cache_state != CacheState::gone) {
     struct Busy {
       Busy() noexcept { routing_from_cache = true; }

@@ -229,9 +229,14 @@ void QueueCore::count_out(std::span<const Entry> entries) noexcept {
   ready_bytes_adjustment_.fetch_sub(bytes, std::memory_order_release);
 }
 
-std::size_t QueueCore::take_from_front(std::span<Entry> out) {
+// Inline: it is on every take, and nearly always finds nothing put back; the lock is out of line.
+[[gnu::always_inline]] inline std::size_t QueueCore::take_from_front(std::span<Entry> out) {
   // acquire: pairs with put_back()'s release store, so the entries it pushed are visible.
   if (out.empty() || !has_front_.load(std::memory_order_acquire)) return 0;
+  return take_from_front_locked(out);
+}
+
+std::size_t QueueCore::take_from_front_locked(std::span<Entry> out) {
   std::lock_guard lock(front_mutex_);
   const std::size_t taken = std::min(out.size(), front_.size());
   std::move(front_.begin(), front_.begin() + static_cast<std::ptrdiff_t>(taken), out.begin());
@@ -240,7 +245,7 @@ std::size_t QueueCore::take_from_front(std::span<Entry> out) {
   return taken;
 }
 
-bool QueueCore::dequeue_raw(Entry& out) {
+[[gnu::always_inline]] inline bool QueueCore::dequeue_raw(Entry& out) {
   if (take_from_front(std::span(&out, 1)) == 0 && !ready_.try_dequeue(out)) return false;
   count_out(std::span(&out, 1));
   return true;

@@ -9,16 +9,26 @@ namespace detail {
 
 namespace {
 
-[[nodiscard]] bool needs_extras(const Message& message) noexcept {
-  return message.topic.size() > MessageBlock::inline_topic_capacity ||
-         message.payload.size() > Payload::inline_capacity || message.content_type || !message.metadata.empty() ||
-         message.reply_to || message.time_to_live || message.death;
+// Where a message's topic and payload go: a small payload inline (first: otherwise it would be a
+// Payload of its own in the extras), then the topic inline when it fits beside it.
+struct InlinePlan {
+  bool payload;
+  bool topic;
+};
+[[nodiscard]] InlinePlan plan_inline(std::size_t topic, std::size_t payload) noexcept {
+  const bool payload_inline = MessageBlock::payload_fits_inline(0, payload);
+  return {payload_inline, MessageBlock::topic_fits_inline(topic, payload_inline ? payload : 0)};
 }
 
-[[nodiscard]] MessageExtras* make_extras(Message& message) {
+[[nodiscard]] bool needs_extras(const Message& message, InlinePlan plan) noexcept {
+  return !plan.topic || !plan.payload || message.content_type || !message.metadata.empty() || message.reply_to ||
+         message.time_to_live || message.death;
+}
+
+[[nodiscard]] MessageExtras* make_extras(Message& message, InlinePlan plan) {
   auto* extras = new (take_pooled_block<MessageExtras>()) MessageExtras{};
-  if (message.topic.size() > MessageBlock::inline_topic_capacity) extras->topic = std::move(message.topic);
-  if (message.payload.size() > Payload::inline_capacity) extras->payload = std::move(message.payload);
+  if (!plan.topic) extras->topic = std::move(message.topic);
+  if (!plan.payload) extras->payload = std::move(message.payload);
   extras->content_type = std::move(message.content_type);
   extras->metadata = std::move(message.metadata);
   extras->reply_to = std::move(message.reply_to);
@@ -32,30 +42,31 @@ namespace {
 SharedMessage make_message_block(Message&& message) {
   // The block's memory first, given back if the extras' cannot be had: a publish that runs out of
   // memory leaves nothing behind (and `message` whole, as make_extras moves only after its take).
+  const InlinePlan plan = plan_inline(message.topic.size(), message.payload.size());
   void* memory = take_pooled_block<MessageBlock>();
   MessageExtras* extras = nullptr;
-  if (needs_extras(message)) {
+  if (needs_extras(message, plan)) {
     try {
-      extras = make_extras(message);
+      extras = make_extras(message, plan);
     } catch (...) {
       give_pooled_block<MessageBlock>(memory);
       throw;
     }
   }
-  // Default-initialised: the inline arrays are written below, as far as they are used.
+  // Default-initialised: the inline bytes are written below, as far as they are used.
   auto* block = new (memory) MessageBlock;
   block->published_at = message.published_at;
   block->extras = extras;
-  if (extras == nullptr || extras->topic.empty()) {
+  if (plan.topic) {
     block->topic_size = static_cast<std::uint8_t>(message.topic.size());
-    std::memcpy(block->topic, message.topic.data(), message.topic.size());
+    std::memcpy(block->inline_bytes, message.topic.data(), message.topic.size());
   } else {
     block->topic_size = MessageBlock::topic_in_extras;
   }
-  if (extras == nullptr || extras->payload.empty()) {
+  if (plan.payload) {
     const auto bytes = message.payload.bytes();
     block->payload_size = static_cast<std::uint32_t>(bytes.size());
-    if (!bytes.empty()) std::memcpy(block->payload, bytes.data(), bytes.size());
+    if (!bytes.empty()) std::memcpy(block->inline_bytes + block->inline_topic_size(), bytes.data(), bytes.size());
   } else {
     block->payload_size = MessageBlock::payload_in_extras;
   }
@@ -64,7 +75,7 @@ SharedMessage make_message_block(Message&& message) {
 
 SharedMessage make_message_block(std::string_view topic, std::span<const std::uint8_t> payload,
                                  TimePoint published_at) {
-  if (topic.size() > MessageBlock::inline_topic_capacity || payload.size() > Payload::inline_capacity) {
+  if (!MessageBlock::payload_fits_inline(topic.size(), payload.size())) {
     // Either goes into the extras: as a Message would.
     Message message{.topic = std::string(topic), .payload = Payload::copy_of(payload)};
     message.published_at = published_at;
@@ -73,9 +84,9 @@ SharedMessage make_message_block(std::string_view topic, std::span<const std::ui
   auto* block = new (take_pooled_block<MessageBlock>()) MessageBlock;  // arrays written below, as far as used
   block->published_at = published_at;
   block->topic_size = static_cast<std::uint8_t>(topic.size());
-  std::memcpy(block->topic, topic.data(), topic.size());
+  std::memcpy(block->inline_bytes, topic.data(), topic.size());
   block->payload_size = static_cast<std::uint32_t>(payload.size());
-  if (!payload.empty()) std::memcpy(block->payload, payload.data(), payload.size());
+  if (!payload.empty()) std::memcpy(block->inline_bytes + topic.size(), payload.data(), payload.size());
   return MessageAccess::adopt(block);
 }
 

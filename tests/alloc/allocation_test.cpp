@@ -257,6 +257,32 @@ TEST(AllocationTest, PublishingBytesOnATopicAllocatesNothing) {
   EXPECT_LE(per_message, 0.01) << per_message << " allocations per publish(topic, bytes) → receive → accept";
 }
 
+// A topic longer than a string's own buffer shares the block's inline bytes with a small payload:
+// 40 + 16 bytes, and 15 + 64 (the whole area), allocate nothing either.
+TEST(AllocationTest, ALongTopicBesideASmallPayloadAllocatesNothing) {
+  for (const auto& [topic, payload_size] :
+       {std::pair<std::string, std::size_t>{"orders.eu-west-1.shipping.created.v2", 16},
+        {"orders.shipped", Payload::inline_capacity}}) {
+    ManualRuntime runtime;
+    Broker broker(runtime);
+    ASSERT_TRUE(broker.declare_queue(topic));
+    auto receiver = broker.open_receiver(topic);
+    const std::vector<std::uint8_t> bytes(payload_size, 7);
+    auto cycle = [&](std::vector<Message>& messages) {
+      for (std::size_t i = 0; i < messages.size(); ++i) {
+        ASSERT_TRUE(broker.publish(topic, bytes));
+        auto delivery = receiver->receive(wasmq::Duration::zero());
+        ASSERT_TRUE(delivery);
+        ASSERT_EQ(delivery->message().topic(), topic);
+        ASSERT_TRUE(delivery->accept());
+      }
+    };
+    const double per_message = allocations_per_message(runtime, topic.c_str(), cycle);
+    EXPECT_LE(per_message, 0.01) << per_message << " allocations per message on " << topic << " with " << payload_size
+                                 << " payload bytes";
+  }
+}
+
 // The rarely-set fields live in a block of their own, from a pool too: a request (reply address,
 // time to live, content type) allocates nothing per message either, once its strings fit the
 // strings' own buffers.

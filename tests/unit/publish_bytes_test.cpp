@@ -74,22 +74,23 @@ TEST_F(PublishBytesTest, AnEmptyPayloadIsAMessage) {
 
 // Either side of what the message block holds inline (a topic of 15 bytes, a payload of 64): past
 // it the bytes go where a Message's would, and read back the same.
+// The topic and the payload share the block's 79 inline bytes (a payload of up to 64): on either
+// side of each line, and past them, they read back whole.
 TEST_F(PublishBytesTest, TopicsAndPayloadsPastTheInlineCapacityReadBackWhole) {
-  const std::string short_topic(15, 't');
-  const std::string long_topic(16, 't');
-  const std::string small(Payload::inline_capacity, 'p');
-  const std::string large(Payload::inline_capacity + 1, 'p');
-  for (const std::string& topic : {short_topic, long_topic}) {
+  for (const std::size_t topic_size : {1UL, 15UL, 16UL, 40UL, 63UL, 64UL, 78UL, 79UL, 80UL, 200UL}) {
+    const std::string topic(topic_size, 't');
     auto receiver = broker.subscribe_receiver(topic);
     ASSERT_TRUE(receiver);
-    for (const std::string& payload : {small, large}) {
+    for (const std::size_t size : {0UL, 1UL, 15UL, 16UL, 39UL, 40UL, 63UL, 64UL, 65UL, 79UL, 80UL}) {
+      const std::string payload(size, 'p');
       ASSERT_TRUE(broker.publish(topic, payload));
       const SharedMessage message = next_on(*receiver);
-      EXPECT_EQ(message.topic(), topic);
-      EXPECT_EQ(message.payload().as_string(), payload);
+      EXPECT_EQ(message.topic(), topic) << topic_size << " + " << size;
+      EXPECT_EQ(message.payload().as_string(), payload) << topic_size << " + " << size;
       EXPECT_EQ(message.published_at(), runtime.now());
       EXPECT_EQ(message.size_bytes(), payload.size());
     }
+    receiver->close();
   }
 }
 

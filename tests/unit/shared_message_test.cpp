@@ -1,5 +1,5 @@
 // SharedMessage: a published message as the broker keeps it — the topic and a small payload
-// inline, everything else behind one pointer — reads back exactly what was published.
+// inline, side by side, everything else behind one pointer — reads back exactly what was published.
 
 #include "support/broker_fixture.hpp"
 
@@ -63,17 +63,19 @@ TEST_F(SharedMessageTest, EveryFieldReadsBack) {
   EXPECT_EQ(m.size_bytes(), 1 + long_text.size() + 6 + 4 + 5 + 3);
 }
 
-// 15 bytes fit inline, 16 do not; 64 payload bytes fit inline, 65 do not: both sides of each.
+// The topic and a payload of up to 64 bytes share 79 inline bytes; what does not fit goes to the
+// extras. Every combination on either side of each line reads back whole.
 TEST_F(SharedMessageTest, TopicsAndPayloadsOnEitherSideOfTheInlineCapacityReadBack) {
-  const std::string fits(15, 't');
-  const std::string past = fits + "u";
-  for (const std::string& topic : {fits, past}) {
-    for (const std::size_t size : {Payload::inline_capacity, Payload::inline_capacity + 1}) {
+  for (const std::size_t topic_size : {1UL, 15UL, 16UL, 40UL, 63UL, 64UL, 78UL, 79UL, 80UL, 200UL}) {
+    const std::string topic(topic_size, 't');
+    for (const std::size_t size : {0UL, 1UL, 15UL, 16UL, 39UL, 40UL, 63UL, 64UL, 65UL, 79UL, 80UL}) {
       const std::string text(size, 'p');
       const SharedMessage m = round_trip({.topic = topic, .payload = Payload::copy_of(text)});
-      EXPECT_EQ(m.topic(), topic);
-      EXPECT_EQ(m.payload().as_string(), text);
+      EXPECT_EQ(m.topic(), topic) << topic_size << " + " << size;
+      EXPECT_EQ(m.payload().as_string(), text) << topic_size << " + " << size;
       EXPECT_EQ(m.share_payload().as_string(), text);
+      EXPECT_EQ(m.size_bytes(), size);
+      EXPECT_EQ(m.to_message().topic, topic);
     }
   }
 }

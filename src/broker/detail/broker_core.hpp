@@ -71,6 +71,7 @@ class BrokerCore final : public QueueEnvironment, public std::enable_shared_from
     RoutingTable::LastExact* last;
   };
   CachedRoutes routes();
+  CachedRoutes load_routes(std::uint64_t version);             // routes() when this thread's cache has no entry
   std::shared_ptr<const RoutingTable> current_routes() const;  // the current snapshot, held
   // The registry changed: the next snapshot (caller holds registry_mutex_).
   void set_routes_locked(std::shared_ptr<const RoutingTable> table);

@@ -1,7 +1,7 @@
 #pragma once
 // The one allocation behind a published message (what a SharedMessage points at). 104 bytes: the
-// reference count, the payload's size, the publish time, the topic and payload inline, and one
-// pointer to the fields most messages leave empty. A publisher writes two cache lines of it, a
+// reference count, the payload's size, the publish time, the topic and payload inline (79 bytes
+// between them), and one pointer to the fields most messages leave empty. A publisher writes two cache lines of it, a
 // consumer that only accepts reads the first one (count, extras) — where a 256-byte Message in a
 // shared_ptr block was five lines written and read per message.
 
@@ -26,8 +26,8 @@ namespace wasmq::detail {
 /// What a message holds beyond its topic and small payload; allocated (from its own pool) only for
 /// a message that has any of it.
 struct MessageExtras {
-  std::string topic{};  // when longer than MessageBlock::inline_topic_capacity
-  Payload payload{};    // when larger than Payload::inline_capacity
+  std::string topic{};  // when it does not fit in the block (see MessageBlock::fits_inline)
+  Payload payload{};    // when it does not fit in the block
   std::optional<std::string> content_type{};
   Metadata metadata{};
   std::optional<std::string> reply_to{};
@@ -35,10 +35,13 @@ struct MessageExtras {
   std::shared_ptr<const DeathRecord> death{};
 };
 
-// The inline arrays are left uninitialised: make_message_block writes them as far as a message uses
-// them (a 16-byte payload writes one of the block's two lines, not both).
-struct MessageBlock {  // NOLINT(cppcoreguidelines-pro-type-member-init): topic and payload, above
-  static constexpr std::size_t inline_topic_capacity = 15;
+// The inline bytes are left uninitialised: make_message_block writes them as far as a message uses
+// them (a short topic and a 16-byte payload write one of the block's two lines, not both).
+struct MessageBlock {  // NOLINT(cppcoreguidelines-pro-type-member-init): the inline bytes, above
+  /// Bytes the topic and the payload share: the topic first, then the payload. One area rather
+  /// than a slot for each, so that a topic of 20 or 40 bytes (`orders.eu.created`) stays inline
+  /// beside a small payload instead of taking the extras and a heap string.
+  static constexpr std::size_t inline_capacity = 79;
   static constexpr std::uint8_t topic_in_extras = 0xFF;
   static constexpr std::uint32_t payload_in_extras = 0xFFFF'FFFF;
 
@@ -48,16 +51,31 @@ struct MessageBlock {  // NOLINT(cppcoreguidelines-pro-type-member-init): topic 
   std::uint32_t payload_size = 0;  // bytes in `payload`, or payload_in_extras
   TimePoint published_at{};
   MessageExtras* extras = nullptr;  // owned; null for a message with nothing beyond topic and payload
-  std::uint8_t topic_size = 0;      // bytes in `topic`, or topic_in_extras
-  char topic[inline_topic_capacity];
-  std::uint8_t payload[Payload::inline_capacity];
+  std::uint8_t topic_size = 0;      // inline bytes of the topic, or topic_in_extras
+  char inline_bytes[inline_capacity];
 
+  /// Whether a payload goes inline: one that fits in a Payload's own inline buffer (a larger one
+  /// is a shared buffer, moved into the extras uncopied) and beside the topic.
+  [[nodiscard]] static constexpr bool payload_fits_inline(std::size_t topic, std::size_t payload) noexcept {
+    return payload <= Payload::inline_capacity && topic + payload <= inline_capacity;
+  }
+  /// Whether a topic goes inline, beside `inline_payload` bytes of payload.
+  [[nodiscard]] static constexpr bool topic_fits_inline(std::size_t topic, std::size_t inline_payload) noexcept {
+    return topic + inline_payload <= inline_capacity;
+  }
+
+  [[nodiscard]] std::size_t inline_topic_size() const noexcept {
+    return topic_size != topic_in_extras ? topic_size : 0;
+  }
   [[nodiscard]] std::string_view topic_view() const noexcept {
-    return topic_size != topic_in_extras ? std::string_view(topic, topic_size) : std::string_view(extras->topic);
+    return topic_size != topic_in_extras ? std::string_view(inline_bytes, topic_size) : std::string_view(extras->topic);
   }
   [[nodiscard]] std::span<const std::uint8_t> payload_bytes() const noexcept {
-    return payload_size != payload_in_extras ? std::span<const std::uint8_t>(payload, payload_size)
-                                             : extras->payload.bytes();
+    // The inline area is chars (the topic's type); the payload's bytes are read through it.
+    return payload_size != payload_in_extras
+               ? std::span<const std::uint8_t>(
+                     reinterpret_cast<const std::uint8_t*>(inline_bytes + inline_topic_size()), payload_size)
+               : extras->payload.bytes();
   }
 };
 static_assert(sizeof(MessageBlock) == 104, "a queued message in 128 bytes with its queue slot");

@@ -147,8 +147,9 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   QueueProducer& this_threads_producer() {
     return producers_.for_this_thread([this] { return std::make_unique<QueueProducer>(ready_); });
   }
-  std::size_t take_from_front(std::span<Entry> out);        // entries put back, oldest first
-  void count_out(std::span<const Entry> entries) noexcept;  // entries left the ready queue
+  std::size_t take_from_front(std::span<Entry> out);         // entries put back, oldest first
+  std::size_t take_from_front_locked(std::span<Entry> out);  // the same, once some are known to be there
+  void count_out(std::span<const Entry> entries) noexcept;   // entries left the ready queue
   void refuse(const SharedMessage& message) noexcept;
   bool admit(Entry& entry, TimePoint now);  // false when it expired (and was dealt with)
   void notify_receivers();
