@@ -18,9 +18,10 @@ Message message_of(const std::vector<std::uint8_t>& payload, const char* topic) 
   return message;
 }
 
-/// publish → receive → accept: the baseline the others add to. Publishes bytes on a topic,
-/// publish(topic, bytes), as do the rows below.
-void BM_Lifecycle_Accept(benchmark::State& state) {
+/// publish → receive → accept of `batch` messages per iteration, each published by
+/// `publish(broker, payload)`.
+template <class Publish>
+void lifecycle_accept(benchmark::State& state, Publish publish) {
   const auto payload = payload_of(16);
   ManualRuntime runtime;
   Broker broker(runtime);
@@ -28,26 +29,23 @@ void BM_Lifecycle_Accept(benchmark::State& state) {
   auto receiver = broker.open_receiver("jobs", {.max_in_flight = 65536});
   Throughput throughput(state);
   for (auto _ : state) {
-    for (std::int64_t i = 0; i < batch; ++i) (void)broker.publish("jobs", payload);
+    for (std::int64_t i = 0; i < batch; ++i) publish(broker, payload);
     for (std::int64_t i = 0; i < batch; ++i) (void)receiver->receive(wasmq::Duration::zero())->accept();
   }
   throughput.finish(state.iterations() * batch, 16);
+}
+
+/// publish → receive → accept: the baseline the others add to. Publishes bytes on a topic,
+/// publish(topic, bytes), as do the rows below.
+void BM_Lifecycle_Accept(benchmark::State& state) {
+  lifecycle_accept(state, [](Broker& broker, const auto& payload) { (void)broker.publish("jobs", payload); });
 }
 BENCHMARK(BM_Lifecycle_Accept);
 
 /// The same with a Message built per publish: publish(Message&&).
 void BM_Lifecycle_AcceptMessage(benchmark::State& state) {
-  const auto payload = payload_of(16);
-  ManualRuntime runtime;
-  Broker broker(runtime);
-  (void)broker.declare_queue("jobs");
-  auto receiver = broker.open_receiver("jobs", {.max_in_flight = 65536});
-  Throughput throughput(state);
-  for (auto _ : state) {
-    for (std::int64_t i = 0; i < batch; ++i) (void)broker.publish(message_of(payload, "jobs"));
-    for (std::int64_t i = 0; i < batch; ++i) (void)receiver->receive(wasmq::Duration::zero())->accept();
-  }
-  throughput.finish(state.iterations() * batch, 16);
+  lifecycle_accept(state,
+                   [](Broker& broker, const auto& payload) { (void)broker.publish(message_of(payload, "jobs")); });
 }
 BENCHMARK(BM_Lifecycle_AcceptMessage);
 

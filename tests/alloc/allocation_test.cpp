@@ -214,46 +214,45 @@ TEST(AllocationTest, PushPathAllocatesNothingEvenWithAWakeUpPerMessage) {
   EXPECT_LE(per_message, 0.01) << per_message << " allocations per message on the push path";
 }
 
-TEST(AllocationTest, ASmallMessageAllocatesNothingPayloadIncluded) {
+/// Allocations per publish → receive → accept on a queue named `topic`, each message published
+/// by `publish(broker)` (a warm-up run first; see allocations_per_message).
+template <class Publish>
+double steady_allocations(const std::string& topic, Publish publish) {
   ManualRuntime runtime;
   Broker broker(runtime);
-  ASSERT_TRUE(broker.declare_queue("steady"));
-  auto receiver = broker.open_receiver("steady");
-  const std::vector<std::uint8_t> bytes(Payload::inline_capacity, 7);
+  EXPECT_TRUE(broker.declare_queue(topic));
+  auto receiver = broker.open_receiver(topic);
   auto cycle = [&](std::vector<Message>& messages) {
     for (std::size_t i = 0; i < messages.size(); ++i) {
-      // Built inside the counted loop, as a publisher would: the payload is inline, the topic
-      // short enough for the string's own buffer.
-      Message message;
-      message.topic = "steady";
-      message.payload = Payload::copy_of(bytes);
-      ASSERT_TRUE(broker.publish(std::move(message)));
+      ASSERT_TRUE(publish(broker));
       auto delivery = receiver->receive(wasmq::Duration::zero());
       ASSERT_TRUE(delivery);
+      ASSERT_EQ(delivery->message().topic(), topic);
       ASSERT_TRUE(delivery->accept());
     }
   };
-  const double per_message = allocations_per_message(runtime, "steady", cycle);
+  return allocations_per_message(runtime, topic.c_str(), cycle);
+}
+
+TEST(AllocationTest, ASmallMessageAllocatesNothingPayloadIncluded) {
+  const std::vector<std::uint8_t> bytes(Payload::inline_capacity, 7);
+  const double per_message = steady_allocations("steady", [&](Broker& broker) {
+    // Built inside the counted loop, as a publisher would: the payload is inline, the topic
+    // short enough for the string's own buffer.
+    Message message;
+    message.topic = "steady";
+    message.payload = Payload::copy_of(bytes);
+    return broker.publish(std::move(message));
+  });
   EXPECT_LE(per_message, 0.01) << per_message << " allocations per message, payload of " << Payload::inline_capacity
                                << " bytes included";
 }
 
 // publish(topic, bytes) copies the bytes straight into the pooled block: nothing to allocate.
 TEST(AllocationTest, PublishingBytesOnATopicAllocatesNothing) {
-  ManualRuntime runtime;
-  Broker broker(runtime);
-  ASSERT_TRUE(broker.declare_queue("steady"));
-  auto receiver = broker.open_receiver("steady");
   const std::vector<std::uint8_t> bytes(Payload::inline_capacity, 7);
-  auto cycle = [&](std::vector<Message>& messages) {
-    for (std::size_t i = 0; i < messages.size(); ++i) {
-      ASSERT_TRUE(broker.publish("steady", bytes));
-      auto delivery = receiver->receive(wasmq::Duration::zero());
-      ASSERT_TRUE(delivery);
-      ASSERT_TRUE(delivery->accept());
-    }
-  };
-  const double per_message = allocations_per_message(runtime, "steady", cycle);
+  const double per_message =
+      steady_allocations("steady", [&](Broker& broker) { return broker.publish("steady", bytes); });
   EXPECT_LE(per_message, 0.01) << per_message << " allocations per publish(topic, bytes) → receive → accept";
 }
 
@@ -263,21 +262,8 @@ TEST(AllocationTest, ALongTopicBesideASmallPayloadAllocatesNothing) {
   for (const auto& [topic, payload_size] :
        {std::pair<std::string, std::size_t>{"orders.eu-west-1.shipping.created.v2", 16},
         {"orders.shipped", Payload::inline_capacity}}) {
-    ManualRuntime runtime;
-    Broker broker(runtime);
-    ASSERT_TRUE(broker.declare_queue(topic));
-    auto receiver = broker.open_receiver(topic);
     const std::vector<std::uint8_t> bytes(payload_size, 7);
-    auto cycle = [&](std::vector<Message>& messages) {
-      for (std::size_t i = 0; i < messages.size(); ++i) {
-        ASSERT_TRUE(broker.publish(topic, bytes));
-        auto delivery = receiver->receive(wasmq::Duration::zero());
-        ASSERT_TRUE(delivery);
-        ASSERT_EQ(delivery->message().topic(), topic);
-        ASSERT_TRUE(delivery->accept());
-      }
-    };
-    const double per_message = allocations_per_message(runtime, topic.c_str(), cycle);
+    const double per_message = steady_allocations(topic, [&](Broker& broker) { return broker.publish(topic, bytes); });
     EXPECT_LE(per_message, 0.01) << per_message << " allocations per message on " << topic << " with " << payload_size
                                  << " payload bytes";
   }
