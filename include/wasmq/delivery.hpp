@@ -26,7 +26,9 @@ class ConsumerCore;
 /// Not thread-safe for concurrent use of one handle; different handles are independent.
 class Delivery {
  public:
-  Delivery() = default;
+  // User-provided, not `= default`: value-initialising a defaulted one (as `Result<Delivery>`'s
+  // default constructor does on every receive) zero-fills the whole result first, error included.
+  Delivery() noexcept {}  // NOLINT(modernize-use-equals-default): see above
   Delivery(Delivery&& other) noexcept;
   Delivery& operator=(Delivery&& other) noexcept;
   Delivery(const Delivery&) = delete;

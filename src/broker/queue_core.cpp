@@ -285,8 +285,13 @@ void QueueCore::put_back(std::span<Entry> entries) {
   notify_available();
 }
 
-bool QueueCore::admit(Entry& entry, TimePoint now) {
+// Inline: every take asks, and only entries with a time to live need the out-of-line check.
+[[gnu::always_inline]] inline bool QueueCore::admit(Entry& entry, TimePoint now) {
   if (!entry.has_own_ttl() && !options_.message_ttl) return true;  // reads nothing of the message
+  return admit_by_age(entry, now);
+}
+
+bool QueueCore::admit_by_age(Entry& entry, TimePoint now) {
   const SharedMessage& message = entry.message;
   Duration ttl = Duration::max();
   if (const std::optional<Duration> own = message.time_to_live()) ttl = *own;

@@ -18,6 +18,15 @@ inline Message make_message(std::string_view topic, std::string_view text = "pay
   return message;
 }
 
+/// `size` letters running through the alphabet from `first`: a valid name, and text in which a
+/// byte copied to the wrong place shows.
+inline std::string letters(std::size_t size, char first = 'a') {
+  std::string text(size, first);
+  for (std::size_t i = 0; i < size; ++i)
+    text[i] = static_cast<char>('a' + (static_cast<std::size_t>(first - 'a') + i) % 26);
+  return text;
+}
+
 inline std::string text_of(const Delivery& delivery) { return std::string(delivery.message().payload().as_string()); }
 
 /// Index of a reason in QueueStats::dead_lettered and QueueStats::dropped.

@@ -15,6 +15,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing_support::BrokerTest;
+using testing_support::letters;
 using testing_support::make_message;
 using testing_support::text_of;
 
@@ -72,17 +73,20 @@ TEST_F(PublishBytesTest, AnEmptyPayloadIsAMessage) {
   EXPECT_EQ(message.topic(), "empty");
 }
 
-// Either side of what the message block holds inline (a topic of 15 bytes, a payload of 64): past
-// it the bytes go where a Message's would, and read back the same.
 // The topic and the payload share the block's 79 inline bytes (a payload of up to 64): on either
-// side of each line, and past them, they read back whole.
+// side of each line, and past them, they read back whole. Each payload starts one letter after
+// the last one's, so that a block recycled from an earlier message differs in every byte: a byte
+// not copied, or copied to the wrong place, shows.
 TEST_F(PublishBytesTest, TopicsAndPayloadsPastTheInlineCapacityReadBackWhole) {
-  for (const std::size_t topic_size : {1UL, 15UL, 16UL, 40UL, 63UL, 64UL, 78UL, 79UL, 80UL, 200UL}) {
-    const std::string topic(topic_size, 't');
+  std::size_t published = 0;
+  for (const std::size_t topic_size :
+       {1UL, 2UL, 3UL, 4UL, 7UL, 8UL, 15UL, 16UL, 17UL, 40UL, 63UL, 64UL, 78UL, 79UL, 80UL, 200UL}) {
+    const std::string topic = letters(topic_size);
     auto receiver = broker.subscribe_receiver(topic);
     ASSERT_TRUE(receiver);
-    for (const std::size_t size : {0UL, 1UL, 15UL, 16UL, 39UL, 40UL, 63UL, 64UL, 65UL, 79UL, 80UL}) {
-      const std::string payload(size, 'p');
+    for (const std::size_t size :
+         {0UL, 1UL, 2UL, 3UL, 4UL, 7UL, 8UL, 15UL, 16UL, 17UL, 39UL, 40UL, 63UL, 64UL, 65UL, 79UL, 80UL}) {
+      const std::string payload = letters(size, static_cast<char>('a' + published++ % 26));
       ASSERT_TRUE(broker.publish(topic, payload));
       const SharedMessage message = next_on(*receiver);
       EXPECT_EQ(message.topic(), topic) << topic_size << " + " << size;

@@ -14,6 +14,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing_support::BrokerTest;
+using testing_support::letters;
 
 /// What a receiver of `topic` gets after publishing `message` there.
 class SharedMessageTest : public BrokerTest {
@@ -64,12 +65,16 @@ TEST_F(SharedMessageTest, EveryFieldReadsBack) {
 }
 
 // The topic and a payload of up to 64 bytes share 79 inline bytes; what does not fit goes to the
-// extras. Every combination on either side of each line reads back whole.
+// extras. Every combination on either side of each line reads back whole; each payload starts one
+// letter after the last one's, so that a recycled block differs from it in every byte.
 TEST_F(SharedMessageTest, TopicsAndPayloadsOnEitherSideOfTheInlineCapacityReadBack) {
-  for (const std::size_t topic_size : {1UL, 15UL, 16UL, 40UL, 63UL, 64UL, 78UL, 79UL, 80UL, 200UL}) {
-    const std::string topic(topic_size, 't');
-    for (const std::size_t size : {0UL, 1UL, 15UL, 16UL, 39UL, 40UL, 63UL, 64UL, 65UL, 79UL, 80UL}) {
-      const std::string text(size, 'p');
+  std::size_t published = 0;
+  for (const std::size_t topic_size :
+       {1UL, 2UL, 3UL, 4UL, 7UL, 8UL, 15UL, 16UL, 17UL, 40UL, 63UL, 64UL, 78UL, 79UL, 80UL, 200UL}) {
+    const std::string topic = letters(topic_size);
+    for (const std::size_t size :
+         {0UL, 1UL, 2UL, 3UL, 4UL, 7UL, 8UL, 15UL, 16UL, 17UL, 39UL, 40UL, 63UL, 64UL, 65UL, 79UL, 80UL}) {
+      const std::string text = letters(size, static_cast<char>('a' + published++ % 26));
       const SharedMessage m = round_trip({.topic = topic, .payload = Payload::copy_of(text)});
       EXPECT_EQ(m.topic(), topic) << topic_size << " + " << size;
       EXPECT_EQ(m.payload().as_string(), text) << topic_size << " + " << size;

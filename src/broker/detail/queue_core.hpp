@@ -151,7 +151,8 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   std::size_t take_from_front_locked(std::span<Entry> out);  // the same, once some are known to be there
   void count_out(std::span<const Entry> entries) noexcept;   // entries left the ready queue
   void refuse(const SharedMessage& message) noexcept;
-  bool admit(Entry& entry, TimePoint now);  // false when it expired (and was dealt with)
+  bool admit(Entry& entry, TimePoint now);         // false when it expired (and was dealt with)
+  bool admit_by_age(Entry& entry, TimePoint now);  // admit() for an entry with a time to live
   void notify_receivers();
   void dead_letter(Entry&& entry, DeadLetterReason reason, std::string detail);
   void drop(Entry&& entry, DeadLetterReason reason) noexcept;

@@ -6,6 +6,7 @@
 // the number of queues (persistent_map.hpp), not a rebuild.
 
 #include "detail/persistent_map.hpp"
+#include "detail/same_text.hpp"
 
 #include <cstddef>
 #include <memory>
@@ -40,7 +41,7 @@ class RoutingTable {
   template <class Visit>
   void for_each_match(std::string_view name, Visit&& visit, LastExact* last = nullptr) const {
     const Queues* exact = nullptr;
-    if (last != nullptr && last->queues != nullptr && last->name == name) {
+    if (last != nullptr && last->queues != nullptr && same_text(last->name, name)) {
       exact = last->queues;
     } else if (const auto* entry = exact_.find_entry(name)) {
       exact = &entry->second;
