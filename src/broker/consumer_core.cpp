@@ -48,7 +48,8 @@ void ConsumerCore::wake() {
 
 // --- delivering --------------------------------------------------------------------------------
 
-void ConsumerCore::install(std::uint32_t slot, Entry&& entry, std::int64_t deadline, Keeper keeper, Delivery& out) {
+[[gnu::always_inline]] inline void ConsumerCore::install(std::uint32_t slot, Entry&& entry, std::int64_t deadline,
+                                                         Keeper keeper, Delivery& out) {
   ++entry.delivery_count;
   // A push consumer's deliveries are installed by its dispatch runs only (one at a time, each
   // ordered after the last by drain_scheduled_), a pull receiver's by any thread in receive().
@@ -80,7 +81,8 @@ void ConsumerCore::install(std::uint32_t slot, Entry&& entry, std::int64_t deadl
   arm_sweeper(deadline);
 }
 
-ConsumerCore::Acquire ConsumerCore::acquire(Delivery& out, Duration timeout) {
+// Inline: it is the whole of receive() but for the errors.
+[[gnu::always_inline]] inline ConsumerCore::Acquire ConsumerCore::acquire(Delivery& out, Duration timeout) {
   const auto slot = table_.try_reserve();
   if (!slot) return Acquire::no_slot;
   Entry entry;

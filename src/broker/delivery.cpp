@@ -64,6 +64,7 @@ std::string_view Delivery::queue() const noexcept {
   return core_ ? std::string_view(core_->queue_name()) : std::string_view();
 }
 
+// Each settle tests `!core_ || settled_` inline and calls this only to build the error.
 Result<void> Delivery::check_settleable() const {
   if (!core_)
     return make_error(Errc::invalid_handle, "the delivery handle is empty (moved from or default-constructed)");
@@ -72,26 +73,30 @@ Result<void> Delivery::check_settleable() const {
 }
 
 Result<void> Delivery::accept() {
-  if (auto ok = check_settleable(); !ok) return ok;
+  if (!core_ || settled_) [[unlikely]]
+    return check_settleable();
   settled_ = true;
   return core_->settle(slot_, generation_, detail::ConsumerCore::Outcome::accept, Duration::zero(), {}, borrower());
 }
 
 Result<void> Delivery::release(Duration delay) {
-  if (auto ok = check_settleable(); !ok) return ok;
+  if (!core_ || settled_) [[unlikely]]
+    return check_settleable();
   if (delay < Duration::zero()) return make_error(Errc::invalid_argument, "release delay must not be negative");
   settled_ = true;
   return core_->settle(slot_, generation_, detail::ConsumerCore::Outcome::release, delay, {}, borrower());
 }
 
 Result<void> Delivery::reject(std::string_view reason) {
-  if (auto ok = check_settleable(); !ok) return ok;
+  if (!core_ || settled_) [[unlikely]]
+    return check_settleable();
   settled_ = true;
   return core_->settle(slot_, generation_, detail::ConsumerCore::Outcome::reject, Duration::zero(), reason, borrower());
 }
 
 Result<void> Delivery::extend_lock() {
-  if (auto ok = check_settleable(); !ok) return ok;
+  if (!core_ || settled_) [[unlikely]]
+    return check_settleable();
   auto extended = core_->extend(slot_, generation_);
   if (!extended) settled_ = true;  // the holding is gone; nothing left to settle
   return extended;

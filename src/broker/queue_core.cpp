@@ -144,7 +144,8 @@ Error QueueCore::refusal_error(Offered why, std::size_t bytes) const noexcept {
   return queue_full_error(name_, options_.max_length, options_.max_bytes, bytes);
 }
 
-void QueueCore::enqueue(Entry&& entry, QueueProducer& producer) {
+// Inline into offer(), the publish path's; the other callers are the redelivery and dead-letter paths.
+[[gnu::always_inline]] inline void QueueCore::enqueue(Entry&& entry, QueueProducer& producer) {
   // Counted before the entry can be taken, so that a consumer's count of it going out follows
   // this (see stats()).
   add_as_only_writer(producer.bytes_in, entry.size_bytes());
