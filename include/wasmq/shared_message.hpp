@@ -22,12 +22,11 @@ struct MessageAccess;
 }  // namespace detail
 
 /// A handle to a published message. The broker keeps each message in one compact block: the
-/// topic and the payload (up to Payload::inline_capacity bytes) inline while they fit in 79
-/// bytes together, the
-/// fields most messages leave empty (content type, metadata, reply address, time to live, death
-/// record) behind one pointer. Copying a handle counts a reference; the message is freed with its
-/// last handle. Thread-safe for concurrent reads and copies; a default-constructed handle is
-/// empty (operator bool) and must not be read.
+/// topic and the payload (up to Payload::inline_capacity bytes) inline while they fit in 79 bytes
+/// together, the fields most messages leave empty (content type, metadata, reply address, time to
+/// live, death record) behind one pointer. Copying a handle counts a reference; the message is
+/// freed with its last handle. Thread-safe for concurrent reads and copies; a default-constructed
+/// handle is empty (operator bool) and must not be read.
 class SharedMessage {
  public:
   SharedMessage() noexcept = default;

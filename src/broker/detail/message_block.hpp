@@ -1,9 +1,9 @@
 #pragma once
 // The one allocation behind a published message (what a SharedMessage points at). 104 bytes: the
 // reference count, the payload's size, the publish time, the topic and payload inline (79 bytes
-// between them), and one pointer to the fields most messages leave empty. A publisher writes two cache lines of it, a
-// consumer that only accepts reads the first one (count, extras) — where a 256-byte Message in a
-// shared_ptr block was five lines written and read per message.
+// between them), and one pointer to the fields most messages leave empty. A publisher writes two
+// cache lines of it, a consumer that only accepts reads the first one (count, extras) — where a
+// 256-byte Message in a shared_ptr block was five lines written and read per message.
 
 #include "detail/message_pool.hpp"
 
@@ -26,8 +26,8 @@ namespace wasmq::detail {
 /// What a message holds beyond its topic and small payload; allocated (from its own pool) only for
 /// a message that has any of it.
 struct MessageExtras {
-  std::string topic{};  // when it does not fit in the block (see MessageBlock::fits_inline)
-  Payload payload{};    // when it does not fit in the block
+  std::string topic{};  // when it does not fit in the block (MessageBlock::topic_fits_inline)
+  Payload payload{};    // when it does not fit in the block (MessageBlock::payload_fits_inline)
   std::optional<std::string> content_type{};
   Metadata metadata{};
   std::optional<std::string> reply_to{};
@@ -48,7 +48,7 @@ struct MessageBlock {  // NOLINT(cppcoreguidelines-pro-type-member-init): the in
   // Relaxed increments, acq_rel decrements (as shared_ptr): the thread that frees the block sees
   // every other holder's reads done.
   std::atomic<std::uint32_t> references{1};
-  std::uint32_t payload_size = 0;  // bytes in `payload`, or payload_in_extras
+  std::uint32_t payload_size = 0;  // inline bytes of the payload (after the topic's), or payload_in_extras
   TimePoint published_at{};
   MessageExtras* extras = nullptr;  // owned; null for a message with nothing beyond topic and payload
   std::uint8_t topic_size = 0;      // inline bytes of the topic, or topic_in_extras
