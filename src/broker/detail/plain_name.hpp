@@ -4,12 +4,13 @@
 // else takes the full check (validate_name), which also explains what is wrong. Every publish
 // checks its topic, so this is on the hot path; a "false" here only costs the slow check.
 
+#include "detail/word_load.hpp"
+
 #include <wasmq/name.hpp>
 
 #include <bit>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <string_view>
 
 namespace wasmq::detail {
@@ -20,17 +21,6 @@ inline constexpr std::uint64_t ones = 0x0101010101010101ULL;
 inline constexpr std::uint64_t highs = ones * 0x80;
 inline constexpr std::uint64_t low7 = ones * 0x7f;
 inline constexpr std::uint64_t filler = ones * 'a';  // stands in for absent bytes: allowed, not a dot
-
-[[nodiscard]] inline std::uint64_t load64(const char* at) noexcept {
-  std::uint64_t word;
-  std::memcpy(&word, at, sizeof word);
-  return word;
-}
-[[nodiscard]] inline std::uint64_t load32(const char* at) noexcept {
-  std::uint32_t word;
-  std::memcpy(&word, at, sizeof word);
-  return word;
-}
 
 // The high bit of each byte of `word` that is zero, and of no other (exact per byte, unlike the
 // shorter "has a zero byte" test, whose borrows can mark the byte above a zero).
@@ -92,7 +82,7 @@ inline constexpr std::uint64_t filler = ones * 'a';  // stands in for absent byt
     // The first four and the last four bytes (overlapping when fewer than eight). Bytes 3 and 4 of
     // the word are neighbours in the text only when it has eight, so that pair is not checked;
     // every real pair lies inside one of the halves.
-    const std::uint64_t word = load32(bytes) | (load32(bytes + size - 4) << 32);
+    const std::uint64_t word = load32(bytes) | (std::uint64_t{load32(bytes + size - 4)} << 32);
     wrong = bad_bytes(word) | (adjacent(dots(word)) & ~(std::uint64_t{0x80} << 32));
   } else {
     // One to three bytes: first, middle and last. With the first and last not dots, no two dots

@@ -3,30 +3,15 @@
 // compares it with the topic it routed last (RoutingTable::LastExact) on every publish, and for
 // the topics people use (up to 16 bytes) two overlapping word loads per side beat memcmp's call.
 
+#include "detail/word_load.hpp"
+
 #include <cstddef>
-#include <cstdint>
 #include <cstring>
 #include <string_view>
 
 namespace wasmq::detail {
 
-namespace same_text_words {
-
-[[nodiscard]] inline std::uint64_t load64(const char* at) noexcept {
-  std::uint64_t word;
-  std::memcpy(&word, at, sizeof word);
-  return word;
-}
-[[nodiscard]] inline std::uint32_t load32(const char* at) noexcept {
-  std::uint32_t word;
-  std::memcpy(&word, at, sizeof word);
-  return word;
-}
-
-}  // namespace same_text_words
-
 [[nodiscard, gnu::always_inline]] inline bool same_text(std::string_view a, std::string_view b) noexcept {
-  using namespace same_text_words;
   const std::size_t size = a.size();
   if (size != b.size()) return false;
   const char* const x = a.data();
