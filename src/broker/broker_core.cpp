@@ -33,11 +33,22 @@ struct RouteCacheEntry {
 // a static destructor must not touch a cache that is already gone.
 enum class CacheState : std::uint8_t { unused, alive, gone };
 thread_local CacheState route_cache_state = CacheState::unused;
+struct RouteCache;
+// The cache once it exists, else null: the hot path reads it through this pointer, which needs
+// no initialisation, where naming route_cache (which has a constructor) calls the thread-local
+// guard on every publish.
+thread_local RouteCache* live_route_cache = nullptr;
 struct RouteCache {
   std::array<RouteCacheEntry, 4> entries;
   std::size_t next_victim = 0;
-  RouteCache() noexcept { route_cache_state = CacheState::alive; }
-  ~RouteCache() { route_cache_state = CacheState::gone; }
+  RouteCache() noexcept {
+    route_cache_state = CacheState::alive;
+    live_route_cache = this;
+  }
+  ~RouteCache() {
+    route_cache_state = CacheState::gone;
+    live_route_cache = nullptr;
+  }
   RouteCache(const RouteCache&) = delete;
   RouteCache& operator=(const RouteCache&) = delete;
 };
@@ -124,10 +135,12 @@ std::shared_ptr<const RoutingTable> BrokerCore::current_routes() const {
 [[gnu::always_inline]] inline BrokerCore::CachedRoutes BrokerCore::routes() {
   // acquire: pairs with set_routes_locked(); a version we see makes its snapshot visible.
   const std::uint64_t version = version_.load(std::memory_order_acquire);
-  for (RouteCacheEntry& entry : route_cache.entries) {
-    if (entry.broker_id == id_ && entry.version == version) return {entry.table.get(), &entry.last};
+  if (RouteCache* const cache = live_route_cache) [[likely]] {
+    for (RouteCacheEntry& entry : cache->entries) {
+      if (entry.broker_id == id_ && entry.version == version) return {entry.table.get(), &entry.last};
+    }
   }
-  return load_routes(version);
+  return load_routes(version);  // makes the cache on this thread's first publish
 }
 
 BrokerCore::CachedRoutes BrokerCore::load_routes(std::uint64_t version) {

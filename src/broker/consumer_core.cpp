@@ -13,6 +13,11 @@ namespace {
 // The consumer whose handler this thread is running, so that close() from inside a handler does
 // not wait for itself.
 thread_local const ConsumerCore* current_dispatch = nullptr;
+// Its address tells threads apart (a pull receiver's home thread). A thread that starts after
+// another ended may get the same address; the home thread is then gone, and its last writes come
+// before the new thread's first (the C library reuses a thread's memory under its own lock).
+thread_local constinit char thread_marker = 0;
+[[nodiscard]] const void* this_thread_marker() noexcept { return &thread_marker; }
 }  // namespace
 
 bool ConsumerCore::on_handler_thread() noexcept { return current_dispatch != nullptr; }
@@ -26,9 +31,21 @@ ConsumerCore::ConsumerCore(std::shared_ptr<QueueEnvironment> environment, std::s
       id_(id),
       table_(options.max_in_flight),
       token_(queue_->make_consumer_token()),
-      counters_(queue_->delivery_counters()) {
+      own_counters_(queue_->delivery_counters()),
+      shared_counters_(queue_->delivery_counters()) {
   if (handler_) chunk_ = std::make_unique<Entry[]>(std::min(options_.batch_size, max_chunk));
-  counters_->add_to(counted_before_);
+  own_counters_->writers = DeliveryCounters::Writers::one;
+  shared_counters_->writers = DeliveryCounters::Writers::many;
+  DeliveryCounters::add_all_to(counted_before_, counter_blocks());
+}
+
+// Inline: every delivery and settle asks. A push consumer's own writer is its dispatch run (on
+// whichever thread it runs: runs take turns, ordered by drain_scheduled_); a pull receiver's is
+// its home thread.
+[[gnu::always_inline]] inline DeliveryCounters& ConsumerCore::counters_here() noexcept {
+  const bool own =
+      handler_ ? current_dispatch == this : home_thread_.load(std::memory_order_relaxed) == this_thread_marker();
+  return own ? *own_counters_ : *shared_counters_;
 }
 
 ConsumerCore::~ConsumerCore() = default;
@@ -49,13 +66,9 @@ void ConsumerCore::wake() {
 // --- delivering --------------------------------------------------------------------------------
 
 [[gnu::always_inline]] inline void ConsumerCore::install(std::uint32_t slot, Entry&& entry, std::int64_t deadline,
-                                                         Keeper keeper, Delivery& out) {
+                                                         Keeper keeper, DeliveryCounters& counters, Delivery& out) {
   ++entry.delivery_count;
-  // A push consumer's deliveries are installed by its dispatch runs only (one at a time, each
-  // ordered after the last by drain_scheduled_), a pull receiver's by any thread in receive().
-  queue_->on_delivered(
-      entry, id_, *counters_,
-      keeper == Keeper::dispatch_run ? DeliveryCounters::Writers::one : DeliveryCounters::Writers::many);
+  queue_->on_delivered(entry, id_, counters);
   const std::uint32_t count = entry.delivery_count;
   // A dispatch run holds this consumer (its posted task owns a reference) for as long as the
   // handler has the delivery, so the delivery borrows both the consumer and the message: handles
@@ -70,7 +83,7 @@ void ConsumerCore::wake() {
   // there is nothing to give back first, and a pull receiver's caller gets it in place.
   assert(!out.core_ && !out.message_);
   const bool lent = keeper == Keeper::dispatch_run;
-  out.message_ = lent ? MessageAccess::borrow(entry.message) : entry.message;
+  out.message_ = lent ? MessageAccess::borrow(entry.message) : MessageAccess::share_held(entry.message);
   out.core_ = lent ? std::shared_ptr<ConsumerCore>(std::shared_ptr<ConsumerCore>(), this) : shared_from_this();
   out.generation_ = table_.install(slot, std::move(entry), deadline);
   out.slot_ = slot;
@@ -86,20 +99,25 @@ void ConsumerCore::wake() {
   const auto slot = table_.try_reserve();
   if (!slot) return Acquire::no_slot;
   Entry entry;
+  DeliveryCounters& counters = counters_here();
   TimePoint now = queue_->now();  // one clock read: time to live and the lock deadline
-  if (!queue_->try_take(entry, now)) {
-    if (timeout <= Duration::zero() || !queue_->take_waiting(entry, timeout, closed_)) {
+  if (!queue_->try_take(entry, now, counters)) {
+    if (timeout <= Duration::zero() || !queue_->take_waiting(entry, timeout, closed_, counters)) {
       table_.unreserve(*slot);
       return Acquire::empty;
     }
     now = queue_->now();  // the wait took time: the lock runs from the delivery
   }
-  install(*slot, std::move(entry), queue_->lock_deadline_from(now), Keeper::delivery, out);
+  install(*slot, std::move(entry), queue_->lock_deadline_from(now), Keeper::delivery, counters, out);
   return Acquire::delivered;
 }
 
 Result<bool> ConsumerCore::receive(Duration timeout, Delivery& delivery) {
   if (is_closed()) return std::unexpected(receiver_closed_error(queue_->shared_name()));
+  if (home_thread_.load(std::memory_order_relaxed) == nullptr) [[unlikely]] {
+    const void* none = nullptr;
+    home_thread_.compare_exchange_strong(none, this_thread_marker(), std::memory_order_relaxed);  // see home_thread_
+  }
   switch (acquire(delivery, timeout)) {
     case Acquire::no_slot:
       return std::unexpected(too_many_in_flight_error(queue_->shared_name(), options_.max_in_flight));
@@ -186,7 +204,8 @@ ConsumerCore::Acquire ConsumerCore::dispatch_chunk(std::uint32_t limit, std::uin
   if (room == 0) return Acquire::no_slot;
   const TimePoint now = queue_->now();  // one clock read per chunk: time to live and lock deadlines
   const std::span<Entry> chunk(chunk_.get(), room);
-  const std::size_t taken = queue_->take_bulk(token_, chunk, now);
+  DeliveryCounters& counters = counters_here();  // this run's: the consumer's own
+  const std::size_t taken = queue_->take_bulk(token_, chunk, now, counters);
   if (taken == 0) return Acquire::empty;
   const std::int64_t deadline = queue_->lock_deadline_from(now);
   // A slot for each entry, all at once (this run is the only one reserving: see above). Fewer
@@ -195,7 +214,7 @@ ConsumerCore::Acquire ConsumerCore::dispatch_chunk(std::uint32_t limit, std::uin
   std::size_t next = 0;
   for (; next < reserved && !is_closed(); ++next) {
     Delivery delivery;
-    install(chunk_slots_[next], std::move(chunk[next]), deadline, Keeper::dispatch_run, delivery);
+    install(chunk_slots_[next], std::move(chunk[next]), deadline, Keeper::dispatch_run, counters, delivery);
     ++delivered;
     invoke(delivery);  // an unsettled delivery is released when it goes out of scope here
   }
@@ -248,16 +267,20 @@ Result<void> ConsumerCore::settle(std::uint32_t slot, std::uint64_t generation, 
   if (borrower != nullptr) MessageAccess::forget(borrower->message_);  // it owned nothing
   switch (outcome) {
     case Outcome::accept:
-      queue_->on_accepted(entry, *counters_);
-      if (borrower != nullptr) borrower->message_ = std::move(entry.message);
+      queue_->on_accepted(entry, counters_here());
+      if (borrower != nullptr) {
+        borrower->message_ = std::move(entry.message);
+      } else {
+        MessageAccess::drop_beside_another(std::move(entry.message));  // the settling handle has its own
+      }
       break;
     case Outcome::release:
       if (borrower != nullptr) borrower->message_ = entry.message;
-      queue_->on_returned(std::move(entry), Return::released, delay, *counters_);
+      queue_->on_returned(std::move(entry), Return::released, delay, counters_here());
       break;
     case Outcome::reject:
       if (borrower != nullptr) borrower->message_ = entry.message;
-      queue_->on_rejected(std::move(entry), reason, *counters_);
+      queue_->on_rejected(std::move(entry), reason, counters_here());
       break;
   }
   if (borrower != nullptr) borrower->borrows_message_ = false;
@@ -277,7 +300,7 @@ Result<void> ConsumerCore::fail(std::uint32_t slot, std::uint64_t generation) {
   handler_failures_.fetch_add(1, std::memory_order_relaxed);
   Entry entry;
   if (table_.take(slot, generation, entry) == InFlightTable::Take::lost) return lost(SettleVerb::fail);
-  queue_->on_returned(std::move(entry), Return::handler_failed, Duration::zero(), *counters_);
+  queue_->on_returned(std::move(entry), Return::handler_failed, Duration::zero(), counters_here());
   on_slot_freed();
   return {};
 }
@@ -319,7 +342,7 @@ void ConsumerCore::sweep() {
       // it from the slot): leave it there.
       const auto leave = handler_ ? InFlightTable::Leave::the_entry : InFlightTable::Leave::nothing;
       if (table_.take(slot, generation, entry, leave) == InFlightTable::Take::lost) continue;  // settled first
-      queue_->on_returned(std::move(entry), Return::lock_expired, Duration::zero(), *counters_);
+      queue_->on_returned(std::move(entry), Return::lock_expired, Duration::zero(), counters_here());
       on_slot_freed();
     }
     if (next != INT64_MAX) {
@@ -349,7 +372,7 @@ void ConsumerCore::release_all_held() {
   for (auto [slot, generation] : held) {
     Entry entry;
     if (table_.take(slot, generation, entry, leave) == InFlightTable::Take::lost) continue;
-    queue_->on_returned(std::move(entry), Return::released, Duration::zero(), *counters_);
+    queue_->on_returned(std::move(entry), Return::released, Duration::zero(), counters_here());
   }
 }
 
@@ -378,7 +401,7 @@ ConsumerStats ConsumerCore::stats() const {
   stats.id = id_;
   stats.queue = queue_name();
   QueueStats counted;
-  counters_->add_to(counted);
+  DeliveryCounters::add_all_to(counted, counter_blocks());
   stats.delivered = counted.delivered - counted_before_.delivered;
   stats.accepted = counted.accepted - counted_before_.accepted;
   stats.released = counted.released - counted_before_.released;

@@ -110,7 +110,7 @@ Offered QueueCore::make_room(const SharedMessage& message, std::size_t bytes) {
       case OverflowPolicy::reject_publish: refuse(message); return Offered::full;
       case OverflowPolicy::drop_oldest: {
         Entry oldest;
-        if (!dequeue_raw(oldest)) {
+        if (!dequeue_raw(oldest, nullptr)) {
           // Everything held is in flight or delayed: nothing may be dropped, so the new message is
           // refused instead (it never entered; the publisher is told).
           refuse(message);
@@ -220,14 +220,22 @@ void QueueCore::notify_room() {
 
 // --- consume side ------------------------------------------------------------------------------
 
-void QueueCore::count_out(std::span<const Entry> entries) noexcept {
+// Inline: on every take (one entry, for a pull receiver), where the span's loop folds away.
+[[gnu::always_inline]] inline void QueueCore::count_out(std::span<const Entry> entries,
+                                                        DeliveryCounters* taker) noexcept {
   const std::uint64_t bytes = total_bytes(entries);
   // relaxed: a count; the entries themselves were handed over by the queue's own synchronisation.
   // Once per batch: this line is the publishers', and each write here pulls it over.
   ready_count_.fetch_sub(entries.size(), std::memory_order_relaxed);
-  // release: stats() reads this (acquire) before the producers' bytes_in, so it sees the bytes in
-  // of every entry counted out here (each was counted in before the queue handed it over).
-  ready_bytes_adjustment_.fetch_sub(bytes, std::memory_order_release);
+  // A consumer counts the bytes in its own block (a plain store from its own writer); the rest
+  // (dropped, expired on the way out) here. release: stats() reads this (acquire) before the
+  // producers' bytes_in, so it sees the bytes in of every entry counted out here (each was counted
+  // in before the queue handed it over).
+  if (taker != nullptr) {
+    taker->add_bytes_taken(bytes);
+  } else {
+    ready_bytes_adjustment_.fetch_sub(bytes, std::memory_order_release);
+  }
 }
 
 // Inline: it is on every take, and nearly always finds nothing put back; the lock is out of line.
@@ -246,18 +254,18 @@ std::size_t QueueCore::take_from_front_locked(std::span<Entry> out) {
   return taken;
 }
 
-[[gnu::always_inline]] inline bool QueueCore::dequeue_raw(Entry& out) {
+[[gnu::always_inline]] inline bool QueueCore::dequeue_raw(Entry& out, DeliveryCounters* taker) {
   if (take_from_front(std::span(&out, 1)) == 0 && !ready_.try_dequeue(out)) return false;
-  count_out(std::span(&out, 1));
+  count_out(std::span(&out, 1), taker);
   return true;
 }
 
-std::size_t QueueCore::take_bulk(ConsumerToken& token, std::span<Entry> out, TimePoint now) {
+std::size_t QueueCore::take_bulk(ConsumerToken& token, std::span<Entry> out, TimePoint now, DeliveryCounters& taker) {
   std::size_t taken = take_from_front(out);
   if (taken < out.size())
     taken += ready_.try_dequeue_bulk(token, out.begin() + static_cast<std::ptrdiff_t>(taken), out.size() - taken);
   if (taken == 0) return 0;
-  count_out(out.first(taken));
+  count_out(out.first(taken), &taker);
   std::size_t kept = 0;  // expired entries are dealt with by admit(); the others close up
   for (std::size_t i = 0; i < taken; ++i) {
     if (!admit(out[i], now)) continue;
@@ -302,20 +310,20 @@ bool QueueCore::admit_by_age(Entry& entry, TimePoint now) {
   return false;
 }
 
-bool QueueCore::try_take(Entry& out, TimePoint now) {
-  while (dequeue_raw(out)) {
+bool QueueCore::try_take(Entry& out, TimePoint now, DeliveryCounters& taker) {
+  while (dequeue_raw(out, &taker)) {
     if (admit(out, now)) return true;
   }
   return false;
 }
 
-bool QueueCore::take_waiting(Entry& out, Duration timeout, const std::atomic<bool>& stop) {
+bool QueueCore::take_waiting(Entry& out, Duration timeout, const std::atomic<bool>& stop, DeliveryCounters& taker) {
   using namespace std::chrono;
   const auto deadline = steady_clock::now() + timeout;
   // Wait in slices so that closing the receiver or the broker ends the wait promptly.
   constexpr auto slice = milliseconds(50);
   while (!stop.load(std::memory_order_acquire) && !closed()) {
-    if (try_take(out, runtime_.now())) return true;
+    if (try_take(out, runtime_.now(), taker)) return true;
     const auto left = deadline - steady_clock::now();
     if (left <= Duration::zero()) return false;
     std::unique_lock lock(receivers_mutex_);
@@ -336,21 +344,20 @@ void QueueCore::notify_receivers() {
   receivers_cv_.notify_all();
 }
 
-void QueueCore::on_delivered(const Entry& entry, std::uint64_t consumer_id, DeliveryCounters& counters,
-                             DeliveryCounters::Writers writers) noexcept {
-  DeliveryCounters::add(counters.delivered, writers);
-  if (entry.delivery_count > 1) DeliveryCounters::add(counters.redelivered, writers);
+void QueueCore::on_delivered(const Entry& entry, std::uint64_t consumer_id, DeliveryCounters& counters) noexcept {
+  counters.add(counters.delivered);
+  if (entry.delivery_count > 1) counters.add(counters.redelivered);
   emit(EventKind::delivered, entry.message, entry.delivery_count, std::nullopt, consumer_id);
 }
 
 void QueueCore::on_accepted(const Entry& entry, DeliveryCounters& counters) noexcept {
-  DeliveryCounters::add(counters.accepted);
+  counters.add(counters.accepted);
   emit(EventKind::accepted, entry.message, entry.delivery_count);
   leave(entry);
 }
 
 void QueueCore::on_rejected(Entry&& entry, std::string_view reason, DeliveryCounters& counters) {
-  DeliveryCounters::add(counters.rejected);
+  counters.add(counters.rejected);
   emit(EventKind::rejected, entry.message, entry.delivery_count);
   dead_letter(std::move(entry), DeadLetterReason::rejected,
               reason.empty() ? std::string("rejected by a consumer") : std::string(reason));
@@ -359,15 +366,15 @@ void QueueCore::on_rejected(Entry&& entry, std::string_view reason, DeliveryCoun
 void QueueCore::on_returned(Entry&& entry, Return how, Duration delay, DeliveryCounters& counters) {
   switch (how) {
     case Return::released:
-      DeliveryCounters::add(counters.released);
+      counters.add(counters.released);
       emit(EventKind::released, entry.message, entry.delivery_count);
       break;
     case Return::lock_expired:
-      DeliveryCounters::add(counters.lock_expired);
+      counters.add(counters.lock_expired);
       emit(EventKind::lock_expired, entry.message, entry.delivery_count);
       break;
     case Return::handler_failed:
-      DeliveryCounters::add(counters.returned_by_failure);
+      counters.add(counters.returned_by_failure);
       emit(EventKind::handler_failed, entry.message, entry.delivery_count);
       break;
   }
@@ -485,7 +492,7 @@ void QueueCore::dead_letter(Entry&& entry, DeadLetterReason reason, std::string 
 
 void QueueCore::drop_everything() {
   Entry entry;
-  while (dequeue_raw(entry)) drop(std::move(entry), DeadLetterReason::removed);  // the front lane too
+  while (dequeue_raw(entry, nullptr)) drop(std::move(entry), DeadLetterReason::removed);  // the front lane too
   std::vector<Entry> delayed;
   {
     std::lock_guard lock(delayed_mutex_);
@@ -509,7 +516,7 @@ void QueueCore::close() {
   drop_everything();
   while (ready_count_.load(std::memory_order_seq_cst) != 0) {
     Entry straggler;
-    if (dequeue_raw(straggler)) {
+    if (dequeue_raw(straggler, nullptr)) {
       drop(std::move(straggler), DeadLetterReason::removed);
     } else {
       std::this_thread::yield();  // an enqueue or a dequeue is between its count and the queue
@@ -572,7 +579,12 @@ std::shared_ptr<DeliveryCounters> QueueCore::delivery_counters() {
   // A block only this queue holds belongs to no consumer any more (a consumer holds its block
   // until it is destroyed, after its last delivery handle): reuse it, counts and all.
   for (const auto& counters : counters_) {
-    if (counters.use_count() == 1) return counters;
+    if (counters.use_count() == 1) {
+      // acquire: use_count() is a relaxed load; this orders the last holder's counts (made
+      // before its release decrement of the count) before the new holder's.
+      std::atomic_thread_fence(std::memory_order_acquire);
+      return counters;
+    }
   }
   return counters_.emplace_back(std::make_shared<DeliveryCounters>());
 }
@@ -582,8 +594,14 @@ QueueStats QueueCore::stats() const {
   stats.name = *name_;
   stats.binding = binding_;
   // relaxed throughout: a snapshot of counters; see stats.hpp.
-  // acquire: pairs with count_out(); see there. Then every entry counted out is counted in below.
-  std::uint64_t bytes = ready_bytes_adjustment_.load(std::memory_order_acquire);
+  // acquire (here and in bytes_taken_by): pairs with count_out(); see there. Then every entry
+  // counted out is counted in below.
+  std::uint64_t bytes = 0;
+  {
+    std::lock_guard lock(counters_mutex_);
+    bytes -= DeliveryCounters::bytes_taken_by(counters_);
+  }
+  bytes += ready_bytes_adjustment_.load(std::memory_order_acquire);
   producers_.for_each([&](const QueueProducer& producer) {
     stats.published += producer.published.load(std::memory_order_relaxed);
     bytes += producer.bytes_in.load(std::memory_order_relaxed);
@@ -593,7 +611,7 @@ QueueStats QueueCore::stats() const {
   stats.refused = refused_.load(std::memory_order_relaxed);
   {
     std::lock_guard lock(counters_mutex_);
-    for (const auto& counters : counters_) counters->add_to(stats);  // deliveries, settlements, in flight
+    DeliveryCounters::add_all_to(stats, counters_);  // deliveries, settlements, in flight
   }
   for (std::size_t i = 0; i < dead_letter_reason_count; ++i) {
     stats.dead_lettered[i] = dead_lettered_[i].load(std::memory_order_relaxed);

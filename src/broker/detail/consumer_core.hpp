@@ -38,7 +38,8 @@ class ConsumerCore final : public Wakeable, public std::enable_shared_from_this<
   Result<bool> receive(Duration timeout, Delivery& delivery);
 
   /// Settles holding (slot, generation). Used by Delivery; `borrower`, the delivery when it
-  /// borrows its message (see install()), is given a reference to it when the settle succeeds.
+  /// borrows its message (see install()), is given a reference to it when the settle succeeds;
+  /// without one, the caller is a delivery that holds a reference of its own to the message.
   Result<void> settle(std::uint32_t slot, std::uint64_t generation, Outcome outcome, Duration delay,
                       std::string_view reason, Delivery* borrower);
   /// A reference to the message a push handler's delivery borrows from `slot` (see install()).
@@ -62,8 +63,10 @@ class ConsumerCore final : public Wakeable, public std::enable_shared_from_this<
   /// Who keeps this consumer alive for the delivery install() makes: the delivery itself (a pull
   /// receiver's, handed to the caller), or the dispatch run that hands it to a push handler.
   enum class Keeper : std::uint8_t { delivery, dispatch_run };
-  /// Holds `entry` in `slot` until `deadline` and makes `out`, an empty Delivery, its handle.
-  void install(std::uint32_t slot, Entry&& entry, std::int64_t deadline, Keeper keeper, Delivery& out);
+  /// Holds `entry` in `slot` until `deadline` and makes `out`, an empty Delivery, its handle;
+  /// counts the delivery in `counters` (counters_here()).
+  void install(std::uint32_t slot, Entry&& entry, std::int64_t deadline, Keeper keeper, DeliveryCounters& counters,
+               Delivery& out);
   /// `delivery`'s message, owned (a reference from its slot if the delivery borrows it).
   [[nodiscard]] SharedMessage owned_message(const Delivery& delivery) const noexcept;
   void drain();
@@ -74,6 +77,11 @@ class ConsumerCore final : public Wakeable, public std::enable_shared_from_this<
   /// Whether an idle push consumer stays scheduled a little longer instead of parking.
   bool keep_polling();
   void invoke(Delivery& delivery);
+  /// The block the calling thread counts this consumer's deliveries and settlements in.
+  DeliveryCounters& counters_here() noexcept;
+  [[nodiscard]] std::array<const DeliveryCounters*, 2> counter_blocks() const noexcept {
+    return {own_counters_.get(), shared_counters_.get()};
+  }
   void arm_sweeper(std::int64_t deadline);
   void sweep();
   void on_slot_freed();
@@ -105,11 +113,18 @@ class ConsumerCore final : public Wakeable, public std::enable_shared_from_this<
   std::mutex close_mutex_;
   std::condition_variable drains_done_;
 
-  // Deliveries and settlements, counted in a block the queue sums for its own statistics; the
-  // block may have served an earlier consumer, so this consumer's counts are the block's less
-  // what it held when this consumer took it.
-  std::shared_ptr<DeliveryCounters> counters_;
+  // Deliveries and settlements, counted in two blocks the queue sums for its own statistics:
+  // own_counters_, written only by this consumer's own writer (its dispatch runs; a pull
+  // receiver's home thread) with plain stores, and shared_counters_, by any other thread (a
+  // delivery settled elsewhere, the lock sweeper). The blocks may have served an earlier consumer,
+  // so this consumer's counts are theirs less what they held when this consumer took them.
+  std::shared_ptr<DeliveryCounters> own_counters_;
+  std::shared_ptr<DeliveryCounters> shared_counters_;
   QueueStats counted_before_;
+  // A pull receiver's home thread: the first to receive from it (a marker address, see
+  // consumer_core.cpp; null until then). Set once; each thread compares it with its own marker, so
+  // relaxed: a thread reads its own store, and any other value means "not this thread".
+  std::atomic<const void*> home_thread_{nullptr};
   std::atomic<std::uint64_t> handler_failures_{0};  // failures, settled or not (the queue counts returns)
 };
 

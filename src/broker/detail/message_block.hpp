@@ -93,6 +93,34 @@ struct MessageAccess {
   static void forget(SharedMessage& message) noexcept { message.block_ = nullptr; }
   /// Frees a block whose last reference went.
   static void destroy(MessageBlock* block) noexcept;
+
+  // A reference is made only from another, so while the references a caller holds are all there
+  // are, no other thread can change the count: these two then write it with a plain store, not a
+  // locked read-modify-write (a pull delivery's copy of its message and the accept that drops the
+  // entry's, the common case: a message delivered to one queue). acquire on the loads: they may
+  // read another holder's release decrement, whose reads of the message must come before a free
+  // this thread makes later; release on the stores, as on the decrements.
+
+  /// Another reference to the message `held`, which the caller holds.
+  [[nodiscard]] static SharedMessage share_held(const SharedMessage& held) noexcept {
+    std::atomic<std::uint32_t>& references = held.block_->references;
+    if (references.load(std::memory_order_acquire) == 1) {
+      references.store(2, std::memory_order_release);
+    } else {
+      references.fetch_add(1, std::memory_order_relaxed);  // relaxed: as SharedMessage's copy
+    }
+    return SharedMessage(held.block_);
+  }
+  /// Gives back `extra`, a reference to a message of which the caller holds another: never the
+  /// last one.
+  static void drop_beside_another(SharedMessage&& extra) noexcept {
+    std::atomic<std::uint32_t>& references = std::exchange(extra.block_, nullptr)->references;
+    if (references.load(std::memory_order_acquire) == 2) {
+      references.store(1, std::memory_order_release);
+    } else {
+      references.fetch_sub(1, std::memory_order_release);  // release: as drop_reference(); not the last
+    }
+  }
 };
 
 /// Publishes `message` into a new block (from the pool): moves what does not fit inline.

@@ -67,29 +67,27 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
 
   // --- consume side ------------------------------------------------------------------------
   /// The next deliverable entry, if any; entries past their time to live (at `now`) are expired
-  /// on the way.
-  bool try_take(Entry& out, TimePoint now);
+  /// on the way. `taker`: the taking consumer's block the calling thread counts in (its bytes).
+  bool try_take(Entry& out, TimePoint now, DeliveryCounters& taker);
   /// As try_take, waiting up to `timeout` (wall clock); gives up early when `stop` becomes true.
-  bool take_waiting(Entry& out, Duration timeout, const std::atomic<bool>& stop);
+  bool take_waiting(Entry& out, Duration timeout, const std::atomic<bool>& stop, DeliveryCounters& taker);
   /// A push consumer's dispatch: up to out.size() deliverable entries at once, in the order each
   /// producer published them; returns how many. Entries put back first come first. The counts
   /// shared with publishers are updated once for the whole batch.
-  std::size_t take_bulk(ConsumerToken& token, std::span<Entry> out, TimePoint now);
+  std::size_t take_bulk(ConsumerToken& token, std::span<Entry> out, TimePoint now, DeliveryCounters& taker);
   /// Entries taken by take_bulk and never delivered (their consumer closed): they go back ahead
   /// of everything waiting, so that first deliveries stay in publish order.
   void put_back(std::span<Entry> entries);
   [[nodiscard]] ConsumerToken make_consumer_token() { return ConsumerToken(ready_); }
-  /// The delivery of `entry` to consumer `consumer_id` began; counted in that consumer's block.
-  /// Counts a delivery in the consumer's block; `writers`: whether that consumer's deliveries are
-  /// counted by one party at a time (a push consumer's dispatch runs) or by any thread.
-  void on_delivered(const Entry& entry, std::uint64_t consumer_id, DeliveryCounters& counters,
-                    DeliveryCounters::Writers writers) noexcept;
-  /// Settlement outcomes of a delivered entry, counted in its consumer's block.
+  /// The delivery of `entry` to consumer `consumer_id` began; counted in `counters`, a block of
+  /// that consumer's that the calling thread may write (see DeliveryCounters::writers).
+  void on_delivered(const Entry& entry, std::uint64_t consumer_id, DeliveryCounters& counters) noexcept;
+  /// Settlement outcomes of a delivered entry, counted in a block of its consumer's, as above.
   /// Counts an accept and lets the entry go (its message stays with the caller's entry).
   void on_accepted(const Entry& entry, DeliveryCounters& counters) noexcept;
   void on_rejected(Entry&& entry, std::string_view reason, DeliveryCounters& counters);
   void on_returned(Entry&& entry, Return how, Duration delay, DeliveryCounters& counters);
-  /// The block a new consumer counts its deliveries in: one whose consumer is gone, or a new one.
+  /// A block a new consumer counts its deliveries in: one whose consumer is gone, or a new one.
   /// The queue keeps every block it hands out, so its totals outlive its consumers.
   [[nodiscard]] std::shared_ptr<DeliveryCounters> delivery_counters();
   /// Lock deadline for a delivery starting at `now`, in runtime clock ticks.
@@ -142,14 +140,14 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   [[gnu::noinline]] Offered make_room(const SharedMessage& message, std::size_t bytes);
   void leave(const Entry& entry) noexcept;  // the entry stops being held (accepted, dead, dropped)
   void enqueue(Entry&& entry) { enqueue(std::move(entry), this_threads_producer()); }
-  void enqueue(Entry&& entry, QueueProducer& producer);  // producer: this thread's
-  bool dequeue_raw(Entry& out);
+  void enqueue(Entry&& entry, QueueProducer& producer);   // producer: this thread's
+  bool dequeue_raw(Entry& out, DeliveryCounters* taker);  // taker: null when no consumer takes it
   QueueProducer& this_threads_producer() {
     return producers_.for_this_thread([this] { return std::make_unique<QueueProducer>(ready_); });
   }
   std::size_t take_from_front(std::span<Entry> out);         // entries put back, oldest first
   std::size_t take_from_front_locked(std::span<Entry> out);  // the same, once some are known to be there
-  void count_out(std::span<const Entry> entries) noexcept;   // entries left the ready queue
+  void count_out(std::span<const Entry> entries, DeliveryCounters* taker) noexcept;  // they left the ready queue
   void refuse(const SharedMessage& message) noexcept;
   bool admit(Entry& entry, TimePoint now);         // false when it expired (and was dealt with)
   bool admit_by_age(Entry& entry, TimePoint now);  // admit() for an entry with a time to live
@@ -191,8 +189,9 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
 
   // Written by publishers on every publish.
   alignas(cache_line) std::atomic<std::uint64_t> ready_count_{0};
-  // The bytes waiting are the producers' bytes_in (queue_producers.hpp) plus this: what was put
-  // back, less what consumers took out. Modulo 2^64: it goes "below zero" as consumers take.
+  // The bytes waiting are the producers' bytes_in (queue_producers.hpp) plus this, less the bytes
+  // consumers took (DeliveryCounters::bytes_taken): this is what was put back, less what left
+  // without a consumer (dropped, expired on the way out). Modulo 2^64, as is the sum.
   std::atomic<std::uint64_t> ready_bytes_adjustment_{0};
   std::atomic<std::uint64_t> held_{0};        // bounded queues only: waiting + delayed + in flight
   std::atomic<std::uint64_t> held_bytes_{0};  // bounded queues only
