@@ -35,26 +35,21 @@ struct alignas(cache_line) DeliveryCounters {
   enum class Writers : std::uint8_t { many, one };
   Writers writers = Writers::many;
 
-  /// Adds one to `counter`, a counter of this block: with one writer a load and a store, not a
-  /// locked read-modify-write.
-  void add(std::atomic<std::uint64_t>& counter) const noexcept {
+  /// Adds `n` to `counter`, a counter of this block: with one writer a load and a store, not a
+  /// locked read-modify-write. relaxed: statistics (but see add_bytes_taken()).
+  void add(std::atomic<std::uint64_t>& counter, std::uint64_t n = 1,
+           std::memory_order order = std::memory_order_relaxed) const noexcept {
     if (writers == Writers::one) {
-      add_as_only_writer(counter);
+      add_as_only_writer(counter, n, order);
     } else {
-      counter.fetch_add(1, std::memory_order_relaxed);
+      counter.fetch_add(n, order);
     }
   }
 
   /// Adds `bytes` to bytes_taken. release: QueueCore::stats() reads these (acquire) before the
   /// bytes producers put in, so that it sees the bytes in of every entry taken (each was counted in
   /// before the queue handed it over).
-  void add_bytes_taken(std::uint64_t bytes) noexcept {
-    if (writers == Writers::one) {
-      bytes_taken.store(bytes_taken.load(std::memory_order_relaxed) + bytes, std::memory_order_release);
-    } else {
-      bytes_taken.fetch_add(bytes, std::memory_order_release);
-    }
-  }
+  void add_bytes_taken(std::uint64_t bytes) noexcept { add(bytes_taken, bytes, std::memory_order_release); }
 
   /// The bytes taken, summed over `blocks` (acquire: see add_bytes_taken()).
   template <class Blocks>
