@@ -197,7 +197,7 @@ namespace {
 }  // namespace
 
 BrokerCore::Refused BrokerCore::route(SharedMessage& message, std::size_t bytes, const RoutingTable& table,
-                                      PublishReceipt& receipt, RoutingTable::LastExact* last) {
+                                      PublishReceipt& receipt, RoutingTable::LastExact* last, bool is_last) {
   // The first refusal is kept as a queue and a reason, not an error: when nothing took the
   // message it becomes the error; when something did, the receipt names it.
   Refused first;
@@ -222,7 +222,7 @@ BrokerCore::Refused BrokerCore::route(SharedMessage& message, std::size_t bytes,
         if (previous != nullptr) offer(*previous, SharedMessage(message));
         previous = &queue;
       },
-      last);
+      last, is_last);
   if (previous != nullptr) offer(*previous, std::move(message));
   // Refused by every target: nothing took it, so it is an error (and a retry duplicates nothing).
   // Refused by some: the receipt names them, the first one first; publish_to() retries them alone.
@@ -232,29 +232,52 @@ BrokerCore::Refused BrokerCore::route(SharedMessage& message, std::size_t bytes,
   return {};
 }
 
-[[gnu::always_inline]] inline BrokerCore::Refused BrokerCore::route_current(SharedMessage& message, std::size_t bytes,
-                                                                            PublishReceipt& receipt) {
-  if (!routing_from_cache && route_cache_state != CacheState::gone) {
-    struct Busy {
-      Busy() noexcept { routing_from_cache = true; }
-      ~Busy() { routing_from_cache = false; }
-      Busy(const Busy&) = delete;
-      Busy& operator=(const Busy&) = delete;
-    } busy;
-    const CachedRoutes cached = routes();
-    return route(message, bytes, *cached.table, receipt, cached.last);
+// The current snapshot for the length of one publish: this thread's cached one, unless the thread
+// is already routing through it (a publish from inside a publish), then a reference of its own.
+// Taken before the topic is checked, so that a topic this thread routed last through the same
+// snapshot — a name the table binds, so valid — skips the check and the routing's own comparison.
+class BrokerCore::PublishRoutes {
+ public:
+  [[gnu::always_inline]] explicit PublishRoutes(BrokerCore& broker) {
+    if (!routing_from_cache && route_cache_state != CacheState::gone) [[likely]] {
+      routing_from_cache = true;
+      from_cache_ = true;
+      const CachedRoutes cached = broker.routes();
+      table_ = cached.table;
+      last_ = cached.last;
+    } else {
+      held_ = broker.current_routes();
+      table_ = held_.get();
+    }
   }
-  return route(message, bytes, *current_routes(), receipt);
-}
+  ~PublishRoutes() {
+    if (from_cache_) routing_from_cache = false;
+  }
+  PublishRoutes(const PublishRoutes&) = delete;
+  PublishRoutes& operator=(const PublishRoutes&) = delete;
+
+  /// Whether `topic` is the bound name this thread last routed through this snapshot.
+  [[nodiscard]] bool is_last(std::string_view topic) const noexcept {
+    return last_ != nullptr && last_->queues != nullptr && same_text(last_->name, topic);
+  }
+  [[nodiscard]] const RoutingTable& table() const noexcept { return *table_; }
+  [[nodiscard]] RoutingTable::LastExact* last() const noexcept { return last_; }
+
+ private:
+  const RoutingTable* table_ = nullptr;
+  RoutingTable::LastExact* last_ = nullptr;  // null when not from the cache
+  std::shared_ptr<const RoutingTable> held_;
+  bool from_cache_ = false;
+};
 
 // Inlined into the publishes: it is the first half of the hot path. A reason, not a Result: a
 // Result<size_t> holds an Error, and making one clears its 96 bytes on every publish.
 [[gnu::always_inline]] inline BrokerCore::Admission BrokerCore::admit(std::string_view topic, std::size_t bytes,
-                                                                      std::size_t entries) const {
+                                                                      std::size_t entries, bool known_name) const {
   if (closed_.load(std::memory_order_acquire)) return Admission::closed;  // acquire: pairs with shutdown()
   // seq_cst: pairs with drain(), which sets the flag before it first counts what is left.
   if (draining_.load(std::memory_order_seq_cst) && !ConsumerCore::on_handler_thread()) return Admission::draining;
-  if (!plain_name(topic) && !validate_name(topic)) return Admission::invalid_name;
+  if (!known_name && !plain_name(topic) && !validate_name(topic)) return Admission::invalid_name;
   if (entries > options_.max_metadata_entries) return Admission::too_many_entries;
   if (bytes > options_.max_message_bytes) return Admission::too_large;
   return Admission::admitted;
@@ -283,9 +306,10 @@ Error BrokerCore::admission_error(Admission refused, std::string_view topic, std
 
 // Inlined into both publishes: the second half of the hot path.
 [[gnu::always_inline]] inline Result<PublishReceipt> BrokerCore::publish_admitted(SharedMessage& message,
-                                                                                  std::size_t bytes) {
+                                                                                  std::size_t bytes,
+                                                                                  PublishRoutes& routes, bool is_last) {
   PublishReceipt receipt;
-  Refused refused = route_current(message, bytes, receipt);
+  Refused refused = route(message, bytes, routes.table(), receipt, routes.last(), is_last);
   if (refused.queue == nullptr && receipt.routed == 0 && options_.undeclared == UndeclaredNames::queue) {
     std::shared_ptr<const RoutingTable> table;
     {
@@ -305,9 +329,9 @@ Error BrokerCore::admission_error(Admission refused, std::string_view topic, std
   return receipt;
 }
 
-[[gnu::always_inline]] inline BrokerCore::Admission BrokerCore::admit_and_stamp(Message& message,
-                                                                                std::size_t bytes) const {
-  const Admission admission = admit(message.topic, bytes, message.metadata.size());
+[[gnu::always_inline]] inline BrokerCore::Admission BrokerCore::admit_and_stamp(Message& message, std::size_t bytes,
+                                                                                bool known_name) const {
+  const Admission admission = admit(message.topic, bytes, message.metadata.size(), known_name);
   if (admission == Admission::admitted) {
     message.published_at = runtime_.now();
     message.death.reset();  // only the broker writes death records
@@ -317,24 +341,28 @@ Error BrokerCore::admission_error(Admission refused, std::string_view topic, std
 
 Result<PublishReceipt> BrokerCore::publish(Message&& message) {
   const std::size_t bytes = message.size_bytes();
-  if (const Admission refused = admit_and_stamp(message, bytes); refused != Admission::admitted) [[unlikely]] {
+  PublishRoutes routes(*this);
+  const bool is_last = routes.is_last(message.topic);
+  if (const Admission refused = admit_and_stamp(message, bytes, is_last); refused != Admission::admitted) [[unlikely]] {
     return std::unexpected(admission_error(refused, message.topic, bytes, message.metadata.size()));
   }
   auto shared = make_message_block(std::move(message));
-  return publish_admitted(shared, bytes);
+  return publish_admitted(shared, bytes, routes, is_last);
 }
 
 Result<PublishReceipt> BrokerCore::publish(std::string_view topic, std::span<const std::uint8_t> payload) {
-  if (const Admission refused = admit(topic, payload.size(), 0); refused != Admission::admitted) [[unlikely]] {
+  PublishRoutes routes(*this);
+  const bool is_last = routes.is_last(topic);
+  if (const Admission refused = admit(topic, payload.size(), 0, is_last); refused != Admission::admitted) [[unlikely]] {
     return std::unexpected(admission_error(refused, topic, payload.size(), 0));
   }
   auto shared = make_message_block(topic, payload, runtime_.now());
-  return publish_admitted(shared, payload.size());
+  return publish_admitted(shared, payload.size(), routes, is_last);
 }
 
 Result<void> BrokerCore::publish_to(std::string_view queue_name, Message&& message) {
   const std::size_t bytes = message.size_bytes();
-  if (const Admission refused = admit_and_stamp(message, bytes); refused != Admission::admitted) {
+  if (const Admission refused = admit_and_stamp(message, bytes, false); refused != Admission::admitted) {
     return std::unexpected(admission_error(refused, message.topic, bytes, message.metadata.size()));
   }
   std::shared_ptr<QueueCore> queue;

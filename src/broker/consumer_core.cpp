@@ -42,10 +42,12 @@ ConsumerCore::ConsumerCore(std::shared_ptr<QueueEnvironment> environment, std::s
 // Inline: every delivery and settle asks. A push consumer's own writer is its dispatch run (on
 // whichever thread it runs: runs take turns, ordered by drain_scheduled_); a pull receiver's is
 // its home thread.
+[[gnu::always_inline]] inline bool ConsumerCore::on_own_thread() const noexcept {
+  return handler_ ? current_dispatch == this : home_thread_.load(std::memory_order_relaxed) == this_thread_marker();
+}
+
 [[gnu::always_inline]] inline DeliveryCounters& ConsumerCore::counters_here() noexcept {
-  const bool own =
-      handler_ ? current_dispatch == this : home_thread_.load(std::memory_order_relaxed) == this_thread_marker();
-  return own ? *own_counters_ : *shared_counters_;
+  return on_own_thread() ? *own_counters_ : *shared_counters_;
 }
 
 ConsumerCore::~ConsumerCore() = default;
@@ -99,10 +101,14 @@ void ConsumerCore::wake() {
   const auto slot = table_.try_reserve();
   if (!slot) return Acquire::no_slot;
   Entry entry;
-  DeliveryCounters& counters = counters_here();
+  // The home thread takes with the token, which goes to one producer's entries directly instead
+  // of comparing every producer's size; any other thread without it (a token is one thread's).
+  const bool own = on_own_thread();
+  DeliveryCounters& counters = own ? *own_counters_ : *shared_counters_;
+  ConsumerToken* const token = own ? &token_ : nullptr;
   TimePoint now = queue_->now();  // one clock read: time to live and the lock deadline
-  if (!queue_->try_take(entry, now, counters)) {
-    if (timeout <= Duration::zero() || !queue_->take_waiting(entry, timeout, closed_, counters)) {
+  if (!queue_->try_take(entry, now, counters, token)) {
+    if (timeout <= Duration::zero() || !queue_->take_waiting(entry, timeout, closed_, counters, token)) {
       table_.unreserve(*slot);
       return Acquire::empty;
     }

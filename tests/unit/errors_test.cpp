@@ -19,6 +19,40 @@ TEST_F(ErrorsTest, PublishRefusesBadNames) {
   EXPECT_EQ(broker.stats().published, 0u) << "refused publishes are not counted as published";
 }
 
+// A topic equal to the one this thread routed last skips the name check (the routing table binds
+// it, so it is valid); any other text, however close, is checked. Short topics compare in words,
+// long ones (over 16 bytes) with memcmp; both publishes take the path.
+TEST_F(ErrorsTest, ABadTopicRightAfterAGoodOneIsStillRefused) {
+  const std::string short_topic = "jobs";
+  const std::string long_topic = "orders.eu.created";
+  ASSERT_TRUE(broker.declare_queue(short_topic));
+  ASSERT_TRUE(broker.declare_queue(long_topic));
+  struct Case {
+    std::string good;
+    std::string bad;
+    Errc error;
+  };
+  const Case cases[] = {{short_topic, "job*", Errc::wildcard_in_name},
+                        {short_topic, "jo s", Errc::invalid_name},
+                        {short_topic, "jobs.", Errc::invalid_name},
+                        {long_topic, "orders.eu.create>", Errc::wildcard_in_name},
+                        {long_topic, "orders.eu..reated", Errc::invalid_name}};
+  for (const Case& next : cases) {
+    for (int round = 0; round < 2; ++round) {  // the second publish of `good` finds it routed last
+      ASSERT_TRUE(broker.publish(next.good, "x")) << next.good;
+      ASSERT_TRUE(broker.publish(make_message(next.good))) << next.good;
+    }
+    auto as_bytes = broker.publish(next.bad, "x");
+    ASSERT_FALSE(as_bytes) << next.bad;
+    EXPECT_EQ(as_bytes.error().code, next.error) << next.bad;
+    ASSERT_TRUE(broker.publish(next.good, "x"));
+    auto as_message = broker.publish(make_message(next.bad));
+    ASSERT_FALSE(as_message) << next.bad;
+    EXPECT_EQ(as_message.error().code, next.error) << next.bad;
+  }
+  EXPECT_EQ(broker.stats().published, 5u * 5u) << "only the good topics were published";
+}
+
 TEST_F(ErrorsTest, EveryWayANameEntersRefusesInvalidUtf8) {
   const std::string bad = "orders.\xc3\x28";  // a two-byte lead followed by ASCII
   auto noop = [](Delivery&) {};

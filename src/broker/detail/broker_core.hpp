@@ -87,25 +87,28 @@ class BrokerCore final : public QueueEnvironment, public std::enable_shared_from
     Offered why = Offered::taken;
   };
   /// Offers `message` to every matching queue; moves out of `message` when it reached one.
-  /// `bytes` is message.size_bytes(). Fills `receipt`. `last`: see RoutingTable::for_each_match.
+  /// `bytes` is message.size_bytes(). Fills `receipt`. `last`, `is_last`: see
+  /// RoutingTable::for_each_match.
   Refused route(SharedMessage& message, std::size_t bytes, const RoutingTable& table, PublishReceipt& receipt,
-                RoutingTable::LastExact* last = nullptr);
-  /// route() through the current snapshot: this thread's cached one unless it is already routing.
-  Refused route_current(SharedMessage& message, std::size_t bytes, PublishReceipt& receipt);
+                RoutingTable::LastExact* last = nullptr, bool is_last = false);
+  /// The snapshot one publish routes through (broker_core.cpp).
+  class PublishRoutes;
   Result<void> check_open() const;
   /// What the checks every publish passes said: admitted, or the first check it failed.
   enum class Admission : std::uint8_t { admitted, closed, draining, invalid_name, too_many_entries, too_large };
   /// The checks every publish passes (open, not draining, name, limits), on a message of `bytes`
-  /// (Message::size_bytes()) with `entries` metadata entries.
-  Admission admit(std::string_view topic, std::size_t bytes, std::size_t entries) const;
+  /// (Message::size_bytes()) with `entries` metadata entries. `known_name`: the topic is one the
+  /// routing table binds, so valid, and its check is skipped.
+  Admission admit(std::string_view topic, std::size_t bytes, std::size_t entries, bool known_name) const;
   /// admit() for a Message of `bytes`; when admitted, stamps its publish time and clears its death record.
-  Admission admit_and_stamp(Message& message, std::size_t bytes) const;
+  Admission admit_and_stamp(Message& message, std::size_t bytes, bool known_name) const;
   /// The error for a publish admit() refused (made only then).
   [[gnu::cold]] Error admission_error(Admission refused, std::string_view topic, std::size_t bytes,
                                       std::size_t entries) const;
-  /// The second half of a publish: routes the admitted `message` (of `bytes`), declares its topic
-  /// as a queue when nothing took it and the options say so, and counts it.
-  Result<PublishReceipt> publish_admitted(SharedMessage& message, std::size_t bytes);
+  /// The second half of a publish: routes the admitted `message` (of `bytes`) through `routes`,
+  /// declares its topic as a queue when nothing took it and the options say so, and counts it.
+  Result<PublishReceipt> publish_admitted(SharedMessage& message, std::size_t bytes, PublishRoutes& routes,
+                                          bool is_last);
   /// What is left in the queues, and whether any of it still waits for a consumer.
   DrainReport left_over() const;
   PublisherCounts& this_threads_counts() {

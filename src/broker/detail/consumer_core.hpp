@@ -77,6 +77,9 @@ class ConsumerCore final : public Wakeable, public std::enable_shared_from_this<
   /// Whether an idle push consumer stays scheduled a little longer instead of parking.
   bool keep_polling();
   void invoke(Delivery& delivery);
+  /// Whether the calling thread is this consumer's own writer: the running dispatch of a push
+  /// consumer, or a pull receiver's home thread.
+  [[nodiscard]] bool on_own_thread() const noexcept;
   /// The block the calling thread counts this consumer's deliveries and settlements in.
   DeliveryCounters& counters_here() noexcept;
   [[nodiscard]] std::array<const DeliveryCounters*, 2> counter_blocks() const noexcept {
@@ -95,10 +98,12 @@ class ConsumerCore final : public Wakeable, public std::enable_shared_from_this<
   const std::uint64_t id_;
   std::uint32_t queue_slot_ = 0;
   InFlightTable table_;
-  // Push consumers: the queue's consumer token and the entries of one chunk, used only by
-  // drain(), whose runs are serialised by drain_scheduled_ (which also orders their memory).
+  // The queue's consumer token, used only by this consumer's own writer (on_own_thread()): a push
+  // consumer's drain(), whose runs are serialised by drain_scheduled_ (which also orders their
+  // memory), or a pull receiver's home thread. Other threads receive without it.
+  ConsumerToken token_;
+  // Push consumers: the entries of one chunk, used only by drain().
   static constexpr std::uint32_t max_chunk = 64;
-  ConsumerToken token_;  // pull receivers have one too (cheap: no allocation) and leave it unused
   std::unique_ptr<Entry[]> chunk_;
   std::array<std::uint32_t, max_chunk> chunk_slots_{};  // the in-flight slots reserved for a chunk
 

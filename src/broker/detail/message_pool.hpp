@@ -66,9 +66,13 @@ class BlockPool {
   struct Local {
     std::array<void*, local_capacity> blocks{};
     std::size_t count = 0;
-    Local() noexcept { state = State::alive; }
+    Local() noexcept {
+      state = State::alive;
+      live_local = this;
+    }
     ~Local() {
       state = State::gone;
+      live_local = nullptr;
       instance().give_back(blocks.data(), count);
     }
     Local(const Local&) = delete;
@@ -78,8 +82,16 @@ class BlockPool {
   // destructor releasing a routing snapshot): then blocks go straight to the shared freelist.
   enum class State : std::uint8_t { unused, alive, gone };
   static inline thread_local State state = State::unused;  // trivially destructible: valid to the end
+  // The cache while it exists: read first, it needs no initialisation, where naming `local`
+  // (which has a constructor) calls the thread-local guard on every take and give.
+  static inline thread_local constinit Local* live_local = nullptr;
 
-  static Local* local_cache() noexcept {
+  [[gnu::always_inline]] static Local* local_cache() noexcept {
+    if (Local* const local = live_local) [[likely]]
+      return local;
+    return make_local_cache();
+  }
+  [[gnu::noinline]] static Local* make_local_cache() noexcept {
     if (state == State::gone) return nullptr;
     thread_local Local local;
     return &local;

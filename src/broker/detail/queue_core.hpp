@@ -68,9 +68,11 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   // --- consume side ------------------------------------------------------------------------
   /// The next deliverable entry, if any; entries past their time to live (at `now`) are expired
   /// on the way. `taker`: the taking consumer's block the calling thread counts in (its bytes).
-  bool try_take(Entry& out, TimePoint now, DeliveryCounters& taker);
+  /// `token`: the consumer's token when the calling thread is the only one using it, else null.
+  bool try_take(Entry& out, TimePoint now, DeliveryCounters& taker, ConsumerToken* token);
   /// As try_take, waiting up to `timeout` (wall clock); gives up early when `stop` becomes true.
-  bool take_waiting(Entry& out, Duration timeout, const std::atomic<bool>& stop, DeliveryCounters& taker);
+  bool take_waiting(Entry& out, Duration timeout, const std::atomic<bool>& stop, DeliveryCounters& taker,
+                    ConsumerToken* token);
   /// A push consumer's dispatch: up to out.size() deliverable entries at once, in the order each
   /// producer published them; returns how many. Entries put back first come first. The counts
   /// shared with publishers are updated once for the whole batch.
@@ -80,11 +82,20 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   void put_back(std::span<Entry> entries);
   [[nodiscard]] ConsumerToken make_consumer_token() { return ConsumerToken(ready_); }
   /// The delivery of `entry` to consumer `consumer_id` began; counted in `counters`, a block of
-  /// that consumer's that the calling thread may write (see DeliveryCounters::writers).
-  void on_delivered(const Entry& entry, std::uint64_t consumer_id, DeliveryCounters& counters) noexcept;
+  /// that consumer's that the calling thread may write (see DeliveryCounters::writers). Inline,
+  /// as on_accepted(): once per message each, and a few instructions without an observer.
+  void on_delivered(const Entry& entry, std::uint64_t consumer_id, DeliveryCounters& counters) noexcept {
+    counters.add(counters.delivered);
+    if (entry.delivery_count > 1) counters.add(counters.redelivered);
+    emit(EventKind::delivered, entry.message, entry.delivery_count, std::nullopt, consumer_id);
+  }
   /// Settlement outcomes of a delivered entry, counted in a block of its consumer's, as above.
   /// Counts an accept and lets the entry go (its message stays with the caller's entry).
-  void on_accepted(const Entry& entry, DeliveryCounters& counters) noexcept;
+  void on_accepted(const Entry& entry, DeliveryCounters& counters) noexcept {
+    counters.add(counters.accepted);
+    emit(EventKind::accepted, entry.message, entry.delivery_count);
+    leave(entry);
+  }
   void on_rejected(Entry&& entry, std::string_view reason, DeliveryCounters& counters);
   void on_returned(Entry&& entry, Return how, Duration delay, DeliveryCounters& counters);
   /// A block a new consumer counts its deliveries in: one whose consumer is gone, or a new one.
@@ -138,10 +149,15 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   // offer()'s slow path: the message is over max_bytes or reserve() failed. Applies the overflow
   // policy until reserve() succeeds (taken) or the message is refused (why).
   [[gnu::noinline]] Offered make_room(const SharedMessage& message, std::size_t bytes);
-  void leave(const Entry& entry) noexcept;  // the entry stops being held (accepted, dead, dropped)
+  // The entry stops being held (accepted, dead, dropped): only a bounded queue counts what it holds.
+  void leave(const Entry& entry) noexcept {
+    if (bounded()) leave_bounded(entry);
+  }
+  void leave_bounded(const Entry& entry) noexcept;
   void enqueue(Entry&& entry) { enqueue(std::move(entry), this_threads_producer()); }
-  void enqueue(Entry&& entry, QueueProducer& producer);   // producer: this thread's
-  bool dequeue_raw(Entry& out, DeliveryCounters* taker);  // taker: null when no consumer takes it
+  void enqueue(Entry&& entry, QueueProducer& producer);  // producer: this thread's
+  // taker: null when no consumer takes it; token: see try_take().
+  bool dequeue_raw(Entry& out, DeliveryCounters* taker, ConsumerToken* token = nullptr);
   QueueProducer& this_threads_producer() {
     return producers_.for_this_thread([this] { return std::make_unique<QueueProducer>(ready_); });
   }
@@ -158,6 +174,7 @@ class QueueCore : public std::enable_shared_from_this<QueueCore> {
   void promote_due();
   void drop_everything();
   void notify_available();
+  void notify_if_anyone_waits();  // notify_available() when a receiver waits or a consumer is parked
   void notify_room();
   bool wait_for_room(std::size_t bytes, std::chrono::steady_clock::time_point deadline);  // false: timed out
 

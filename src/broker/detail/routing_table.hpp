@@ -37,11 +37,11 @@ class RoutingTable {
   /// Calls `visit(QueueCore&)` once for each queue whose binding matches the valid `name`.
   /// Each binding matches along at most one path of the trie, so no queue is visited twice.
   /// `last`, when given, is this table's LastExact for the caller alone: read, and updated when
-  /// `name` is a different bound name.
+  /// `name` is a different bound name. `is_last`: the caller has found `name` equal to it.
   template <class Visit>
-  void for_each_match(std::string_view name, Visit&& visit, LastExact* last = nullptr) const {
+  void for_each_match(std::string_view name, Visit&& visit, LastExact* last = nullptr, bool is_last = false) const {
     const Queues* exact = nullptr;
-    if (last != nullptr && last->queues != nullptr && same_text(last->name, name)) {
+    if (is_last || (last != nullptr && last->queues != nullptr && same_text(last->name, name))) {
       exact = last->queues;
     } else if (const auto* entry = exact_.find_entry(name)) {
       exact = &entry->second;
