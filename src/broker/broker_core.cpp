@@ -241,7 +241,6 @@ class BrokerCore::PublishRoutes {
   [[gnu::always_inline]] explicit PublishRoutes(BrokerCore& broker) {
     if (!routing_from_cache && route_cache_state != CacheState::gone) [[likely]] {
       routing_from_cache = true;
-      from_cache_ = true;
       const CachedRoutes cached = broker.routes();
       table_ = cached.table;
       last_ = cached.last;
@@ -251,23 +250,20 @@ class BrokerCore::PublishRoutes {
     }
   }
   ~PublishRoutes() {
-    if (from_cache_) routing_from_cache = false;
+    if (last_ != nullptr) routing_from_cache = false;  // it was this publish's to clear
   }
   PublishRoutes(const PublishRoutes&) = delete;
   PublishRoutes& operator=(const PublishRoutes&) = delete;
 
   /// Whether `topic` is the bound name this thread last routed through this snapshot.
-  [[nodiscard]] bool is_last(std::string_view topic) const noexcept {
-    return last_ != nullptr && last_->queues != nullptr && same_text(last_->name, topic);
-  }
+  [[nodiscard]] bool is_last(std::string_view topic) const noexcept { return last_ != nullptr && last_->is(topic); }
   [[nodiscard]] const RoutingTable& table() const noexcept { return *table_; }
   [[nodiscard]] RoutingTable::LastExact* last() const noexcept { return last_; }
 
  private:
   const RoutingTable* table_ = nullptr;
-  RoutingTable::LastExact* last_ = nullptr;  // null when not from the cache
+  RoutingTable::LastExact* last_ = nullptr;  // set exactly when the snapshot is the cache's
   std::shared_ptr<const RoutingTable> held_;
-  bool from_cache_ = false;
 };
 
 // Inlined into the publishes: it is the first half of the hot path. A reason, not a Result: a

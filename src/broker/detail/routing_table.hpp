@@ -32,16 +32,20 @@ class RoutingTable {
   struct LastExact {
     std::string_view name;
     const Queues* queues = nullptr;  // null: nothing remembered yet
+
+    /// Whether `topic` is the name remembered (then a bound name, so a valid one).
+    [[nodiscard]] bool is(std::string_view topic) const noexcept { return queues != nullptr && same_text(name, topic); }
   };
 
   /// Calls `visit(QueueCore&)` once for each queue whose binding matches the valid `name`.
   /// Each binding matches along at most one path of the trie, so no queue is visited twice.
-  /// `last`, when given, is this table's LastExact for the caller alone: read, and updated when
-  /// `name` is a different bound name. `is_last`: the caller has found `name` equal to it.
+  /// `last`, when given, is this table's LastExact for the caller alone, updated when `name` is
+  /// another bound name; `is_last`: the caller found `last->is(name)` (it asks once per publish,
+  /// before the name's check, so this does not ask again).
   template <class Visit>
   void for_each_match(std::string_view name, Visit&& visit, LastExact* last = nullptr, bool is_last = false) const {
     const Queues* exact = nullptr;
-    if (is_last || (last != nullptr && last->queues != nullptr && same_text(last->name, name))) {
+    if (is_last) {
       exact = last->queues;
     } else if (const auto* entry = exact_.find_entry(name)) {
       exact = &entry->second;
