@@ -40,8 +40,12 @@ else()
 endif()
 
 # Flags for every guest source (CACHE INTERNAL: the functions run in their caller's scope); a
-# guest is linked as a reactor (no main: the host calls its exports).
-set(WASMQ_WASM_GUEST_FLAGS --target=wasm32-wasi -O2 -Wall -Wextra -Werror CACHE INTERNAL "Flags of wasm32 guests")
+# guest is linked as a reactor (no main: the host calls its exports). -mbulk-memory: the guest's
+# copies and fills (std::string, std::vector, memcpy) become memory.copy and memory.fill, which
+# wasm2c runs as the host's memmove and memset and the meter charges by length, instead of
+# wasi-libc's byte and word loops compiled to wasm.
+set(WASMQ_WASM_GUEST_FLAGS --target=wasm32-wasi -O2 -mbulk-memory -Wall -Wextra -Werror
+    CACHE INTERNAL "Flags of wasm32 guests")
 
 function(wasmq_add_wasm_guest name)
   cmake_parse_arguments(PARSE_ARGV 1 ARG "METERED" "" "SOURCES;INCLUDE_DIRECTORIES;COMPILE_OPTIONS")

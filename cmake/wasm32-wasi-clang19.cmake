@@ -13,8 +13,10 @@ set(CMAKE_C_COMPILER "${WASMQ_TOOLCHAIN_CC}")
 set(CMAKE_CXX_COMPILER "${WASMQ_TOOLCHAIN_CXX}")
 set(CMAKE_C_COMPILER_TARGET wasm32-wasi)  # Debian's wasi-libc: not wasm32-wasip1
 set(CMAKE_CXX_COMPILER_TARGET wasm32-wasi)
-# wasm32 libc++ has no exception runtime; RTTI would pull in WASI imports.
-set(CMAKE_CXX_FLAGS_INIT "-fno-exceptions -fno-rtti")
+# wasm32 libc++ has no exception runtime; RTTI would pull in WASI imports. Bulk memory: copies
+# and fills become memory.copy and memory.fill (see WasmqWasmGuests.cmake).
+set(CMAKE_C_FLAGS_INIT "-mbulk-memory")
+set(CMAKE_CXX_FLAGS_INIT "-fno-exceptions -fno-rtti -mbulk-memory")
 set(CMAKE_EXE_LINKER_FLAGS_INIT "-mexec-model=reactor -Wl,--stack-first -Wl,--strip-debug")
 set(CMAKE_EXECUTABLE_SUFFIX_C ".wasm")  # the per-language names: Generic resets the plain one
 set(CMAKE_EXECUTABLE_SUFFIX_CXX ".wasm")

@@ -25,6 +25,9 @@ PAIRS = [
     ("competing 2 → 2 ÷ moodycamel", "BM_Competing_Broker/producers:2/consumers:2/real_time",
      "BM_Competing_Moodycamel/producers:2/consumers:2/real_time"),
     ("facade P2P 16 B ÷ broker core", "BM_P2P_Facade/16/real_time", "BM_P2P_Broker/16/real_time"),
+    # A cost, not a speed-up: the native guest's rate over the wasm2c guest's (one thread each,
+    # so a pair sees one clock speed of the machine; single runs minutes apart read 1.9× to 3.3×).
+    ("wasm2c guest's round trip ÷ native guest's (cost)", "BM_GuestRoundTrip/guest:0", "BM_GuestRoundTrip/guest:1"),
     # Not a target: the facade beside the core publishing a Message built per send, as it did
     # before publish(topic, bytes).
     ("facade P2P 16 B ÷ broker core, publish(Message)", "BM_P2P_Facade/16/real_time",

@@ -155,12 +155,12 @@ Trap GuestInstance::NotLive(Handle handle) {
               " is not a live resource of this guest (never created, dropped, or moved)"};
 }
 
-Call<std::size_t> GuestInstance::IndexOf(Handle handle) const {
+std::size_t GuestInstance::IndexOf(Handle handle) const {
   const std::uint32_t low = handle & kIndexMask;
   const std::uint32_t generation = handle >> kIndexBits;
   if (low == 0 || low > slots_.size() || slots_[low - 1].generation != generation || !slots_[low - 1].resource)
       [[unlikely]] {
-    return std::unexpected(NotLive(handle));
+    return kNotLive;
   }
   return low - 1;
 }
@@ -168,9 +168,10 @@ Call<std::size_t> GuestInstance::IndexOf(Handle handle) const {
 template <class R>
 Call<std::shared_ptr<GuestInstance::Resource>> GuestInstance::Borrow(Handle handle) const {
   auto lock = Lock();
-  auto index = IndexOf(handle);
-  if (!index) return std::unexpected(index.error());
-  const auto& resource = slots_[*index].resource;
+  const std::size_t index = IndexOf(handle);
+  if (index == kNotLive) [[unlikely]]
+    return std::unexpected(NotLive(handle));
+  const auto& resource = slots_[index].resource;
   if (!std::holds_alternative<R>(*resource)) return std::unexpected(WrongType<R>(handle, *resource));
   return resource;  // the caller's copy keeps it alive for the call
 }
@@ -178,15 +179,16 @@ Call<std::shared_ptr<GuestInstance::Resource>> GuestInstance::Borrow(Handle hand
 template <class R>
 Call<std::shared_ptr<GuestInstance::Resource>> GuestInstance::Remove(Handle handle) {
   auto lock = Lock();
-  auto index = IndexOf(handle);
-  if (!index) return std::unexpected(index.error());
-  Slot& slot = slots_[*index];
+  const std::size_t index = IndexOf(handle);
+  if (index == kNotLive) [[unlikely]]
+    return std::unexpected(NotLive(handle));
+  Slot& slot = slots_[index];
   if (!std::holds_alternative<R>(*slot.resource)) return std::unexpected(WrongType<R>(handle, *slot.resource));
   std::shared_ptr<Resource> resource = std::move(slot.resource);
   Subtract(live_, 1);
   if (slot.generation < kMaxGeneration) {
     ++slot.generation;
-    free_.push_back(static_cast<std::uint32_t>(*index));
+    free_.push_back(static_cast<std::uint32_t>(index));
   }  // else retired: the slot stays empty, so every handle ever made for it stays invalid
   return resource;
 }
@@ -295,8 +297,10 @@ Call<std::vector<std::uint8_t>> GuestInstance::MessageData(Handle self) {
 Call<std::shared_ptr<const types::Message>> GuestInstance::BorrowMessage(Handle self) {
   auto borrowed = Borrow<types::Message>(self);
   if (!borrowed) return std::unexpected(borrowed.error());
-  // Aliasing: shares ownership of the table's resource, points at the message in it.
-  return std::shared_ptr<const types::Message>(*borrowed, &std::get<types::Message>(**borrowed));
+  // Aliasing: takes over the borrow's share of the table's resource (moved: no second count),
+  // points at the message in it.
+  auto& message = std::get<types::Message>(**borrowed);
+  return std::shared_ptr<const types::Message>(std::move(*borrowed), &message);
 }
 
 Call<void> GuestInstance::MessageSetData(Handle self, std::span<const std::uint8_t> data) {

@@ -4,13 +4,20 @@
 // it sends), and each way a guest can break it is checked to trap that instance only.
 
 #include <wasi/messaging/request_reply.hpp>
+#include <wasmq/broker.hpp>
 #include <wasmq/testing/testing.hpp>
+#include <wasmq/thread_pool_runtime.hpp>
 #include <wasmq/wasm/interpreter.hpp>
 #include <wasmq/wasm/meter.hpp>
 #include <wasmq/wasm/wasm2c.hpp>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <thread>
 
 extern "C" const wasmq_wasm2c_module* wasmq_wasm2c_probe(void);
 
@@ -263,6 +270,73 @@ TEST_P(WasmRuntimeTest, ADeliveryThatWouldReenterTheGuestWaitingInARequestIsRefu
   EXPECT_EQ(answers[0].text(), "error");  // timeout: no reply came
   EXPECT_GE(probe->RefusedReentries(), 1u);
   EXPECT_FALSE(probe->Trapped());
+}
+
+TEST_P(WasmRuntimeTest, InstancesOnTwoThreadsAtOnceLoseNothingAndATrapStaysInItsInstance) {
+  // Two pool threads run deliveries to four instances of the module at once, so that they meet
+  // at what instances of one runtime share (wasm2c: the process-wide turn to run and the trap
+  // state that goes with it), while a fifth traps amid them. Each echoing instance sends
+  // exactly what it was given; the trapping one is poisoned alone.
+  constexpr std::size_t kInstances = 4;
+  constexpr int kPerInstance = 300;
+  wasmq::ThreadPoolRuntime runtime(2);
+  wasmq::Broker broker(runtime);
+  auto registry = std::make_shared<host::ConnectionRegistry>();
+  registry->AddBroker("inproc", broker);
+  const auto make = [&](std::string identity) {
+    auto context = std::make_shared<const host::GuestContext>(host::GuestContext{
+        std::move(identity), {.publish = {"echo.>"}, .subscribe = {"in.>"}}, registry, {.max_steps = 100'000}});
+    auto guest = Instantiate(Using(), context);
+    EXPECT_TRUE(guest) << guest.error();
+    return std::pair{context, guest ? *guest : nullptr};
+  };
+
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::map<std::string, int> echoed;  // guarded by mutex
+  auto sink = broker.subscribe("echo.>", {}, [&](wasmq::Delivery& delivery) {
+    {
+      const std::lock_guard lock(mutex);
+      ++echoed[std::string(delivery.message().topic())];
+    }
+    changed.notify_all();
+    (void)delivery.accept();
+  });
+  ASSERT_TRUE(sink);
+
+  std::vector<std::shared_ptr<wasmq::wasm::WasmGuest>> guests;
+  std::vector<host::GuestSubscription> subscriptions;
+  for (std::size_t i = 0; i <= kInstances; ++i) {  // the last one gets one "recurse"
+    auto [context, guest] = make("probe" + std::to_string(i));
+    ASSERT_TRUE(guest);
+    auto subscribed = host::SubscribeGuest(context, "inproc", guest, {.topic = "in." + std::to_string(i)});
+    ASSERT_TRUE(subscribed) << subscribed.error();
+    guests.push_back(std::move(guest));
+    subscriptions.push_back(std::move(*subscribed));
+  }
+  for (int n = 0; n < kPerInstance; ++n) {
+    for (std::size_t i = 0; i < kInstances; ++i) ASSERT_TRUE(broker.publish("in." + std::to_string(i), "echo"));
+    if (n == kPerInstance / 2) {
+      ASSERT_TRUE(broker.publish("in." + std::to_string(kInstances), "recurse"));
+    }
+  }
+
+  std::unique_lock lock(mutex);
+  const bool all_echoed = changed.wait_for(lock, std::chrono::seconds(60), [&] {
+    int total = 0;
+    for (const auto& [topic, count] : echoed) total += count;
+    return total >= static_cast<int>(kInstances) * kPerInstance;
+  });
+  ASSERT_TRUE(all_echoed);
+  for (std::size_t i = 0; i < kInstances; ++i) {
+    EXPECT_EQ(echoed["echo.in." + std::to_string(i)], kPerInstance) << "instance " << i;
+    EXPECT_FALSE(guests[i]->Trapped()) << guests[i]->TrapReason();
+  }
+  EXPECT_EQ(echoed.size(), kInstances);  // nothing from the trapping one
+  lock.unlock();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!guests[kInstances]->Trapped() && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  EXPECT_THAT(guests[kInstances]->TrapReason(), HasSubstr("exhausted"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Runtimes, WasmRuntimeTest, ::testing::Values(Runtime::kWasm2c, Runtime::kInterpreter),

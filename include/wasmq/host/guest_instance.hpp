@@ -157,7 +157,9 @@ class GuestInstance {
   /// Remove, and the resource goes with it (or with the borrow that still holds it).
   template <class R>
   [[nodiscard]] Call<void> Drop(Handle handle);
-  [[nodiscard]] Call<std::size_t> IndexOf(Handle handle) const;  // caller holds Lock()
+  /// The slot of a live handle, or kNotLive (caller holds Lock()).
+  [[nodiscard]] std::size_t IndexOf(Handle handle) const;
+  static constexpr std::size_t kNotLive = ~std::size_t{0};
   [[nodiscard, gnu::cold]] static Trap NotLive(Handle handle);
   [[nodiscard]] Call<void> CheckMessage(std::size_t bytes, std::size_t entries) const;  // a message after a change
 
